@@ -1,0 +1,44 @@
+/*
+ * The backends of one worker process, opened together after fork().  No
+ * constructor here connects, so a backend that is down at start-up costs
+ * nothing until a request needs it, and each reconnects by itself later.
+ * Only MongoDB can fail to be created (an unparsable URI); its handle is
+ * then left NULL, which the database calls' callers must treat as 503.
+ */
+#include <stddef.h>
+
+#include "be.h"
+#include "cfg.h"
+#include "db_mongo.h"
+#include "log.h"
+#include "mq_nats.h"
+#include "rds_redis.h"
+#include "st_s3.h"
+#include "verr.h"
+
+void
+be_open(struct be *b, const struct cfg *c)
+{
+	struct verr	 e;
+
+	verr_init(&e);
+	b->cfg = c;
+	if ((b->db = db_new(c, &e)) == NULL)
+		log_err("mongo: %s", e.detail);
+	b->rds = rds_new(c);
+	b->mq = mq_new(c);
+	b->st = st_new(c);
+}
+
+void
+be_close(struct be *b)
+{
+	st_free(b->st);
+	mq_free(b->mq);
+	rds_free(b->rds);
+	db_free(b->db);
+	b->st = NULL;
+	b->mq = NULL;
+	b->rds = NULL;
+	b->db = NULL;
+}

@@ -1,0 +1,559 @@
+/*
+ * Configuration.  Every directive is described once, in cfg_keys[]: its
+ * file key, its environment name (the Go service's names, so existing
+ * deployments carry over), its type, bounds and default.  The loader,
+ * the validator, vybesctl and vybes.conf(5) all follow that table.
+ *
+ * Precedence, lowest first: built-in default, the file, the environment
+ * (a secret's KEY_FILE variable or systemd credential counts as the
+ * environment), then command-line overrides.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "cfg.h"
+#include "log.h"
+
+extern char **environ;
+
+#define CFG_OFF(f)	offsetof(struct cfg, f)
+#define REQ		1
+
+const struct cfg_key cfg_keys[] = {
+	/* name			env			type	min	max	default	offset	required */
+	{ "listen", "VYBES_LISTEN", CFG_STR, 0, 0, NULL, CFG_OFF(listen), 0 },
+	{ "port", "PORT", CFG_INT, 1, 65535, "8080", CFG_OFF(port), 0 },
+	{ "workers", "VYBES_WORKERS", CFG_INT, 1, 512, "4", CFG_OFF(workers), 0 },
+	{ "max_requests", "VYBES_MAX_REQUESTS", CFG_INT, 0, INT_MAX, "10000",
+	    CFG_OFF(max_requests), 0 },
+	{ "socket_mode", "VYBES_SOCKET_MODE", CFG_OCTAL, 0, 0777, "0660",
+	    CFG_OFF(socket_mode), 0 },
+	{ "user", "VYBES_USER", CFG_STR, 0, 0, NULL, CFG_OFF(user), 0 },
+	{ "group", "VYBES_GROUP", CFG_STR, 0, 0, NULL, CFG_OFF(group), 0 },
+	{ "pidfile", "VYBES_PIDFILE", CFG_STR, 0, 0, NULL, CFG_OFF(pidfile), 0 },
+	{ "log_level", "VYBES_LOG_LEVEL", CFG_STR, 0, 0, "info",
+	    CFG_OFF(log_level), 0 },
+	{ "body_max", "VYBES_BODY_MAX", CFG_SIZE, 1024, 64 << 20, "1m",
+	    CFG_OFF(body_max), 0 },
+	{ "mongo_uri", "MONGO_URI", CFG_SECRET, 0, 0, NULL,
+	    CFG_OFF(mongo_uri), REQ },
+	{ "db_name", "DB_NAME", CFG_STR, 0, 0, NULL, CFG_OFF(db_name), REQ },
+	{ "mongo_timeout_ms", "VYBES_MONGO_TIMEOUT_MS", CFG_INT, 100, 60000,
+	    "2000", CFG_OFF(mongo_timeout_ms), 0 },
+	{ "jwt_secret", "JWT_SECRET", CFG_SECRET, 0, 0, NULL,
+	    CFG_OFF(jwt_secret), REQ },
+	{ "access_token_ttl", "ACCESS_TOKEN_TTL", CFG_INT, 60, 86400, "3600",
+	    CFG_OFF(access_token_ttl), 0 },
+	{ "refresh_token_ttl", "REFRESH_TOKEN_TTL", CFG_INT, 60, 31536000,
+	    "604800", CFG_OFF(refresh_token_ttl), 0 },
+	{ "wallet_encryption_key", "WALLET_ENCRYPTION_KEY", CFG_SECRET, 0, 0,
+	    NULL, CFG_OFF(wallet_encryption_key), REQ },
+	{ "redis_addr", "REDIS_ADDR", CFG_STR, 0, 0, NULL,
+	    CFG_OFF(redis_addr), REQ },
+	{ "redis_password", "REDIS_PASSWORD", CFG_SECRET, 0, 0, NULL,
+	    CFG_OFF(redis_password), 0 },
+	{ "redis_db", "REDIS_DB", CFG_INT, 0, 15, "0", CFG_OFF(redis_db), 0 },
+	{ "redis_connect_ms", "VYBES_REDIS_CONNECT_MS", CFG_INT, 10, 10000,
+	    "200", CFG_OFF(redis_connect_ms), 0 },
+	{ "redis_command_ms", "VYBES_REDIS_COMMAND_MS", CFG_INT, 10, 10000,
+	    "500", CFG_OFF(redis_command_ms), 0 },
+	{ "nats_url", "NATS_URL", CFG_SECRET, 0, 0, NULL, CFG_OFF(nats_url),
+	    REQ },
+	{ "nats_replicas", "VYBES_NATS_REPLICAS", CFG_INT, 1, 5, "1",
+	    CFG_OFF(nats_replicas), 0 },
+	{ "nats_stream", "VYBES_NATS_STREAM", CFG_STR, 0, 0, "VYBES_EVENTS",
+	    CFG_OFF(nats_stream), 0 },
+	{ "r2_endpoint", "R2_ENDPOINT", CFG_STR, 0, 0, NULL,
+	    CFG_OFF(r2_endpoint), 0 },
+	{ "r2_account_id", "R2_ACCOUNT_ID", CFG_STR, 0, 0, NULL,
+	    CFG_OFF(r2_account_id), 0 },
+	{ "r2_access_key_id", "R2_ACCESS_KEY_ID", CFG_SECRET, 0, 0, NULL,
+	    CFG_OFF(r2_access_key_id), 0 },
+	{ "r2_secret_access_key", "R2_SECRET_ACCESS_KEY", CFG_SECRET, 0, 0,
+	    NULL, CFG_OFF(r2_secret_access_key), 0 },
+	{ "r2_region", "R2_REGION", CFG_STR, 0, 0, "auto",
+	    CFG_OFF(r2_region), 0 },
+	{ "r2_bucket_name", "R2_BUCKET_NAME", CFG_STR, 0, 0, NULL,
+	    CFG_OFF(r2_bucket_name), 0 },
+	{ "r2_posts_bucket", "R2_POSTS_BUCKET", CFG_STR, 0, 0, NULL,
+	    CFG_OFF(r2_posts_bucket), 0 },
+	{ "r2_stories_bucket", "R2_STORIES_BUCKET", CFG_STR, 0, 0, NULL,
+	    CFG_OFF(r2_stories_bucket), 0 },
+	{ "media_public_base_url", "MEDIA_PUBLIC_BASE_URL", CFG_STR, 0, 0,
+	    NULL, CFG_OFF(media_public_base_url), REQ },
+	{ "posts_public_base_url", "POSTS_PUBLIC_BASE_URL", CFG_STR, 0, 0,
+	    NULL, CFG_OFF(posts_public_base_url), 0 },
+	{ "stories_public_base_url", "STORIES_PUBLIC_BASE_URL", CFG_STR, 0, 0,
+	    NULL, CFG_OFF(stories_public_base_url), 0 },
+	{ "storage_timeout_ms", "VYBES_STORAGE_TIMEOUT_MS", CFG_INT, 100,
+	    600000, "30000", CFG_OFF(storage_timeout_ms), 0 },
+	{ "sender_email", "SENDER_EMAIL", CFG_STR, 0, 0, NULL,
+	    CFG_OFF(sender_email), 0 },
+	{ "smtp_url", "SMTP_URL", CFG_SECRET, 0, 0, NULL, CFG_OFF(smtp_url), 0 },
+	{ "resend_api_key", "RESEND_API_KEY", CFG_SECRET, 0, 0, NULL,
+	    CFG_OFF(resend_api_key), 0 },
+	{ "eth_rpc_url", "ETH_RPC_URL", CFG_SECRET, 0, 0, NULL,
+	    CFG_OFF(eth_rpc_url), 0 },
+	{ "eth_chain_id", "ETH_CHAIN_ID", CFG_STR, 0, 0, NULL,
+	    CFG_OFF(eth_chain_id), 0 },
+	{ "trusted_proxies", "TRUSTED_PROXIES", CFG_STR, 0, 0, NULL,
+	    CFG_OFF(trusted_proxies), 0 },
+	{ "rate_limits", "RATE_LIMITS", CFG_BOOL, 0, 0, "on",
+	    CFG_OFF(rate_limits), 0 },
+};
+const size_t cfg_nkeys = sizeof(cfg_keys) / sizeof(cfg_keys[0]);
+
+static int
+cfg_err(char *err, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, CFG_ERRLEN, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+const struct cfg_key *
+cfg_find(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < cfg_nkeys; i++)
+		if (strcmp(cfg_keys[i].name, name) == 0 ||
+		    strcmp(cfg_keys[i].env, name) == 0)
+			return &cfg_keys[i];
+	return NULL;
+}
+
+static int
+cfg_parse_num(const struct cfg_key *k, const char *v, long long *out)
+{
+	char		*end;
+	long long	 n, mul = 1;
+	int		 base = k->type == CFG_OCTAL ? 8 : 10;
+
+	/* PORT accepts both "8080" and the reference's ":8080". */
+	if (k->type == CFG_INT && *v == ':' && strcmp(k->name, "port") == 0)
+		v++;
+	if (*v == '\0' || isspace((unsigned char)*v) || *v == '-')
+		return -1;
+	errno = 0;
+	n = strtoll(v, &end, base);
+	if (errno != 0 || end == v)
+		return -1;
+	if (k->type == CFG_SIZE && *end != '\0') {
+		switch (tolower((unsigned char)*end)) {
+		case 'k':
+			mul = 1024;
+			break;
+		case 'm':
+			mul = 1024 * 1024;
+			break;
+		default:
+			return -1;
+		}
+		end++;
+	}
+	if (*end != '\0' || n > LLONG_MAX / mul)
+		return -1;
+	*out = n * mul;
+	return 0;
+}
+
+/* Store `v' as the value of directive k in c; `where' prefixes errors. */
+static int
+cfg_assign(struct cfg *c, const struct cfg_key *k, const char *v,
+    const char *where, char *err)
+{
+	void		*p = (char *)c + k->off;
+	long long	 n;
+	char		*s;
+
+	switch (k->type) {
+	case CFG_STR:
+	case CFG_SECRET:
+		if ((s = strdup(v)) == NULL)
+			return cfg_err(err, "%s: out of memory", where);
+		free(*(char **)p);
+		*(char **)p = s;
+		return 0;
+	case CFG_BOOL:
+		if (strcmp(v, "on") && strcmp(v, "off") && strcmp(v, "true") &&
+		    strcmp(v, "false") && strcmp(v, "1") && strcmp(v, "0"))
+			return cfg_err(err, "%s: %s must be on or off, not "
+			    "\"%s\"", where, k->name, v);
+		if ((s = strdup(strcmp(v, "on") == 0 || strcmp(v, "true") == 0
+		    || strcmp(v, "1") == 0 ? "on" : "off")) == NULL)
+			return cfg_err(err, "%s: out of memory", where);
+		free(*(char **)p);
+		*(char **)p = s;
+		return 0;
+	case CFG_INT:
+	case CFG_OCTAL:
+	case CFG_SIZE:
+		if (cfg_parse_num(k, v, &n) == -1)
+			return cfg_err(err, "%s: %s: not a valid number: \"%s\"",
+			    where, k->name, v);
+		if (n < k->min || n > k->max)
+			return cfg_err(err, "%s: %s: %s out of range %lld..%lld",
+			    where, k->name, v, k->min, k->max);
+		if (k->type == CFG_SIZE)
+			*(size_t *)p = (size_t)n;
+		else
+			*(int *)p = (int)n;
+		return 0;
+	}
+	abort();
+}
+
+/* Read a secret from `path', without its trailing newline. */
+static int
+cfg_read_secret(const char *path, char **out, const char *where, char *err)
+{
+	FILE	*f;
+	char	 buf[4096];
+	size_t	 n;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return cfg_err(err, "%s: %s: %s", where, path, strerror(errno));
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	if ((*out = strdup(buf)) == NULL)
+		return cfg_err(err, "%s: out of memory", where);
+	return 0;
+}
+
+/*
+ * Assign from a "key" or "key_file" name; `is_env' selects environment
+ * names.  Returns 1 when the name is unknown.
+ */
+static int
+cfg_set_named(struct cfg *c, const char *name, const char *v, int is_env,
+    const char *where, char *err)
+{
+	const struct cfg_key	*k;
+	char			 base[64];
+	char			*secret = NULL;
+	size_t			 len = strlen(name);
+	int			 rc;
+
+	if ((k = cfg_find(name)) != NULL &&
+	    (is_env ? strcmp(k->env, name) : strcmp(k->name, name)) == 0)
+		return cfg_assign(c, k, v, where, err);
+	if (len <= 5 || len - 5 >= sizeof(base) ||
+	    strcasecmp(name + len - 5, "_file") != 0)
+		return 1;
+	memcpy(base, name, len - 5);
+	base[len - 5] = '\0';
+	if ((k = cfg_find(base)) == NULL || k->type != CFG_SECRET ||
+	    (is_env ? strcmp(k->env, base) : strcmp(k->name, base)) != 0)
+		return 1;
+	if (cfg_read_secret(v, &secret, where, err) == -1)
+		return -1;
+	rc = cfg_assign(c, k, secret, where, err);
+	explicit_bzero(secret, strlen(secret));
+	free(secret);
+	return rc;
+}
+
+static char *
+cfg_trim(char *s)
+{
+	char	*e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int
+cfg_load_file(struct cfg *c, const char *path, int optional, char *err)
+{
+	FILE	*f;
+	char	*line = NULL, *key, *val, *eq, where[CFG_ERRLEN / 2];
+	size_t	 cap = 0;
+	int	 lineno = 0, rc = -1, r;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		if (optional && errno == ENOENT)
+			return 0;
+		return cfg_err(err, "%s: %s", path, strerror(errno));
+	}
+	while (getline(&line, &cap, f) != -1) {
+		lineno++;
+		snprintf(where, sizeof(where), "%s:%d", path, lineno);
+		key = cfg_trim(line);
+		if (*key == '\0' || *key == '#')
+			continue;
+		if ((eq = strchr(key, '=')) == NULL) {
+			cfg_err(err, "%s: expected \"key = value\"", where);
+			goto out;
+		}
+		*eq = '\0';
+		key = cfg_trim(key);
+		val = cfg_trim(eq + 1);
+		/* Values may be quoted to keep leading or trailing blanks. */
+		if (strlen(val) >= 2 && val[0] == '"' &&
+		    val[strlen(val) - 1] == '"') {
+			val[strlen(val) - 1] = '\0';
+			val++;
+		}
+		if ((r = cfg_set_named(c, key, val, 0, where, err)) == -1)
+			goto out;
+		if (r == 1) {
+			cfg_err(err, "%s: unknown key \"%s\"", where, key);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	if (line != NULL)
+		explicit_bzero(line, cap);
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+static int
+cfg_load_env(struct cfg *c, char *const *envp, char *err)
+{
+	char	 name[128];
+	const char *eq, *cred = NULL;
+	char	 path[PATH_MAX];
+	size_t	 i, len;
+	int	 r;
+
+	/* systemd credentials (LoadCredential=jwt_secret:...) come first. */
+	for (i = 0; envp[i] != NULL; i++)
+		if (strncmp(envp[i], "CREDENTIALS_DIRECTORY=", 22) == 0)
+			cred = envp[i] + 22;
+	for (i = 0; cred != NULL && i < cfg_nkeys; i++) {
+		if (cfg_keys[i].type != CFG_SECRET)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", cred, cfg_keys[i].name);
+		if (access(path, R_OK) != 0)
+			continue;
+		snprintf(name, sizeof(name), "%s_file", cfg_keys[i].name);
+		if (cfg_set_named(c, name, path, 0, "credential", err) == -1)
+			return -1;
+	}
+	for (i = 0; envp[i] != NULL; i++) {
+		if ((eq = strchr(envp[i], '=')) == NULL)
+			continue;
+		len = (size_t)(eq - envp[i]);
+		if (len == 0 || len >= sizeof(name))
+			continue;
+		memcpy(name, envp[i], len);
+		name[len] = '\0';
+		if ((r = cfg_set_named(c, name, eq + 1, 1, name, err)) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+cfg_load_set(struct cfg *c, char *const *set, size_t nset, char *err)
+{
+	char	 name[128];
+	const char *eq;
+	size_t	 i, len;
+	int	 r;
+
+	for (i = 0; i < nset; i++) {
+		if ((eq = strchr(set[i], '=')) == NULL ||
+		    (len = (size_t)(eq - set[i])) == 0 || len >= sizeof(name))
+			return cfg_err(err, "--set %s: expected key=value",
+			    set[i]);
+		memcpy(name, set[i], len);
+		name[len] = '\0';
+		if ((r = cfg_set_named(c, name, eq + 1, 0, "command line",
+		    err)) == -1)
+			return -1;
+		if (r == 1)
+			return cfg_err(err, "command line: unknown key \"%s\"",
+			    name);
+	}
+	return 0;
+}
+
+static int
+cfg_hexval(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	ch = tolower(ch);
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	return -1;
+}
+
+int
+cfg_wallet_key(const char *s, unsigned char out[32])
+{
+	unsigned char	 buf[64];
+	char		 b64[64];
+	size_t		 len = strlen(s), i;
+	int		 hi, lo, n;
+
+	if (len == 64) {
+		for (i = 0; i < 32; i++) {
+			if ((hi = cfg_hexval((unsigned char)s[2 * i])) < 0 ||
+			    (lo = cfg_hexval((unsigned char)s[2 * i + 1])) < 0)
+				break;
+			out[i] = (unsigned char)(hi << 4 | lo);
+		}
+		if (i == 32)
+			return 0;
+	}
+	/* base64, standard or URL-safe, padded or not: 43 or 44 chars. */
+	if (len == 43 || len == 44) {
+		for (i = 0; i < len; i++)
+			b64[i] = s[i] == '-' ? '+' : s[i] == '_' ? '/' : s[i];
+		while (i < 44)
+			b64[i++] = '=';
+		b64[i] = '\0';
+		n = EVP_DecodeBlock(buf, (const unsigned char *)b64, 44);
+		if (n == 33 && b64[43] == '=' && b64[42] != '=') {
+			memcpy(out, buf, 32);
+			explicit_bzero(buf, sizeof(buf));
+			return 0;
+		}
+		explicit_bzero(buf, sizeof(buf));
+	}
+	if (len == 32) {
+		memcpy(out, s, 32);
+		return 0;
+	}
+	return -1;
+}
+
+/* Cross-field checks once every layer is applied. */
+static int
+cfg_validate(struct cfg *c, char *err)
+{
+	size_t	 i;
+	char	*v;
+
+	for (i = 0; i < cfg_nkeys; i++) {
+		if (!cfg_keys[i].required)
+			continue;
+		v = *(char **)((char *)c + cfg_keys[i].off);
+		if (v == NULL || *v == '\0')
+			return cfg_err(err, "%s: required setting is missing "
+			    "(file key %s)", cfg_keys[i].env, cfg_keys[i].name);
+	}
+	if (strlen(c->jwt_secret) < 32)
+		return cfg_err(err, "JWT_SECRET: must be at least 32 bytes");
+	if (cfg_wallet_key(c->wallet_encryption_key, c->wallet_key) == -1)
+		return cfg_err(err, "WALLET_ENCRYPTION_KEY: not 64 hex digits, "
+		    "base64 of 32 bytes, or 32 raw bytes");
+	if (log_level_parse(c->log_level) == -1)
+		return cfg_err(err, "VYBES_LOG_LEVEL: must be err, warn, info "
+		    "or debug");
+	if (c->listen != NULL && *c->listen != '\0' &&
+	    strncmp(c->listen, "unix:", 5) != 0 && strchr(c->listen, ':') == NULL)
+		return cfg_err(err, "VYBES_LISTEN: expected unix:PATH or "
+		    "HOST:PORT, not \"%s\"", c->listen);
+	if ((c->r2_endpoint == NULL || *c->r2_endpoint == '\0') &&
+	    (c->r2_account_id == NULL || *c->r2_account_id == '\0'))
+		return cfg_err(err, "R2_ENDPOINT: required when R2_ACCOUNT_ID "
+		    "is not set");
+	if (cfg_posts_bucket(c) == NULL || cfg_stories_bucket(c) == NULL)
+		return cfg_err(err, "R2_POSTS_BUCKET: required (or "
+		    "R2_BUCKET_NAME); likewise R2_STORIES_BUCKET");
+	return 0;
+}
+
+int
+cfg_load(struct cfg *c, const char *path, int optional, char *const *envp,
+    char *const *set, size_t nset, char *err)
+{
+	size_t	 i;
+
+	memset(c, 0, sizeof(*c));
+	err[0] = '\0';
+	for (i = 0; i < cfg_nkeys; i++)
+		if (cfg_keys[i].def != NULL && cfg_assign(c, &cfg_keys[i],
+		    cfg_keys[i].def, "default", err) == -1)
+			abort();
+	if (path != NULL && cfg_load_file(c, path, optional, err) == -1)
+		return -1;
+	if (cfg_load_env(c, envp != NULL ? envp : environ, err) == -1)
+		return -1;
+	if (cfg_load_set(c, set, nset, err) == -1)
+		return -1;
+	return cfg_validate(c, err);
+}
+
+void
+cfg_free(struct cfg *c)
+{
+	size_t	 i;
+	char	**p;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < cfg_nkeys; i++) {
+		if (cfg_keys[i].type != CFG_STR &&
+		    cfg_keys[i].type != CFG_SECRET &&
+		    cfg_keys[i].type != CFG_BOOL)
+			continue;
+		p = (char **)((char *)c + cfg_keys[i].off);
+		if (*p != NULL && cfg_keys[i].type == CFG_SECRET)
+			explicit_bzero(*p, strlen(*p));
+		free(*p);
+		*p = NULL;
+	}
+	explicit_bzero(c->wallet_key, sizeof(c->wallet_key));
+}
+
+static const char *
+cfg_nonempty(const char *a, const char *b)
+{
+	if (a != NULL && *a != '\0')
+		return a;
+	if (b != NULL && *b != '\0')
+		return b;
+	return NULL;
+}
+
+const char *
+cfg_posts_bucket(const struct cfg *c)
+{
+	return cfg_nonempty(c->r2_posts_bucket, c->r2_bucket_name);
+}
+
+const char *
+cfg_stories_bucket(const struct cfg *c)
+{
+	return cfg_nonempty(c->r2_stories_bucket, c->r2_bucket_name);
+}
+
+const char *
+cfg_posts_base_url(const struct cfg *c)
+{
+	return cfg_nonempty(c->posts_public_base_url, c->media_public_base_url);
+}
+
+const char *
+cfg_stories_base_url(const struct cfg *c)
+{
+	return cfg_nonempty(c->stories_public_base_url,
+	    c->media_public_base_url);
+}

@@ -1,0 +1,115 @@
+/*
+ * Configuration: one table of directives read from /etc/vybes/vybes.conf
+ * (`key = value'), then overridden by environment variables (the names the
+ * Go service used), then by command-line flags.  Secrets may come from
+ * files through KEY_FILE variables or `key_file' directives.
+ */
+#ifndef CFG_H
+#define CFG_H
+
+#include <stddef.h>
+
+#define CFG_ERRLEN	256
+
+struct cfg {
+	/* process */
+	char	*listen;		/* unix:PATH or HOST:PORT */
+	int	 port;			/* PORT: listen default 127.0.0.1:PORT */
+	int	 workers;
+	int	 max_requests;		/* 0: never recycle */
+	int	 socket_mode;		/* octal, for unix sockets */
+	char	*user;
+	char	*group;
+	char	*pidfile;
+	char	*log_level;
+	size_t	 body_max;		/* JSON body limit, bytes */
+	/* database */
+	char	*mongo_uri;
+	char	*db_name;
+	int	 mongo_timeout_ms;	/* server selection */
+	/* tokens and keys */
+	char	*jwt_secret;
+	int	 access_token_ttl;
+	int	 refresh_token_ttl;
+	char	*wallet_encryption_key;
+	unsigned char wallet_key[32];	/* decoded wallet_encryption_key */
+	/* redis */
+	char	*redis_addr;
+	char	*redis_password;
+	int	 redis_db;
+	int	 redis_connect_ms;
+	int	 redis_command_ms;
+	/* nats */
+	char	*nats_url;
+	int	 nats_replicas;
+	char	*nats_stream;
+	/* object storage */
+	char	*r2_endpoint;
+	char	*r2_account_id;
+	char	*r2_access_key_id;
+	char	*r2_secret_access_key;
+	char	*r2_region;
+	char	*r2_bucket_name;
+	char	*r2_posts_bucket;
+	char	*r2_stories_bucket;
+	char	*media_public_base_url;
+	char	*posts_public_base_url;
+	char	*stories_public_base_url;
+	int	 storage_timeout_ms;
+	/* mail */
+	char	*sender_email;
+	char	*smtp_url;
+	char	*resend_api_key;
+	/* ethereum */
+	char	*eth_rpc_url;
+	char	*eth_chain_id;
+	/* http */
+	char	*trusted_proxies;
+	char	*rate_limits;
+};
+
+/* One directive of the table: exported for vybesctl and the unit tests. */
+enum cfg_type { CFG_STR, CFG_SECRET, CFG_INT, CFG_OCTAL, CFG_SIZE, CFG_BOOL };
+
+struct cfg_key {
+	const char	*name;		/* file key, lower case */
+	const char	*env;		/* environment variable */
+	enum cfg_type	 type;
+	long long	 min, max;	/* bounds of numbers */
+	const char	*def;		/* default as text, NULL for none */
+	size_t		 off;		/* offset in struct cfg */
+	int		 required;
+};
+
+extern const struct cfg_key cfg_keys[];
+extern const size_t cfg_nkeys;
+
+/*
+ * Fill c with defaults, then the file `path' (missing file is fine when
+ * `optional'), then the environment `envp' (NULL: environ), then the
+ * `nset' overrides "key=value" in `set'.  Validates everything.  On
+ * failure returns -1 with "file:line: message" or "KEY: message" in err
+ * (size CFG_ERRLEN); c then still needs cfg_free().
+ */
+int	cfg_load(struct cfg *c, const char *path, int optional,
+	    char *const *envp, char *const *set, size_t nset, char *err);
+
+/* Release every string of c; c may be zeroed or partly loaded. */
+void	cfg_free(struct cfg *c);
+
+/* Find the directive named by file key or environment name, or NULL. */
+const struct cfg_key *cfg_find(const char *name);
+
+/*
+ * Decode a WALLET_ENCRYPTION_KEY (64 hex, base64 std/url of 32 bytes, or
+ * raw 32 bytes, tried in that order) into out.  -1 if none fits.
+ */
+int	cfg_wallet_key(const char *s, unsigned char out[32]);
+
+/* The bucket and public base URL of posts and stories, with fallbacks. */
+const char *cfg_posts_bucket(const struct cfg *c);
+const char *cfg_stories_bucket(const struct cfg *c);
+const char *cfg_posts_base_url(const struct cfg *c);
+const char *cfg_stories_base_url(const struct cfg *c);
+
+#endif

@@ -1,0 +1,398 @@
+/*
+ * MongoDB over libmongoc: the only file that includes <mongoc/mongoc.h>.
+ * Each worker process owns one single-threaded client, created lazily
+ * from the URI with our timeouts added when the URI does not set them
+ * (server selection cfg->mongo_timeout_ms, connect 1 s, socket 5 s), so a
+ * dead server costs a request at most about 2 s.
+ *
+ * A single-threaded client that failed to reach a server refuses to try
+ * it again for 5 s (the driver's "cooldown"), which would turn a 1 s
+ * MongoDB restart into 5 s of errors.  Calls made through db_client()
+ * and db_fail() avoid it: after a network or server-selection failure the
+ * client is dropped and, once DB_RESCAN_MS has passed, the next call
+ * builds a fresh one that scans at once.  Within DB_RESCAN_MS calls still
+ * fail fast on the old client, so a blackholed server is not hammered.
+ * db_ping() uses a second client of its own with 1 s timeouts whatever
+ * the URI says, recreated after every failure, so health checks answer
+ * quickly and report recovery at once.
+ *
+ * The URI may hold a password: only the scheme and hosts are ever logged,
+ * and driver messages (which name hosts, never credentials) go to a
+ * verr's log-only detail.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <mongoc/mongoc.h>
+
+#include "cfg.h"
+#include "db_mongo.h"
+#include "log.h"
+#include "verr.h"
+
+#define DB_CONNECT_MS	1000
+#define DB_SOCKET_MS	5000
+#define DB_SELECT_MS	2000	/* default of cfg->mongo_timeout_ms */
+#define DB_PING_MS	1000	/* every timeout of the ping client */
+#define DB_RESCAN_MS	1000	/* fail fast this long after a failure */
+
+struct db {
+	mongoc_uri_t	*db_uri;	/* with our timeouts */
+	mongoc_client_t	*db_cli;	/* NULL until first use */
+	mongoc_client_t	*db_pingcli;	/* db_ping() only */
+	char		*db_name;
+	char		 db_safeuri[256];	/* scheme and hosts, for logs */
+	long long	 db_failed;	/* ms of last network failure, or 0 */
+};
+
+/* One index of DESIGN.md section 5: fields comma-separated, '-' desc. */
+struct db_index {
+	const char	*coll;
+	const char	*keys;
+	int		 unique;
+	int		 sparse;	/* unique but optional field */
+};
+
+static const struct db_index db_indexes[] = {
+	{ "users",		"email",			1, 0 },
+	{ "users",		"usernameLower",		1, 0 },
+	{ "users",		"vid",				1, 0 },
+	{ "users",		"walletAddress",		0, 0 },
+	{ "follows",		"followerId,followingId",	1, 0 },
+	{ "follows",		"followingId",			0, 0 },
+	{ "posts",		"userId,-createdAt",		0, 0 },
+	{ "posts",		"originalPostId",		0, 0 },
+	{ "posts",		"-createdAt",			0, 0 },
+	{ "comments",		"postId,-createdAt",		0, 0 },
+	{ "reactions",		"userId,postId,reactionType",	1, 0 },
+	{ "reactions",		"postId",			0, 0 },
+	{ "bookmarks",		"userId,postId",		1, 0 },
+	{ "bookmarks",		"userId,-createdAt",		0, 0 },
+	{ "stories",		"userId,-createdAt",		0, 0 },
+	{ "stories",		"expiresAt",			0, 0 },
+	{ "notifications",	"userId,-createdAt",		0, 0 },
+	{ "notifications",	"userId,read",			0, 0 },
+	{ "notifications",	"dedupeKey",			1, 1 },
+	{ "sessions",		"userId",			0, 0 },
+	{ "sessions",		"refreshTokenHash",		1, 0 },
+	{ "outbox",		"createdAt",			0, 0 },
+};
+
+#define DB_NINDEXES	(sizeof(db_indexes) / sizeof(db_indexes[0]))
+
+static long long
+db_now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Route the driver's own messages through log.c.  Its warnings are
+ * routine (FerretDB answers "no such command" to endSessions at every
+ * exit), so they are debug; errors stay errors.
+ */
+static void
+db_log_handler(mongoc_log_level_t lvl, const char *domain, const char *msg,
+    void *arg)
+{
+	(void)arg;
+	if (lvl <= MONGOC_LOG_LEVEL_CRITICAL)
+		log_err("mongoc: %s: %s", domain, msg);
+	else
+		log_debug("mongoc: %s: %s", domain, msg);
+}
+
+void
+db_init(void)
+{
+	mongoc_init();
+	mongoc_log_trace_disable();
+	mongoc_log_set_handler(db_log_handler, NULL);
+}
+
+void
+db_shutdown(void)
+{
+	mongoc_cleanup();
+}
+
+/*
+ * Copy the scheme and host list of uri into out: "mongodb://h1:1,h2:2".
+ * Whatever lies before '@' (credentials) and from '/' or '?' on (the
+ * options, which may hold AWS session tokens) is left out.
+ */
+static void
+db_redact(const char *uri, char *out, size_t outsz)
+{
+	const char	*p, *h, *at;
+	size_t		 n;
+
+	if ((p = strstr(uri, "://")) == NULL) {
+		snprintf(out, outsz, "(unparsable URI)");
+		return;
+	}
+	h = p + 3;
+	n = strcspn(h, "/?");
+	if ((at = memchr(h, '@', n)) != NULL) {
+		/* The password may itself contain '@' only percent-encoded. */
+		while ((p = memchr(at + 1, '@', n - (at + 1 - h))) != NULL)
+			at = p;
+		n -= at + 1 - h;
+		h = at + 1;
+	}
+	snprintf(out, outsz, "%.*s://%.*s", (int)(strstr(uri, "://") - uri),
+	    uri, (int)n, h);
+}
+
+/* Set an int32 URI option unless the URI already has it. */
+static void
+db_uri_default(mongoc_uri_t *uri, const char *opt, int32_t v)
+{
+	if (!mongoc_uri_has_option(uri, opt))
+		mongoc_uri_set_option_as_int32(uri, opt, v);
+}
+
+struct db *
+db_new(const struct cfg *c, struct verr *e)
+{
+	struct db	*db;
+	bson_error_t	 be;
+	const char	*s;
+
+	if ((db = calloc(1, sizeof(*db))) == NULL) {
+		log_err("db_new: %s", strerror(errno));
+		abort();
+	}
+	s = c->mongo_uri != NULL && c->mongo_uri[0] != '\0' ? c->mongo_uri :
+	    "mongodb://127.0.0.1:27017";
+	db_redact(s, db->db_safeuri, sizeof(db->db_safeuri));
+	/*
+	 * The driver's parse message may quote an option's value, and
+	 * authMechanismProperties can hold a token: keep it out of logs.
+	 */
+	if ((db->db_uri = mongoc_uri_new_with_error(s, &be)) == NULL) {
+		verr_set(e, 500, "internal", "internal error");
+		verr_detail(e, "mongo: MONGO_URI %s: not a valid connection "
+		    "string", db->db_safeuri);
+		db_free(db);
+		return NULL;
+	}
+	db_uri_default(db->db_uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS,
+	    c->mongo_timeout_ms > 0 ? c->mongo_timeout_ms : DB_SELECT_MS);
+	db_uri_default(db->db_uri, MONGOC_URI_CONNECTTIMEOUTMS,
+	    DB_CONNECT_MS);
+	db_uri_default(db->db_uri, MONGOC_URI_SOCKETTIMEOUTMS, DB_SOCKET_MS);
+	if (mongoc_uri_get_appname(db->db_uri) == NULL)
+		mongoc_uri_set_appname(db->db_uri, "vybes");
+	s = c->db_name != NULL && c->db_name[0] != '\0' ? c->db_name :
+	    mongoc_uri_get_database(db->db_uri);
+	if ((db->db_name = strdup(s != NULL ? s : "vybes")) == NULL) {
+		log_err("db_new: %s", strerror(errno));
+		abort();
+	}
+	return db;
+}
+
+void
+db_free(struct db *db)
+{
+	if (db == NULL)
+		return;
+	mongoc_client_destroy(db->db_pingcli);
+	mongoc_client_destroy(db->db_cli);
+	mongoc_uri_destroy(db->db_uri);
+	free(db->db_name);
+	free(db);
+}
+
+static mongoc_client_t *
+db_client_new(const struct db *db, const mongoc_uri_t *uri, struct verr *e)
+{
+	mongoc_client_t	*cli;
+	bson_error_t	 be;
+	char		 why[sizeof(be.message) + 300];
+
+	if ((cli = mongoc_client_new_from_uri_with_error(uri, &be)) == NULL) {
+		snprintf(why, sizeof(why), "%s: %s", db->db_safeuri,
+		    be.message);
+		verr_backend(e, "mongo", why);
+		return NULL;
+	}
+	/* Server errors get domain MONGOC_ERROR_SERVER, as db_fail() wants. */
+	mongoc_client_set_error_api(cli, MONGOC_ERROR_API_VERSION_2);
+	return cli;
+}
+
+/*
+ * The client for a call, created if needed (see the opening comment for
+ * when a failed one is replaced).  NULL with 503 in e.
+ */
+static mongoc_client_t *
+db_client(struct db *db, struct verr *e)
+{
+	if (db->db_cli != NULL && db->db_failed != 0 &&
+	    db_now_ms() - db->db_failed >= DB_RESCAN_MS) {
+		mongoc_client_destroy(db->db_cli);
+		db->db_cli = NULL;
+	}
+	if (db->db_cli == NULL) {
+		db->db_failed = 0;
+		db->db_cli = db_client_new(db, db->db_uri, e);
+	}
+	return db->db_cli;
+}
+
+/* Is this a failure to reach the server rather than a refusal by it? */
+static int
+db_is_network(const bson_error_t *be)
+{
+	return be->domain == MONGOC_ERROR_SERVER_SELECTION ||
+	    be->domain == MONGOC_ERROR_STREAM ||
+	    (be->domain == MONGOC_ERROR_CLIENT &&
+	    be->code == MONGOC_ERROR_CLIENT_AUTHENTICATE);
+}
+
+/*
+ * Record the driver error `be' of operation `what': 503 when the server
+ * could not be reached (and the client is marked for replacement), else
+ * 500 internal.  Always returns -1.
+ */
+static int
+db_fail(struct db *db, const char *what, const bson_error_t *be,
+    struct verr *e)
+{
+	char	 why[sizeof(be->message) + 300];
+
+	snprintf(why, sizeof(why), "%s: %s: %s", what, db->db_safeuri,
+	    be->message);
+	if (db_is_network(be)) {
+		if (db->db_failed == 0)
+			db->db_failed = db_now_ms();
+		return verr_backend(e, "mongo", why);
+	}
+	verr_set(e, 500, "internal", "internal error");
+	verr_detail(e, "mongo: %s (error %u.%u)", why, be->domain, be->code);
+	return -1;
+}
+
+int
+db_ping(struct db *db, struct verr *e)
+{
+	mongoc_uri_t	*uri = NULL;
+	bson_t		*cmd = NULL;
+	bson_error_t	 be;
+	char		 why[sizeof(be.message) + 300];
+	int		 rc = -1;
+
+	if (db->db_pingcli == NULL) {
+		if ((uri = mongoc_uri_copy(db->db_uri)) == NULL) {
+			log_err("db_ping: mongoc_uri_copy failed");
+			abort();
+		}
+		mongoc_uri_set_option_as_int32(uri,
+		    MONGOC_URI_SERVERSELECTIONTIMEOUTMS, DB_PING_MS);
+		mongoc_uri_set_option_as_int32(uri,
+		    MONGOC_URI_CONNECTTIMEOUTMS, DB_PING_MS);
+		mongoc_uri_set_option_as_int32(uri,
+		    MONGOC_URI_SOCKETTIMEOUTMS, DB_PING_MS);
+		if ((db->db_pingcli = db_client_new(db, uri, e)) == NULL)
+			goto out;
+	}
+	cmd = BCON_NEW("ping", BCON_INT32(1));
+	if (!mongoc_client_command_simple(db->db_pingcli, "admin", cmd, NULL,
+	    NULL, &be)) {
+		snprintf(why, sizeof(why), "ping: %s: %s", db->db_safeuri,
+		    be.message);
+		verr_backend(e, "mongo", why);
+		/* A fresh client skips the 5 s cooldown on the next ping. */
+		mongoc_client_destroy(db->db_pingcli);
+		db->db_pingcli = NULL;
+		goto out;
+	}
+	rc = 0;
+out:
+	bson_destroy(cmd);
+	mongoc_uri_destroy(uri);
+	return rc;
+}
+
+/*
+ * Append to the array `arr' the index document of ix, numbered i:
+ * {key: {...}, name: "f1_1_f2_-1", unique: true, sparse: true}.
+ */
+static void
+db_index_doc(const struct db_index *ix, bson_t *arr, uint32_t i)
+{
+	bson_t		 doc, key;
+	char		 name[128], field[64], nbuf[16];
+	const char	*p, *idx;
+	size_t		 n, len = 0;
+	int		 dir;
+
+	bson_uint32_to_string(i, &idx, nbuf, sizeof(nbuf));
+	bson_append_document_begin(arr, idx, -1, &doc);
+	bson_append_document_begin(&doc, "key", -1, &key);
+	name[0] = '\0';
+	for (p = ix->keys; *p != '\0'; p += n + (p[n] == ',')) {
+		dir = 1;
+		if (*p == '-') {
+			dir = -1;
+			p++;
+		}
+		n = strcspn(p, ",");
+		snprintf(field, sizeof(field), "%.*s", (int)n, p);
+		bson_append_int32(&key, field, -1, dir);
+		len += snprintf(name + len, sizeof(name) - len, "%s%s_%d",
+		    len ? "_" : "", field, dir);
+		if (len >= sizeof(name))
+			abort();	/* a table entry too long: a bug */
+	}
+	bson_append_document_end(&doc, &key);
+	bson_append_utf8(&doc, "name", -1, name, -1);
+	if (ix->unique)
+		bson_append_bool(&doc, "unique", -1, true);
+	if (ix->sparse)
+		bson_append_bool(&doc, "sparse", -1, true);
+	bson_append_document_end(arr, &doc);
+}
+
+int
+db_migrate(struct db *db, struct verr *e)
+{
+	mongoc_client_t	*cli;
+	bson_t		 cmd, arr;
+	bson_error_t	 be;
+	char		 what[64];
+	size_t		 i;
+
+	if ((cli = db_client(db, e)) == NULL)
+		return -1;
+	/*
+	 * One index per createIndexes: FerretDB 1.24 drops the connection
+	 * when several indexes that all exist already come in one command.
+	 * An index that exists with the same keys and options is a no-op.
+	 */
+	for (i = 0; i < DB_NINDEXES; i++) {
+		bson_init(&cmd);
+		bson_append_utf8(&cmd, "createIndexes", -1, db_indexes[i].coll,
+		    -1);
+		bson_append_array_begin(&cmd, "indexes", -1, &arr);
+		db_index_doc(&db_indexes[i], &arr, 0);
+		bson_append_array_end(&cmd, &arr);
+		if (!mongoc_client_command_simple(cli, db->db_name, &cmd, NULL,
+		    NULL, &be)) {
+			bson_destroy(&cmd);
+			snprintf(what, sizeof(what), "createIndexes %s",
+			    db_indexes[i].coll);
+			return db_fail(db, what, &be, e);
+		}
+		bson_destroy(&cmd);
+	}
+	return 0;
+}

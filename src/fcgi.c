@@ -1,0 +1,213 @@
+/*
+ * The worker loop.  Signals are blocked while a request is in hand and
+ * delivered only inside ppoll(2), so SIGTERM can never cut a request:
+ * it sets a flag, ppoll returns EINTR, and the loop ends between
+ * requests.  The listening socket is non-blocking so that when several
+ * workers wake for one connection, the losers get EAGAIN from
+ * FCGX_Accept_r and go back to ppoll instead of sleeping in accept(2)
+ * where a signal could not reach them in time.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+#include <json-c/json.h>
+
+#include "be.h"
+#include "cfg.h"
+#include "fcgi.h"
+#include "http.h"
+#include "log.h"
+#include "router.h"
+#include "verr.h"
+
+static volatile sig_atomic_t fcgi_stop;
+
+static void
+fcgi_on_signal(int sig)
+{
+	fcgi_stop = 1;
+}
+
+static const char *
+fcgi_getparam(void *ctx, const char *name)
+{
+	FCGX_Request	*fr = ctx;
+
+	return FCGX_GetParam(name, fr->envp);
+}
+
+static long
+fcgi_read(void *ctx, char *buf, size_t n)
+{
+	FCGX_Request	*fr = ctx;
+	int		 got;
+
+	if (n > 1 << 20)
+		n = 1 << 20;
+	got = FCGX_GetStr(buf, (int)n, fr->in);
+	if (got == 0 && FCGX_GetError(fr->in) != 0)
+		return -1;
+	return got;
+}
+
+/* Route and run the handler; leaves a response in r. */
+static void
+fcgi_dispatch(struct req *r, struct verr *e)
+{
+	int	 rc;
+
+	rc = router_match(router_routes, router_nroutes, r->method, r->path,
+	    &r->rm);
+	if (rc == 404) {
+		verr_set(e, 404, "not_found", "Not found");
+		return;
+	}
+	if (rc == 405) {
+		if (strcmp(r->method, "OPTIONS") == 0) {
+			http_empty(r, 204);
+			http_header(r, "Allow", "%s", r->rm.allow);
+			return;
+		}
+		verr_set(e, 405, "method_not_allowed", "Method not allowed");
+		return;
+	}
+	if (r->rm.route->handler(r, e) == -1) {
+		if (e->status == 0)
+			verr_set(e, 500, "internal", "Internal server error");
+		return;
+	}
+	if (r->status == 0) {
+		log_err("handler %s set no response", r->rm.route->name);
+		abort();
+	}
+}
+
+static void
+fcgi_access(const struct req *r, const struct verr *e, size_t bytes)
+{
+	struct json_object	*o = json_object_new_object();
+	double			 ms;
+
+	ms = (double)(http_now_ns() - r->start_ns) / 1e6;
+	json_object_object_add(o, "rid", json_object_new_string(r->rid));
+	json_object_object_add(o, "method", json_object_new_string(r->method));
+	json_object_object_add(o, "route", json_object_new_string(
+	    r->rm.route != NULL ? r->rm.route->name :
+	    r->rm.pattern != NULL ? r->rm.pattern : "-"));
+	json_object_object_add(o, "path", json_object_new_string(r->path));
+	json_object_object_add(o, "status", json_object_new_int(r->status));
+	json_object_object_add(o, "ms",
+	    json_object_new_double((double)(long)(ms * 10) / 10));
+	json_object_object_add(o, "bytes", json_object_new_int64(
+	    (int64_t)bytes));
+	if (r->uid[0] != '\0')
+		json_object_object_add(o, "uid",
+		    json_object_new_string(r->uid));
+	if (e->status != 0)
+		json_object_object_add(o, "code",
+		    json_object_new_string(e->code));
+	log_access_line(json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+static void
+fcgi_handle(FCGX_Request *fr, const struct cfg *c, struct be *be)
+{
+	struct http_io	 io = { fcgi_getparam, fcgi_read, fr };
+	struct req	 r;
+	struct verr	 e;
+	char		*head;
+	size_t		 bytes = 0;
+
+	http_req_init(&r, &io, c, be);
+	verr_init(&e);
+	fcgi_dispatch(&r, &e);
+	if (e.status != 0) {
+		if (e.status >= 500)
+			log_warnx("rid=%s %s: %s", r.rid, e.code,
+			    e.detail[0] != '\0' ? e.detail : e.msg);
+		http_error(&r, &e);
+		if (e.status == 405)
+			http_header(&r, "Allow", "%s", r.rm.allow);
+	}
+	head = http_head(&r);
+	FCGX_PutStr(head, (int)strlen(head), fr->out);
+	free(head);
+	if (!r.head && r.body != NULL) {
+		FCGX_PutStr(r.body, (int)r.bodylen, fr->out);
+		bytes = r.bodylen;
+	}
+	fcgi_access(&r, &e, bytes);
+	http_req_free(&r);
+}
+
+int
+fcgi_serve(int fd, const struct cfg *c, int max_requests, int ready_fd)
+{
+	FCGX_Request		 fr;
+	struct be		 be;
+	struct sigaction	 sa;
+	struct pollfd		 pfd;
+	sigset_t		 block, during_poll;
+	int			 served = 0, rc, flags;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fcgi_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, &during_poll);
+	sigdelset(&during_poll, SIGTERM);
+	sigdelset(&during_poll, SIGINT);
+
+	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1) {
+		log_err("fcntl: listening socket: %s", strerror(errno));
+		return 1;
+	}
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, fd, 0) != 0) {
+		log_err("FCGX_Init: failed");
+		return 1;
+	}
+	be_open(&be, c);
+	if (ready_fd != -1) {
+		(void)write(ready_fd, "r", 1);
+		close(ready_fd);
+	}
+	while (!fcgi_stop && (max_requests == 0 || served < max_requests)) {
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		if (ppoll(&pfd, 1, NULL, &during_poll) == -1) {
+			if (errno == EINTR)
+				continue;
+			log_err("poll: listening socket: %s", strerror(errno));
+			break;
+		}
+		if ((rc = FCGX_Accept_r(&fr)) < 0) {
+			if (rc == -EAGAIN || rc == -EWOULDBLOCK ||
+			    rc == -EINTR || rc == -ECONNABORTED)
+				continue;
+			log_warnx("FCGX_Accept_r: %s", strerror(-rc));
+			continue;
+		}
+		fcgi_handle(&fr, c, &be);
+		FCGX_Finish_r(&fr);
+		served++;
+	}
+	FCGX_Free(&fr, 1);
+	be_close(&be);
+	return 0;
+}

@@ -1,0 +1,315 @@
+/*
+ * Request accessors and the response builder.  Parameters and the body
+ * come through struct http_io so that the same code serves FastCGI and
+ * the unit tests.  Every growable buffer here has a ceiling: headers are
+ * a fixed array, the body is bounded by the caller's `max'.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "cfg.h"
+#include "http.h"
+#include "json.h"
+#include "verr.h"
+
+int64_t
+http_now_ns(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void
+http_gen_rid(char *rid)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	unsigned char		 b[8];
+	size_t			 i;
+
+	if (getrandom(b, sizeof(b), 0) != sizeof(b))
+		abort();
+	for (i = 0; i < sizeof(b); i++) {
+		rid[2 * i] = hex[b[i] >> 4];
+		rid[2 * i + 1] = hex[b[i] & 0xf];
+	}
+	rid[2 * sizeof(b)] = '\0';
+}
+
+void
+http_req_init(struct req *r, const struct http_io *io, const struct cfg *c,
+    struct be *be)
+{
+	const char	*uri, *q, *rid;
+	size_t		 len, i;
+
+	memset(r, 0, sizeof(*r));
+	r->io = *io;
+	r->cfg = c;
+	r->be = be;
+	r->start_ns = http_now_ns();
+	if ((r->method = http_getparam(r, "REQUEST_METHOD")) == NULL)
+		r->method = "GET";
+	r->head = strcmp(r->method, "HEAD") == 0;
+	if ((uri = http_getparam(r, "REQUEST_URI")) == NULL &&
+	    (uri = http_getparam(r, "DOCUMENT_URI")) == NULL)
+		uri = "/";
+	if ((q = strchr(uri, '?')) == NULL) {
+		len = strlen(uri);
+		r->query = "";
+	} else {
+		len = (size_t)(q - uri);
+		r->query = q + 1;
+	}
+	/* An overlong path matches no route: keep a prefix, routing says 404. */
+	if (len >= sizeof(r->path))
+		len = sizeof(r->path) - 1;
+	memcpy(r->path, uri, len);
+	r->path[len] = '\0';
+
+	rid = http_getparam(r, "HTTP_X_REQUEST_ID");
+	len = rid != NULL ? strlen(rid) : 0;
+	for (i = 0; i < len; i++)
+		if (rid[i] < 0x21 || rid[i] > 0x7e)
+			break;
+	if (len >= 1 && len < HTTP_RIDLEN && i == len)
+		memcpy(r->rid, rid, len + 1);
+	else
+		http_gen_rid(r->rid);
+}
+
+void
+http_req_free(struct req *r)
+{
+	free(r->body);
+	r->body = NULL;
+}
+
+const char *
+http_getparam(struct req *r, const char *name)
+{
+	return r->io.getparam(r->io.ctx, name);
+}
+
+static int
+http_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+http_query(struct req *r, const char *name, char *buf, size_t bufsz,
+    struct verr *e)
+{
+	const char	*p = r->query, *amp, *eq, *v, *found = NULL, *fend = NULL;
+	size_t		 nlen = strlen(name), o = 0;
+	int		 hi, lo, c;
+
+	/* The last occurrence wins, as for JSON keys. */
+	while (*p != '\0') {
+		if ((amp = strchr(p, '&')) == NULL)
+			amp = p + strlen(p);
+		eq = memchr(p, '=', (size_t)(amp - p));
+		if ((size_t)((eq != NULL ? eq : amp) - p) == nlen &&
+		    memcmp(p, name, nlen) == 0) {
+			found = eq != NULL ? eq + 1 : amp;
+			fend = amp;
+		}
+		p = *amp == '&' ? amp + 1 : amp;
+	}
+	if (found == NULL)
+		return 0;
+	for (v = found; v < fend; v++) {
+		c = (unsigned char)*v;
+		if (c == '+')
+			c = ' ';
+		else if (c == '%') {
+			if (fend - v < 3 || (hi = http_hexval(v[1])) < 0 ||
+			    (lo = http_hexval(v[2])) < 0 || (hi | lo) == 0)
+				return verr_field(e, name, "%s is malformed",
+				    name);
+			c = hi << 4 | lo;
+			v += 2;
+		}
+		if (o + 1 >= bufsz)
+			return verr_field(e, name, "%s is too long", name);
+		buf[o++] = (char)c;
+	}
+	buf[o] = '\0';
+	return 1;
+}
+
+int
+http_read_body(struct req *r, size_t max, char **buf, size_t *len,
+    struct verr *e)
+{
+	const char	*cl = http_getparam(r, "CONTENT_LENGTH");
+	char		*b = NULL, *end;
+	size_t		 want = 0, have = 0, cap;
+	unsigned long long n;
+	long		 got;
+
+	*buf = NULL;
+	*len = 0;
+	if (cl != NULL && *cl != '\0') {
+		n = strtoull(cl, &end, 10);
+		if (*end != '\0' || *cl == '-')
+			return verr_set(e, 400, "bad_request",
+			    "Invalid Content-Length");
+		if (n > max)
+			return verr_set(e, 413, "payload_too_large",
+			    "Request body larger than %zu bytes", max);
+		want = (size_t)n;
+	}
+	/* Without a length, read to the end but never past max + 1. */
+	cap = cl != NULL && *cl != '\0' ? want + 1 : 8192;
+	if ((b = malloc(cap)) == NULL)
+		abort();
+	for (;;) {
+		if (cl != NULL && *cl != '\0' && have == want)
+			break;
+		if (have + 1 >= cap) {
+			if (cap > max + 1)
+				break;
+			cap = cap * 2 > max + 2 ? max + 2 : cap * 2;
+			if ((b = realloc(b, cap)) == NULL)
+				abort();
+		}
+		got = r->io.read(r->io.ctx, b + have, cap - 1 - have);
+		if (got < 0) {
+			free(b);
+			return verr_set(e, 400, "bad_request",
+			    "Could not read the request body");
+		}
+		if (got == 0)
+			break;
+		have += (size_t)got;
+	}
+	if (have > max) {
+		free(b);
+		return verr_set(e, 413, "payload_too_large",
+		    "Request body larger than %zu bytes", max);
+	}
+	if (cl != NULL && *cl != '\0' && have != want) {
+		free(b);
+		return verr_set(e, 400, "bad_request",
+		    "Request body shorter than its Content-Length");
+	}
+	b[have] = '\0';
+	*buf = b;
+	*len = have;
+	return 0;
+}
+
+int
+http_json_body(struct req *r, struct json_object **out, struct verr *e)
+{
+	char	*buf;
+	size_t	 len;
+	int	 rc;
+
+	*out = NULL;
+	if (http_read_body(r, r->cfg->body_max, &buf, &len, e) == -1)
+		return -1;
+	rc = json_parse_object(buf, len, out, e);
+	free(buf);
+	return rc;
+}
+
+void
+http_header(struct req *r, const char *name, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	n = snprintf(r->hdrs + r->hdrlen, sizeof(r->hdrs) - r->hdrlen,
+	    "%s: ", name);
+	if (n < 0 || (size_t)n >= sizeof(r->hdrs) - r->hdrlen)
+		abort();
+	r->hdrlen += (size_t)n;
+	va_start(ap, fmt);
+	n = vsnprintf(r->hdrs + r->hdrlen, sizeof(r->hdrs) - r->hdrlen, fmt,
+	    ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n + 2 >= sizeof(r->hdrs) - r->hdrlen)
+		abort();
+	r->hdrlen += (size_t)n;
+	memcpy(r->hdrs + r->hdrlen, "\r\n", 3);
+	r->hdrlen += 2;
+}
+
+static void
+http_set_body(struct req *r, int status, char *body, const char *ctype)
+{
+	free(r->body);
+	r->status = status;
+	r->body = body;
+	r->bodylen = body != NULL ? strlen(body) : 0;
+	r->ctype = ctype;
+}
+
+void
+http_json(struct req *r, int status, struct json_object *o)
+{
+	char	*s;
+
+	if ((s = strdup(json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE))) == NULL)
+		abort();
+	json_object_put(o);
+	http_set_body(r, status, s, "application/json; charset=utf-8");
+}
+
+void
+http_empty(struct req *r, int status)
+{
+	http_set_body(r, status, NULL, NULL);
+}
+
+void
+http_error(struct req *r, const struct verr *e)
+{
+	/* Headers of a half-built success response do not belong here. */
+	r->hdrlen = 0;
+	r->hdrs[0] = '\0';
+	http_set_body(r, e->status, json_error_body(e),
+	    "application/json; charset=utf-8");
+	if (e->retry_after > 0)
+		http_header(r, "Retry-After", "%d", e->retry_after);
+	if (e->status == 401)
+		http_header(r, "WWW-Authenticate", "Bearer");
+}
+
+char *
+http_head(const struct req *r)
+{
+	char	*h;
+	int	 n;
+
+	n = asprintf(&h, "Status: %d %s\r\n"
+	    "%s%s%s"
+	    "X-Content-Type-Options: nosniff\r\n"
+	    "X-Request-Id: %s\r\n"
+	    "%.*s\r\n",
+	    r->status, verr_reason(r->status),
+	    r->ctype != NULL ? "Content-Type: " : "",
+	    r->ctype != NULL ? r->ctype : "",
+	    r->ctype != NULL ? "\r\n" : "",
+	    r->rid, (int)r->hdrlen, r->hdrs);
+	if (n < 0)
+		abort();
+	return h;
+}

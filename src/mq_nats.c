@@ -1,0 +1,307 @@
+/*
+ * NATS with JetStream over cnats.  One connection per worker process,
+ * opened on first use with "retry on failed connect": the first attempt
+ * is bounded by the 1 s connect timeout, and when it fails cnats keeps
+ * the connection object and goes on connecting in its own thread every
+ * 500 ms, forever, as it does after losing an established connection.
+ * Requests therefore never wait for NATS: a publish while disconnected
+ * fails at once with 503 and the caller writes the event to the outbox.
+ * Only when cnats refuses to create a connection at all (a bad URL) do we
+ * retry ourselves, at most every MQ_RETRY_MS.  URLs may hold credentials
+ * (nats://user:pass@host), so only a redacted copy is ever logged.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <nats/nats.h>
+
+#include "cfg.h"
+#include "log.h"
+#include "mq_nats.h"
+#include "verr.h"
+
+#define MQ_TIMEOUT_MS	1000	/* connect, JetStream API, publish ack */
+#define MQ_RETRY_MS	2000	/* between our own connect attempts */
+#define MQ_DUP_WINDOW	(10LL * 60 * 1000000000)	/* ns; outbox replays */
+
+struct mq {
+	natsConnection	*mq_nc;
+	jsCtx		*mq_js;
+	char		*mq_url;	/* may hold credentials */
+	char		 mq_safeurl[256];	/* for logs */
+	char		*mq_stream;
+	int		 mq_replicas;
+	long long	 mq_last;	/* ms of the last connect attempt */
+};
+
+static long long
+mq_now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static char *
+mq_xstrdup(const char *s)
+{
+	char	*p;
+
+	if ((p = strdup(s)) == NULL) {
+		log_err("mq_new: %s", strerror(errno));
+		abort();
+	}
+	return p;
+}
+
+/* Copy url into out with every "user:pass@" replaced by "***@". */
+static void
+mq_redact(const char *url, char *out, size_t outsz)
+{
+	const char	*p, *at, *end;
+	size_t		 n = 0;
+
+	out[0] = '\0';
+	for (p = url; *p != '\0' && n + 1 < outsz; ) {
+		end = p + strcspn(p, ",");
+		if ((at = memchr(p, '@', end - p)) != NULL) {
+			const char *sch = strstr(p, "://");
+
+			if (sch != NULL && sch < at)
+				n += snprintf(out + n, outsz - n, "%.*s***",
+				    (int)(sch + 3 - p), p);
+			else
+				n += snprintf(out + n, outsz - n, "***");
+			p = at;
+		}
+		if (n + 1 >= outsz)
+			break;
+		n += snprintf(out + n, outsz - n, "%.*s", (int)(end - p), p);
+		if (*end == '\0' || n + 1 >= outsz)
+			break;
+		out[n++] = ',';
+		out[n] = '\0';
+		p = end + 1;
+	}
+	out[outsz - 1] = '\0';
+}
+
+struct mq *
+mq_new(const struct cfg *c)
+{
+	struct mq	*m;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL) {
+		log_err("mq_new: %s", strerror(errno));
+		abort();
+	}
+	m->mq_url = mq_xstrdup(c->nats_url != NULL && c->nats_url[0] != '\0' ?
+	    c->nats_url : "nats://127.0.0.1:4222");
+	mq_redact(m->mq_url, m->mq_safeurl, sizeof(m->mq_safeurl));
+	m->mq_stream = mq_xstrdup(c->nats_stream != NULL &&
+	    c->nats_stream[0] != '\0' ? c->nats_stream : "VYBES_EVENTS");
+	m->mq_replicas = c->nats_replicas > 0 ? c->nats_replicas : 1;
+	m->mq_last = mq_now_ms() - MQ_RETRY_MS;
+	return m;
+}
+
+void
+mq_free(struct mq *m)
+{
+	if (m == NULL)
+		return;
+	jsCtx_Destroy(m->mq_js);
+	if (m->mq_nc != NULL) {
+		natsConnection_Close(m->mq_nc);
+		natsConnection_Destroy(m->mq_nc);
+	}
+	if (m->mq_url != NULL) {
+		explicit_bzero(m->mq_url, strlen(m->mq_url));
+		free(m->mq_url);
+	}
+	free(m->mq_stream);
+	free(m);
+}
+
+/*
+ * Present so that natsConnection_Connect() returns NATS_NOT_YET_CONNECTED
+ * instead of blocking until a server answers; runs in a cnats thread.
+ */
+static void
+mq_connected_cb(natsConnection *nc, void *arg)
+{
+	(void)nc;
+	(void)arg;
+}
+
+/*
+ * Create the connection object and the JetStream context.  Returns 0
+ * once cnats owns a connection, connected or still trying in background.
+ */
+static int
+mq_open(struct mq *m)
+{
+	natsOptions	*o = NULL;
+	natsStatus	 s;
+	jsOptions	 jo;
+	int		 rc = -1;
+
+	m->mq_last = mq_now_ms();
+	if ((s = natsOptions_Create(&o)) != NATS_OK)
+		goto out;
+	if ((s = natsOptions_SetURL(o, m->mq_url)) != NATS_OK ||
+	    (s = natsOptions_SetName(o, "vybes")) != NATS_OK ||
+	    (s = natsOptions_SetTimeout(o, MQ_TIMEOUT_MS)) != NATS_OK ||
+	    (s = natsOptions_SetAllowReconnect(o, true)) != NATS_OK ||
+	    (s = natsOptions_SetMaxReconnect(o, -1)) != NATS_OK ||
+	    (s = natsOptions_SetReconnectWait(o, 500)) != NATS_OK ||
+	    (s = natsOptions_SetReconnectJitter(o, 100, 1000)) != NATS_OK ||
+	    /* Publishes fail fast while down: nothing to buffer. */
+	    (s = natsOptions_SetReconnectBufSize(o, 1 << 20)) != NATS_OK ||
+	    /* Notice a silently dead server within about 10 s. */
+	    (s = natsOptions_SetPingInterval(o, 5000)) != NATS_OK ||
+	    (s = natsOptions_SetMaxPingsOut(o, 2)) != NATS_OK ||
+	    (s = natsOptions_SetRetryOnFailedConnect(o, true,
+	    mq_connected_cb, NULL)) != NATS_OK)
+		goto out;
+	s = natsConnection_Connect(&m->mq_nc, o);
+	if (s != NATS_OK && s != NATS_NOT_YET_CONNECTED) {
+		m->mq_nc = NULL;
+		goto out;
+	}
+	jsOptions_Init(&jo);
+	jo.Wait = MQ_TIMEOUT_MS;
+	if ((s = natsConnection_JetStream(&m->mq_js, m->mq_nc, &jo)) !=
+	    NATS_OK) {
+		natsConnection_Destroy(m->mq_nc);
+		m->mq_nc = NULL;
+		m->mq_js = NULL;
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc == -1)
+		log_warnx("nats: connect %s: %s", m->mq_safeurl,
+		    natsStatus_GetText(s));
+	natsOptions_Destroy(o);
+	return rc;
+}
+
+int
+mq_connected(struct mq *m)
+{
+	if (m->mq_nc == NULL) {
+		if (mq_now_ms() - m->mq_last < MQ_RETRY_MS)
+			return 0;
+		if (mq_open(m) == -1)
+			return 0;
+	}
+	return natsConnection_Status(m->mq_nc) == NATS_CONN_STATUS_CONNECTED;
+}
+
+/*
+ * Record a failed call: 500 internal when `internal' (a JetStream API
+ * refusal of our configuration), else 503.  Always returns -1.
+ */
+static int
+mq_fail(struct mq *m, const char *what, natsStatus s, jsErrCode jerr,
+    int internal, struct verr *e)
+{
+	char		 why[600], jbuf[48];
+	const char	*last;
+
+	last = nats_GetLastError(NULL);
+	jbuf[0] = '\0';
+	if (jerr != 0)
+		snprintf(jbuf, sizeof(jbuf), " (JetStream error %d)",
+		    (int)jerr);
+	snprintf(why, sizeof(why), "%s: %s: %s%s%s%s", what, m->mq_safeurl,
+	    natsStatus_GetText(s), last != NULL && *last != '\0' ? ": " : "",
+	    last != NULL ? last : "", jbuf);
+	if (internal) {
+		verr_set(e, 500, "internal", "internal error");
+		verr_detail(e, "nats: %s", why);
+		return -1;
+	}
+	return verr_backend(e, "nats", why);
+}
+
+int
+mq_ping(struct mq *m, struct verr *e)
+{
+	jsAccountInfo	*ai = NULL;
+	jsErrCode	 jerr = 0;
+	natsStatus	 s;
+
+	if (!mq_connected(m))
+		return mq_fail(m, "ping", NATS_NOT_YET_CONNECTED, 0, 0, e);
+	s = js_GetAccountInfo(&ai, m->mq_js, NULL, &jerr);
+	jsAccountInfo_Destroy(ai);
+	if (s != NATS_OK)
+		return mq_fail(m, "JetStream account info", s, jerr, 0, e);
+	return 0;
+}
+
+int
+mq_ensure_stream(struct mq *m, struct verr *e)
+{
+	jsStreamConfig	 sc;
+	jsStreamInfo	*si = NULL;
+	jsErrCode	 jerr = 0;
+	natsStatus	 s;
+	const char	*subjects[] = { "vybes.>" };
+
+	if (!mq_connected(m))
+		return mq_fail(m, "ensure stream", NATS_NOT_YET_CONNECTED, 0, 0,
+		    e);
+	jsStreamConfig_Init(&sc);
+	sc.Name = m->mq_stream;
+	sc.Subjects = subjects;
+	sc.SubjectsLen = 1;
+	sc.Storage = js_FileStorage;
+	sc.Replicas = m->mq_replicas;
+	sc.Duplicates = MQ_DUP_WINDOW;
+	s = js_AddStream(&si, m->mq_js, &sc, NULL, &jerr);
+	if (s != NATS_OK && jerr == JSStreamNameExistErr) {
+		/* Exists with another configuration: bring it to ours. */
+		jerr = 0;
+		s = js_UpdateStream(&si, m->mq_js, &sc, NULL, &jerr);
+	}
+	jsStreamInfo_Destroy(si);
+	if (s != NATS_OK)
+		return mq_fail(m, "ensure stream", s, jerr, jerr != 0, e);
+	return 0;
+}
+
+int
+mq_publish(struct mq *m, const char *subject, const char *msgid,
+    const void *data, size_t len, struct verr *e)
+{
+	jsPubOptions	 po;
+	jsErrCode	 jerr = 0;
+	natsStatus	 s;
+
+	if (!mq_connected(m))
+		return mq_fail(m, "publish", NATS_NOT_YET_CONNECTED, 0, 0, e);
+	if (len > INT32_MAX) {
+		verr_set(e, 500, "internal", "internal error");
+		verr_detail(e, "nats: publish %s: %zu bytes", subject, len);
+		return -1;
+	}
+	jsPubOptions_Init(&po);
+	po.MsgId = msgid;
+	po.MaxWait = MQ_TIMEOUT_MS;
+	s = js_Publish(NULL, m->mq_js, subject, data, (int)len, &po, &jerr);
+	/*
+	 * Even a JetStream error is 503 here: during a stream leader
+	 * election, or before migrate made the stream, the event must go
+	 * to the outbox and be published later.
+	 */
+	if (s != NATS_OK)
+		return mq_fail(m, "publish", s, jerr, 0, e);
+	return 0;
+}

@@ -1,0 +1,37 @@
+/*
+ * Redis: cache and helper, never the only copy of data.  One connection
+ * per process with connect/command timeouts, re-opened on the next call
+ * after any error.  This header hides hiredis from the rest of the program.
+ */
+#ifndef RDS_REDIS_H
+#define RDS_REDIS_H
+
+#include <stddef.h>
+
+struct cfg;
+struct verr;
+struct rds;
+
+/* A handle on cfg->redis_addr; connects lazily.  Never fails. */
+struct rds *rds_new(const struct cfg *c);
+void	 rds_free(struct rds *r);
+
+/* PING.  503 unavailable when unreachable or timed out. */
+int	 rds_ping(struct rds *r, struct verr *e);
+
+/*
+ * GET key into buf (size bufsz, terminated).  Returns 1 if found, 0 if
+ * absent, -1 with 503 in e on a backend error.
+ */
+int	 rds_get(struct rds *r, const char *key, char *buf, size_t bufsz,
+	    struct verr *e);
+/* SET key value, with expiry `ttl' seconds when ttl > 0. */
+int	 rds_set(struct rds *r, const char *key, const char *val, int ttl,
+	    struct verr *e);
+/* DEL key; absent keys are fine. */
+int	 rds_del(struct rds *r, const char *key, struct verr *e);
+/* INCRBY key by n into *out. */
+int	 rds_incrby(struct rds *r, const char *key, long long n,
+	    long long *out, struct verr *e);
+
+#endif

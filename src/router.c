@@ -1,0 +1,215 @@
+/*
+ * Router.  The table is small (tens of routes), so matching walks it
+ * linearly and compares segment by segment; that costs far less than the
+ * FastCGI round trip and keeps the rules obvious:
+ *   - a path matches a pattern when every segment matches, a literal
+ *     exactly (case-sensitive) and a `:param' any non-empty segment;
+ *   - when several patterns match, the one whose first differing segment
+ *     is literal wins (so /users/me beats /users/:username);
+ *   - one trailing slash is ignored, never redirected (API.md 1.1).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "handlers.h"
+#include "router.h"
+
+const struct route router_routes[] = {
+	{ "GET", "/health", h_health, ROUTE_PUBLIC, "/health" },
+	{ "GET", "/health/ready", h_health_ready, ROUTE_PUBLIC,
+	    "/health/ready" },
+};
+const size_t router_nroutes = sizeof(router_routes) / sizeof(router_routes[0]);
+
+#define MAXSEGS	16
+
+struct segs {
+	size_t		 n;
+	const char	*s[MAXSEGS];
+	size_t		 len[MAXSEGS];
+};
+
+/* Split `path' at '/' (no copy); -1 if it is not absolute or too deep. */
+static int
+router_split(const char *path, struct segs *sg)
+{
+	const char	*p = path, *q;
+	size_t		 len = strlen(path);
+
+	sg->n = 0;
+	if (*p != '/')
+		return -1;
+	if (len > 1 && path[len - 1] == '/')
+		len--;
+	while (p < path + len) {
+		p++;
+		q = memchr(p, '/', (size_t)(path + len - p));
+		if (q == NULL)
+			q = path + len;
+		if (sg->n == MAXSEGS)
+			return -1;
+		sg->s[sg->n] = p;
+		sg->len[sg->n] = (size_t)(q - p);
+		sg->n++;
+		p = q;
+	}
+	return 0;
+}
+
+static int
+router_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Percent-decode a segment; -1 on bad escapes, NUL, '/' or overflow. */
+static int
+router_decode(const char *s, size_t len, char *out, size_t outsz)
+{
+	size_t	 i, o = 0;
+	int	 hi, lo, c;
+
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (c == '%') {
+			if (i + 2 >= len)
+				return -1;
+			if ((hi = router_hexval(s[i + 1])) < 0 ||
+			    (lo = router_hexval(s[i + 2])) < 0)
+				return -1;
+			c = hi << 4 | lo;
+			i += 2;
+			if (c == 0 || c == '/')
+				return -1;
+		}
+		if (o + 1 >= outsz)
+			return -1;
+		out[o++] = (char)c;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+/*
+ * Does pattern p match the segments of the path?  On a match, *score has
+ * one bit per segment, set where the pattern is literal, most significant
+ * first, so a larger score is a more specific pattern.
+ */
+static int
+router_pattern_match(const char *pattern, const struct segs *path,
+    unsigned long *score)
+{
+	struct segs	 pat;
+	size_t		 i;
+
+	if (router_split(pattern, &pat) == -1 || pat.n != path->n)
+		return 0;
+	*score = 0;
+	for (i = 0; i < pat.n; i++) {
+		*score <<= 1;
+		if (pat.s[i][0] == ':') {
+			if (path->len[i] == 0)
+				return 0;
+			continue;
+		}
+		if (pat.len[i] != path->len[i] ||
+		    memcmp(pat.s[i], path->s[i], pat.len[i]) != 0)
+			return 0;
+		*score |= 1;
+	}
+	return 1;
+}
+
+static int
+router_bind(const char *pattern, const struct segs *path,
+    struct route_match *rm)
+{
+	struct segs	 pat;
+	size_t		 i;
+
+	router_split(pattern, &pat);
+	rm->nparams = 0;
+	for (i = 0; i < pat.n; i++) {
+		if (pat.s[i][0] != ':')
+			continue;
+		if (rm->nparams == ROUTER_MAXPARAMS)
+			abort();
+		snprintf(rm->params[rm->nparams].name,
+		    sizeof(rm->params[0].name), "%.*s", (int)pat.len[i] - 1,
+		    pat.s[i] + 1);
+		if (router_decode(path->s[i], path->len[i],
+		    rm->params[rm->nparams].value,
+		    sizeof(rm->params[0].value)) == -1)
+			return -1;
+		rm->nparams++;
+	}
+	return 0;
+}
+
+static int
+router_cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int
+router_match(const struct route *tab, size_t n, const char *method,
+    const char *path, struct route_match *rm)
+{
+	struct segs	 sg;
+	const char	*best = NULL, *methods[16];
+	const char	*want = strcmp(method, "HEAD") == 0 ? "GET" : method;
+	unsigned long	 score, bestscore = 0;
+	size_t		 i, j, nm = 0, len;
+
+	memset(rm, 0, sizeof(*rm));
+	if (router_split(path, &sg) == -1)
+		return 404;
+	for (i = 0; i < n; i++)
+		if (router_pattern_match(tab[i].pattern, &sg, &score) &&
+		    (best == NULL || score > bestscore)) {
+			best = tab[i].pattern;
+			bestscore = score;
+		}
+	if (best == NULL)
+		return 404;
+	rm->pattern = best;
+	for (i = 0; i < n; i++) {
+		if (strcmp(tab[i].pattern, best) != 0)
+			continue;
+		if (strcmp(tab[i].method, want) == 0) {
+			if (router_bind(best, &sg, rm) == -1)
+				return 404;
+			rm->route = &tab[i];
+			return 0;
+		}
+		for (j = 0; j < nm; j++)
+			if (strcmp(methods[j], tab[i].method) == 0)
+				break;
+		if (j == nm && nm < sizeof(methods) / sizeof(methods[0]))
+			methods[nm++] = tab[i].method;
+	}
+	qsort(methods, nm, sizeof(methods[0]), router_cmp_str);
+	for (j = 0, len = 0; j < nm && len < sizeof(rm->allow); j++)
+		len += (size_t)snprintf(rm->allow + len, sizeof(rm->allow) - len,
+		    "%s%s", j > 0 ? ", " : "", methods[j]);
+	return 405;
+}
+
+const char *
+router_param(const struct route_match *rm, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < rm->nparams; i++)
+		if (strcmp(rm->params[i].name, name) == 0)
+			return rm->params[i].value;
+	return NULL;
+}

@@ -1,0 +1,354 @@
+/*
+ * The prefork supervisor.  The master owns the listening socket and does
+ * nothing but manage children: it waits for signals with sigtimedwait(2)
+ * (every signal it cares about stays blocked, so none is lost between
+ * two checks), reaps children, and refills slots when their back-off
+ * expires.
+ *
+ * Reload (SIGHUP) replaces workers one at a time: the new worker is forked
+ * and reports readiness through a pipe before the old one is asked to stop,
+ * and the old one stops only between requests, so there is always a worker
+ * accepting and no request fails.  Drain (SIGTERM) stops every worker
+ * between requests and exits 0 once they are all gone.
+ */
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "fcgi.h"
+#include "log.h"
+#include "super.h"
+
+#define SUPER_READY_MS		10000
+#define SUPER_DRAIN_MS		30000
+
+int64_t
+super_backoff_ms(int fails)
+{
+	int64_t	 ms = 100;
+
+	if (fails <= 0)
+		return 0;
+	while (--fails > 0 && ms < SUPER_BACKOFF_MAX_MS)
+		ms *= 2;
+	return ms > SUPER_BACKOFF_MAX_MS ? SUPER_BACKOFF_MAX_MS : ms;
+}
+
+int
+super_slot_exited(struct super_slot *s, int status, int64_t now)
+{
+	int	 clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+
+	s->pid = 0;
+	if (s->retiring) {
+		s->retiring = 0;
+		return 0;
+	}
+	/* A clean exit is a recycle after max_requests: no penalty. */
+	if (clean)
+		s->fails = 0;
+	else if (now - s->started_ms < SUPER_EARLY_MS)
+		s->fails++;
+	else
+		s->fails = 1;
+	s->next_start_ms = now + super_backoff_ms(s->fails);
+	return 1;
+}
+
+ssize_t
+super_slot_find(const struct super_slot *slots, size_t n, pid_t pid)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (slots[i].pid == pid && pid != 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+static int64_t
+super_now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct super {
+	int			 fd;
+	struct cfg		*cfg;
+	const struct super_src	*src;
+	struct super_slot	*slots;		/* 2 * workers: room to retire */
+	size_t			 nslots;
+	size_t			 nactive;	/* the first nactive are live */
+	sigset_t		 mask;		/* signals the master waits on */
+};
+
+/*
+ * Fork a worker into slot s.  With `wait_ready', block (up to
+ * SUPER_READY_MS) until it accepts.  Returns 0 or -1.
+ */
+static int
+super_spawn(struct super *sv, struct super_slot *s, int wait_ready)
+{
+	struct pollfd	 pfd;
+	char		 b;
+	int		 p[2] = { -1, -1 }, rc;
+	pid_t		 pid;
+
+	if (wait_ready && pipe(p) == -1) {
+		log_err("pipe: %s", strerror(errno));
+		return -1;
+	}
+	if ((pid = fork()) == -1) {
+		log_err("fork: %s", strerror(errno));
+		if (p[0] != -1) {
+			close(p[0]);
+			close(p[1]);
+		}
+		s->next_start_ms = super_now_ms() + 1000;
+		return -1;
+	}
+	if (pid == 0) {
+		sigprocmask(SIG_UNBLOCK, &sv->mask, NULL);
+		signal(SIGCHLD, SIG_DFL);
+		if (p[0] != -1)
+			close(p[0]);
+		_exit(fcgi_serve(sv->fd, sv->cfg, sv->cfg->max_requests, p[1]));
+	}
+	s->pid = pid;
+	s->started_ms = super_now_ms();
+	s->retiring = 0;
+	if (!wait_ready)
+		return 0;
+	close(p[1]);
+	pfd.fd = p[0];
+	pfd.events = POLLIN;
+	do
+		rc = poll(&pfd, 1, SUPER_READY_MS);
+	while (rc == -1 && errno == EINTR);
+	rc = rc == 1 && read(p[0], &b, 1) == 1 ? 0 : -1;
+	close(p[0]);
+	if (rc == -1)
+		log_warnx("worker %d: not ready after %d ms", (int)pid,
+		    SUPER_READY_MS);
+	return rc;
+}
+
+static void
+super_log_exit(pid_t pid, int status, int retiring)
+{
+	if (WIFSIGNALED(status))
+		log_warnx("worker %d: killed by signal %d", (int)pid,
+		    WTERMSIG(status));
+	else if (WEXITSTATUS(status) != 0)
+		log_warnx("worker %d: exited with status %d", (int)pid,
+		    WEXITSTATUS(status));
+	else
+		log_info("worker %d: exited%s", (int)pid,
+		    retiring ? " (replaced)" : "");
+}
+
+static void
+super_reap(struct super *sv, int draining)
+{
+	struct super_slot	*s;
+	ssize_t			 i;
+	pid_t			 pid;
+	int			 status, retiring;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if ((i = super_slot_find(sv->slots, sv->nslots, pid)) == -1)
+			continue;
+		s = &sv->slots[i];
+		retiring = s->retiring || draining;
+		super_log_exit(pid, status, retiring);
+		if (draining)
+			s->retiring = 1;
+		if (super_slot_exited(s, status, super_now_ms()) &&
+		    s->fails > 0)
+			log_warnx("worker slot %zd: restarting in %lld ms "
+			    "(%d early deaths in a row)", i,
+			    (long long)(s->next_start_ms - super_now_ms()),
+			    s->fails);
+	}
+}
+
+/* Start workers in empty active slots whose back-off has expired. */
+static void
+super_fill(struct super *sv)
+{
+	int64_t	 now = super_now_ms();
+	size_t	 i;
+
+	for (i = 0; i < sv->nactive; i++)
+		if (sv->slots[i].pid == 0 && sv->slots[i].next_start_ms <= now)
+			super_spawn(sv, &sv->slots[i], 0);
+}
+
+/* Milliseconds until the earliest pending restart, capped at 1 s. */
+static long
+super_next_wait(const struct super *sv)
+{
+	int64_t	 now = super_now_ms(), w = 1000;
+	size_t	 i;
+
+	for (i = 0; i < sv->nactive; i++)
+		if (sv->slots[i].pid == 0 &&
+		    sv->slots[i].next_start_ms - now < w)
+			w = sv->slots[i].next_start_ms - now;
+	return w < 1 ? 1 : (long)w;
+}
+
+/* Move a live worker to the retiring area at the end of the table. */
+static struct super_slot *
+super_retire_slot(struct super *sv, size_t i)
+{
+	size_t	 j;
+
+	for (j = sv->nactive; j < sv->nslots; j++)
+		if (sv->slots[j].pid == 0) {
+			sv->slots[j] = sv->slots[i];
+			sv->slots[j].retiring = 1;
+			memset(&sv->slots[i], 0, sizeof(sv->slots[i]));
+			return &sv->slots[j];
+		}
+	return NULL;
+}
+
+static void
+super_reload(struct super *sv)
+{
+	struct cfg	*nc;
+	struct super_slot *old;
+	char		 err[CFG_ERRLEN];
+	size_t		 i;
+	int		 lvl;
+
+	if ((nc = calloc(1, sizeof(*nc))) == NULL)
+		abort();
+	if (cfg_load(nc, sv->src->path, sv->src->optional, NULL,
+	    sv->src->set, sv->src->nset, err) == -1) {
+		log_err("reload: %s; keeping the running configuration", err);
+		cfg_free(nc);
+		free(nc);
+		return;
+	}
+	if (nc->workers != sv->cfg->workers)
+		log_warnx("reload: workers changes only at restart (%d kept)",
+		    sv->cfg->workers);
+	nc->workers = sv->cfg->workers;
+	cfg_free(sv->cfg);
+	free(sv->cfg);
+	sv->cfg = nc;
+	if ((lvl = log_level_parse(nc->log_level)) != -1)
+		log_setlevel((enum log_level)lvl);
+	log_info("reload: configuration read, replacing workers");
+	for (i = 0; i < sv->nactive; i++) {
+		super_reap(sv, 0);
+		if (sv->slots[i].pid == 0) {
+			super_spawn(sv, &sv->slots[i], 1);
+			continue;
+		}
+		if ((old = super_retire_slot(sv, i)) == NULL) {
+			log_warnx("reload: no room to retire worker %d",
+			    (int)sv->slots[i].pid);
+			continue;
+		}
+		super_spawn(sv, &sv->slots[i], 1);
+		kill(old->pid, SIGTERM);
+	}
+	log_info("reload: done");
+}
+
+static int
+super_drain(struct super *sv)
+{
+	struct timespec	 ts = { 0, 100 * 1000000 };
+	int64_t		 deadline = super_now_ms() + SUPER_DRAIN_MS;
+	size_t		 i, live;
+
+	log_info("draining: stopping workers after their current request");
+	for (i = 0; i < sv->nslots; i++)
+		if (sv->slots[i].pid != 0)
+			kill(sv->slots[i].pid, SIGTERM);
+	for (;;) {
+		super_reap(sv, 1);
+		for (i = live = 0; i < sv->nslots; i++)
+			live += sv->slots[i].pid != 0;
+		if (live == 0)
+			break;
+		if (super_now_ms() > deadline) {
+			log_err("drain: %zu workers still busy after %d ms, "
+			    "killing them", live, SUPER_DRAIN_MS);
+			for (i = 0; i < sv->nslots; i++)
+				if (sv->slots[i].pid != 0)
+					kill(sv->slots[i].pid, SIGKILL);
+			deadline = super_now_ms() + SUPER_DRAIN_MS;
+		}
+		sigtimedwait(&sv->mask, NULL, &ts);
+	}
+	log_info("drained: exiting");
+	return 0;
+}
+
+int
+super_run(int fd, struct cfg *c, const struct super_src *src)
+{
+	struct super	 sv;
+	struct timespec	 ts;
+	long		 ms;
+	size_t		 i;
+	int		 sig;
+
+	memset(&sv, 0, sizeof(sv));
+	sv.fd = fd;
+	sv.cfg = c;
+	sv.src = src;
+	sv.nactive = (size_t)c->workers;
+	sv.nslots = 2 * sv.nactive;
+	if ((sv.slots = calloc(sv.nslots, sizeof(*sv.slots))) == NULL)
+		abort();
+	sigemptyset(&sv.mask);
+	sigaddset(&sv.mask, SIGCHLD);
+	sigaddset(&sv.mask, SIGTERM);
+	sigaddset(&sv.mask, SIGINT);
+	sigaddset(&sv.mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &sv.mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	log_info("supervisor %d: starting %zu workers", (int)getpid(),
+	    sv.nactive);
+	for (i = 0; i < sv.nactive; i++)
+		super_spawn(&sv, &sv.slots[i], 0);
+	for (;;) {
+		ms = super_next_wait(&sv);
+		ts.tv_sec = ms / 1000;
+		ts.tv_nsec = (ms % 1000) * 1000000;
+		sig = sigtimedwait(&sv.mask, NULL, &ts);
+		switch (sig) {
+		case SIGTERM:
+		case SIGINT:
+			sig = super_drain(&sv);
+			free(sv.slots);
+			cfg_free(sv.cfg);
+			free(sv.cfg);
+			return sig;
+		case SIGHUP:
+			super_reload(&sv);
+			break;
+		default:
+			break;
+		}
+		super_reap(&sv, 0);
+		super_fill(&sv);
+	}
+}

@@ -1,0 +1,31 @@
+/*
+ * Runs every CUnit suite and exits non-zero when any assertion failed,
+ * so automake's `make check' reports it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <CUnit/Basic.h>
+
+#include "unit.h"
+
+int
+main(void)
+{
+	unsigned int	 failed;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	test_router_suite();
+	test_cfg_suite();
+	test_json_suite();
+	test_verr_suite();
+	test_super_suite();
+	test_http_suite();
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures() +
+	    CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,23 @@
+/*
+ * The CUnit runner's suites: each tests/unit/test_<module>.c exposes one
+ * function that adds its suite to the registry.
+ */
+#ifndef UNIT_H
+#define UNIT_H
+
+#include <stdlib.h>
+
+void	test_router_suite(void);
+void	test_cfg_suite(void);
+void	test_json_suite(void);
+void	test_verr_suite(void);
+void	test_super_suite(void);
+void	test_http_suite(void);
+
+#define UNIT_ADD(suite, name, fn)					\
+	do {								\
+		if (CU_add_test((suite), (name), (fn)) == NULL)		\
+			abort();					\
+	} while (0)
+
+#endif
