@@ -24,7 +24,7 @@ be_open(struct be *b, const struct cfg *c)
 	verr_init(&e);
 	b->cfg = c;
 	if ((b->db = db_new(c, &e)) == NULL)
-		log_err("mongo: %s", e.detail);
+		log_err("%s", e.detail);
 	b->rds = rds_new(c);
 	b->mq = mq_new(c);
 	b->st = st_new(c);

@@ -103,9 +103,9 @@ db_log_handler(mongoc_log_level_t lvl, const char *domain, const char *msg,
 {
 	(void)arg;
 	if (lvl <= MONGOC_LOG_LEVEL_CRITICAL)
-		log_err("mongoc: %s: %s", domain, msg);
+		log_err("%s: %s", domain, msg);
 	else
-		log_debug("mongoc: %s: %s", domain, msg);
+		log_debug("%s: %s", domain, msg);
 }
 
 void

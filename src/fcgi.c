@@ -94,6 +94,7 @@ fcgi_access(const struct req *r, const struct verr *e, size_t bytes)
 {
 	struct json_object	*o = json_object_new_object();
 	double			 ms;
+	char			 msbuf[32];
 
 	ms = (double)(http_now_ns() - r->start_ns) / 1e6;
 	json_object_object_add(o, "rid", json_object_new_string(r->rid));
@@ -103,8 +104,8 @@ fcgi_access(const struct req *r, const struct verr *e, size_t bytes)
 	    r->rm.pattern != NULL ? r->rm.pattern : "-"));
 	json_object_object_add(o, "path", json_object_new_string(r->path));
 	json_object_object_add(o, "status", json_object_new_int(r->status));
-	json_object_object_add(o, "ms",
-	    json_object_new_double((double)(long)(ms * 10) / 10));
+	snprintf(msbuf, sizeof(msbuf), "%.1f", ms);
+	json_object_object_add(o, "ms", json_object_new_double_s(ms, msbuf));
 	json_object_object_add(o, "bytes", json_object_new_int64(
 	    (int64_t)bytes));
 	if (r->uid[0] != '\0')

@@ -145,7 +145,7 @@ super_spawn(struct super *sv, struct super_slot *s, int wait_ready)
 }
 
 static void
-super_log_exit(pid_t pid, int status, int retiring)
+super_log_exit(pid_t pid, int status, const char *why)
 {
 	if (WIFSIGNALED(status))
 		log_warnx("worker %d: killed by signal %d", (int)pid,
@@ -154,8 +154,7 @@ super_log_exit(pid_t pid, int status, int retiring)
 		log_warnx("worker %d: exited with status %d", (int)pid,
 		    WEXITSTATUS(status));
 	else
-		log_info("worker %d: exited%s", (int)pid,
-		    retiring ? " (replaced)" : "");
+		log_info("worker %d: exited%s", (int)pid, why);
 }
 
 static void
@@ -164,14 +163,14 @@ super_reap(struct super *sv, int draining)
 	struct super_slot	*s;
 	ssize_t			 i;
 	pid_t			 pid;
-	int			 status, retiring;
+	int			 status;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		if ((i = super_slot_find(sv->slots, sv->nslots, pid)) == -1)
 			continue;
 		s = &sv->slots[i];
-		retiring = s->retiring || draining;
-		super_log_exit(pid, status, retiring);
+		super_log_exit(pid, status, draining ? " (stopped)" :
+		    s->retiring ? " (replaced)" : " (recycled)");
 		if (draining)
 			s->retiring = 1;
 		if (super_slot_exited(s, status, super_now_ms()) &&
