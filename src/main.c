@@ -31,14 +31,15 @@
 #define DEFAULT_CONF	SYSCONFDIR "/vybes/vybes.conf"
 #define MAXSET		64
 
+/* Print the synopsis; to stdout with status 0 when asked for by -h. */
 static void
-usage(void)
+usage(int asked)
 {
-	fprintf(stderr, "usage: vybes-api [-dnV] [-f file] "
+	fprintf(asked ? stdout : stderr, "usage: vybes-api [-dhnV] [-f file] "
 	    "[--listen unix:path | host:port]\n"
 	    "\t[--workers n] [--max-requests n] [--pidfile file] "
 	    "[--set key=value]\n");
-	exit(2);
+	exit(asked ? 0 : 2);
 }
 
 /* Drop root for the configured user and group, checking every step. */
@@ -125,7 +126,7 @@ main(int argc, char *argv[])
 
 	while ((ch = getopt_long(argc, argv, "df:nVh", longopts, NULL)) != -1) {
 		if (nset + 1 >= MAXSET)
-			usage();
+			usage(0);
 		switch (ch) {
 		case 'd':
 			fg = 1;
@@ -162,12 +163,15 @@ main(int argc, char *argv[])
 			if ((set[nset++] = strdup(optarg)) == NULL)
 				abort();
 			break;
+		case 'h':
+			usage(1);
+			break;
 		default:
-			usage();
+			usage(0);
 		}
 	}
 	if (optind != argc)
-		usage();
+		usage(0);
 
 	/* Under systemd or spawn-fcgi stderr is collected: log there. */
 	log_open("vybes-api", fg || check || getenv("JOURNAL_STREAM") != NULL);
@@ -203,7 +207,7 @@ main(int argc, char *argv[])
 		}
 		workers_given = 1;
 	}
-	if (become_user(uid, gid) == -1 || write_pidfile(c->pidfile) == -1)
+	if (write_pidfile(c->pidfile) == -1 || become_user(uid, gid) == -1)
 		return 1;
 	if (workers_given) {
 		src.path = path;
