@@ -37,48 +37,49 @@
 #define DB_SOCKET_MS	5000
 #define DB_SELECT_MS	2000	/* default of cfg->mongo_timeout_ms */
 #define DB_PING_MS	1000	/* every timeout of the ping client */
-#define DB_RESCAN_MS	1000	/* fail fast this long after a failure */
+#define DB_RESCAN_MS	1000	/* fail fast this long after failing */
 
 struct db {
 	mongoc_uri_t	*db_uri;	/* with our timeouts */
 	mongoc_client_t	*db_cli;	/* NULL until first use */
 	mongoc_client_t	*db_pingcli;	/* db_ping() only */
 	char		*db_name;
-	char		 db_safeuri[256];	/* scheme and hosts, for logs */
-	long long	 db_failed;	/* ms of last network failure, or 0 */
+	char		 db_safeuri[256]; /* scheme and hosts, for logs */
+	long long	 db_failed;	/* ms of last network failure */
 };
 
 /* One index of DESIGN.md section 5: fields comma-separated, '-' desc. */
 struct db_index {
 	const char	*coll;
 	const char	*keys;
-	int		 unique;
-	int		 sparse;	/* unique but optional field */
+	int		 flags;
+#define DB_UNIQUE	0x01
+#define DB_SPARSE	0x02	/* unique, but the field is optional */
 };
 
 static const struct db_index db_indexes[] = {
-	{ "users",		"email",			1, 0 },
-	{ "users",		"usernameLower",		1, 0 },
-	{ "users",		"vid",				1, 0 },
-	{ "users",		"walletAddress",		0, 0 },
-	{ "follows",		"followerId,followingId",	1, 0 },
-	{ "follows",		"followingId",			0, 0 },
-	{ "posts",		"userId,-createdAt",		0, 0 },
-	{ "posts",		"originalPostId",		0, 0 },
-	{ "posts",		"-createdAt",			0, 0 },
-	{ "comments",		"postId,-createdAt",		0, 0 },
-	{ "reactions",		"userId,postId,reactionType",	1, 0 },
-	{ "reactions",		"postId",			0, 0 },
-	{ "bookmarks",		"userId,postId",		1, 0 },
-	{ "bookmarks",		"userId,-createdAt",		0, 0 },
-	{ "stories",		"userId,-createdAt",		0, 0 },
-	{ "stories",		"expiresAt",			0, 0 },
-	{ "notifications",	"userId,-createdAt",		0, 0 },
-	{ "notifications",	"userId,read",			0, 0 },
-	{ "notifications",	"dedupeKey",			1, 1 },
-	{ "sessions",		"userId",			0, 0 },
-	{ "sessions",		"refreshTokenHash",		1, 0 },
-	{ "outbox",		"createdAt",			0, 0 },
+	{ "users", "email", DB_UNIQUE },
+	{ "users", "usernameLower", DB_UNIQUE },
+	{ "users", "vid", DB_UNIQUE },
+	{ "users", "walletAddress", 0 },
+	{ "follows", "followerId,followingId", DB_UNIQUE },
+	{ "follows", "followingId", 0 },
+	{ "posts", "userId,-createdAt", 0 },
+	{ "posts", "originalPostId", 0 },
+	{ "posts", "-createdAt", 0 },
+	{ "comments", "postId,-createdAt", 0 },
+	{ "reactions", "userId,postId,reactionType", DB_UNIQUE },
+	{ "reactions", "postId", 0 },
+	{ "bookmarks", "userId,postId", DB_UNIQUE },
+	{ "bookmarks", "userId,-createdAt", 0 },
+	{ "stories", "userId,-createdAt", 0 },
+	{ "stories", "expiresAt", 0 },
+	{ "notifications", "userId,-createdAt", 0 },
+	{ "notifications", "userId,read", 0 },
+	{ "notifications", "dedupeKey", DB_UNIQUE | DB_SPARSE },
+	{ "sessions", "userId", 0 },
+	{ "sessions", "refreshTokenHash", DB_UNIQUE },
+	{ "outbox", "createdAt", 0 },
 };
 
 #define DB_NINDEXES	(sizeof(db_indexes) / sizeof(db_indexes[0]))
@@ -355,9 +356,9 @@ db_index_doc(const struct db_index *ix, bson_t *arr, uint32_t i)
 	}
 	bson_append_document_end(&doc, &key);
 	bson_append_utf8(&doc, "name", -1, name, -1);
-	if (ix->unique)
+	if (ix->flags & DB_UNIQUE)
 		bson_append_bool(&doc, "unique", -1, true);
-	if (ix->sparse)
+	if (ix->flags & DB_SPARSE)
 		bson_append_bool(&doc, "sparse", -1, true);
 	bson_append_document_end(arr, &doc);
 }

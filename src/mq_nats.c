@@ -23,9 +23,10 @@
 #include "mq_nats.h"
 #include "verr.h"
 
-#define MQ_TIMEOUT_MS	1000	/* connect, JetStream API, publish ack */
+#define MQ_TIMEOUT_MS	1000	/* connect, JetStream API, pub ack */
 #define MQ_RETRY_MS	2000	/* between our own connect attempts */
-#define MQ_DUP_WINDOW	(10LL * 60 * 1000000000)	/* ns; outbox replays */
+/* Nats-Msg-Id de-duplication window (ns), long enough for outbox replays. */
+#define MQ_DUP_WINDOW	(10LL * 60 * 1000000000)
 
 struct mq {
 	natsConnection	*mq_nc;
@@ -58,36 +59,46 @@ mq_xstrdup(const char *s)
 	return p;
 }
 
-/* Copy url into out with every "user:pass@" replaced by "***@". */
+/* Append len bytes of s to out (size outsz, length *n), truncating. */
+static void
+mq_cat(char *out, size_t outsz, size_t *n, const char *s, size_t len)
+{
+	if (len > outsz - 1 - *n)
+		len = outsz - 1 - *n;
+	memcpy(out + *n, s, len);
+	*n += len;
+	out[*n] = '\0';
+}
+
+/*
+ * Copy the comma-separated URL list `url' into out with the credentials
+ * of each ("user:pass@", "token@") replaced by "***@".
+ */
 static void
 mq_redact(const char *url, char *out, size_t outsz)
 {
-	const char	*p, *at, *end;
+	const char	*p, *q, *at, *end, *sch;
 	size_t		 n = 0;
 
 	out[0] = '\0';
-	for (p = url; *p != '\0' && n + 1 < outsz; ) {
+	for (p = url; ; p = end + 1) {
 		end = p + strcspn(p, ",");
-		if ((at = memchr(p, '@', end - p)) != NULL) {
-			const char *sch = strstr(p, "://");
-
+		/* The last '@': a password may hold an unescaped one. */
+		for (at = NULL, q = p; q < end; q++)
+			if (*q == '@')
+				at = q;
+		if (at != NULL) {
+			sch = strstr(p, "://");
 			if (sch != NULL && sch < at)
-				n += snprintf(out + n, outsz - n, "%.*s***",
-				    (int)(sch + 3 - p), p);
-			else
-				n += snprintf(out + n, outsz - n, "***");
+				mq_cat(out, outsz, &n, p, sch + 3 - p);
+			mq_cat(out, outsz, &n, "***", 3);
 			p = at;
 		}
-		if (n + 1 >= outsz)
+		mq_cat(out, outsz, &n, p, end - p);
+		if (*end == '\0')
 			break;
-		n += snprintf(out + n, outsz - n, "%.*s", (int)(end - p), p);
-		if (*end == '\0' || n + 1 >= outsz)
-			break;
-		out[n++] = ',';
-		out[n] = '\0';
-		p = end + 1;
+		mq_cat(out, outsz, &n, ",", 1);
 	}
-	out[outsz - 1] = '\0';
 }
 
 struct mq *

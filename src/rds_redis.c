@@ -24,7 +24,7 @@
 
 struct rds {
 	redisContext	*rds_ctx;	/* NULL: not connected */
-	char		 rds_host[256];	/* host name, or unix socket path */
+	char		 rds_host[256];	/* host, or socket path */
 	int		 rds_port;	/* 0 for a unix socket */
 	char		*rds_password;	/* NULL or "" for none */
 	int		 rds_db;
@@ -69,7 +69,7 @@ rds_parse_addr(struct rds *r, const char *addr)
 		p++;
 		colon = *colon == ':' ? colon : NULL;
 	} else if ((colon = strrchr(p, ':')) != NULL && strchr(p, ':') != colon)
-		colon = NULL;		/* bare IPv6 address without port */
+		colon = NULL;	/* bare IPv6 address, no port */
 	if (colon != NULL) {
 		*colon++ = '\0';
 		port = strtol(colon, NULL, 10);

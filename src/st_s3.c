@@ -26,9 +26,9 @@
 #include "verr.h"
 
 #define ST_CONNECT_MS	1000	/* connect timeout of every request */
-#define ST_SHORT_MS	3000	/* HEAD and DELETE: nothing to transfer */
+#define ST_SHORT_MS	3000	/* HEAD and DELETE: nothing to send */
 #define ST_PROBE_MS	1000	/* st_bucket_ok */
-#define ST_ERRBODY	512	/* bytes of an error body kept for the log */
+#define ST_ERRBODY	512	/* bytes of error body kept for logs */
 
 struct st {
 	CURL	*st_curl;
@@ -45,7 +45,7 @@ struct st_sink {
 	size_t	 len;
 	size_t	 cap;		/* grown up to max */
 	size_t	 max;
-	int	 trunc;		/* past max: drop the rest, not fail */
+	int	 trunc;		/* past max: drop the rest */
 	int	 toobig;
 };
 
@@ -53,7 +53,7 @@ struct st_sink {
 struct st_src {
 	const char	*mem;	/* NULL: read fd */
 	int		 fd;
-	off_t		 off;	/* next pread() offset; -1: use read() */
+	off_t		 off;	/* next pread() offset, -1: read() */
 	size_t		 left;
 };
 
@@ -190,23 +190,30 @@ out:
 }
 
 /*
- * Append the URL of bucket/key to out.  The key is percent-encoded except
- * for RFC 3986 unreserved characters and '/', which is the encoding S3's
- * SigV4 canonical URI expects; curl signs the path as given.
+ * Write the URL of bucket/key to out; -1 if it does not fit.  The key is
+ * percent-encoded except for RFC 3986 unreserved characters and '/',
+ * which is the encoding S3's SigV4 canonical URI expects; curl signs the
+ * path as given.
  */
-static void
+static int
 st_url(const struct st *s, const char *bucket, const char *key, char *out,
     size_t outsz)
 {
 	static const char	 hx[] = "0123456789ABCDEF";
 	size_t			 n;
 	unsigned char		 ch;
+	int			 w;
 
-	n = snprintf(out, outsz, "%s/%s", s->st_endpoint, bucket);
-	if (key == NULL || n >= outsz)
-		return;
+	w = snprintf(out, outsz, "%s/%s", s->st_endpoint, bucket);
+	if (w < 0 || (size_t)w >= outsz)
+		return -1;
+	if (key == NULL)
+		return 0;
+	n = w;
 	out[n++] = '/';
-	for (; *key != '\0' && n + 4 < outsz; key++) {
+	for (; *key != '\0'; key++) {
+		if (n + 4 > outsz)
+			return -1;
 		ch = (unsigned char)*key;
 		if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
 		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' ||
@@ -218,7 +225,10 @@ st_url(const struct st *s, const char *bucket, const char *key, char *out,
 			out[n++] = hx[ch & 0xf];
 		}
 	}
+	if (n >= outsz)
+		return -1;
 	out[n] = '\0';
+	return 0;
 }
 
 static size_t
@@ -328,13 +338,26 @@ st_request(struct st *s, const char *method, const char *bucket,
 		verr_backend(e, "storage", "curl_easy_init failed");
 		return -1;
 	}
+	if (st_url(s, bucket, key, url, sizeof(url)) == -1) {
+		verr_set(e, 500, "internal", "internal error");
+		verr_detail(e, "storage: %s %s: key too long", method, bucket);
+		return -1;
+	}
+	if (ctype != NULL && (strlen(ctype) > 100 ||
+	    strpbrk(ctype, "\r\n") != NULL)) {
+		verr_set(e, 500, "internal", "internal error");
+		verr_detail(e, "storage: %s %s: bad content type", method,
+		    bucket);
+		return -1;
+	}
 	curl_easy_reset(s->st_curl);
-	st_url(s, bucket, key, url, sizeof(url));
 
+	/*
+	 * No "Expect:" line to suppress 100-continue: curl 7.88 would sign
+	 * the removed header and S3 would reject the signature.
+	 */
 	snprintf(h, sizeof(h), "x-amz-content-sha256: %s", sha);
 	hdrs = curl_slist_append(hdrs, h);
-	/* 100-continue costs a round trip, or 1 s on servers that ignore it. */
-	hdrs = curl_slist_append(hdrs, "Expect:");
 	if (ctype != NULL) {
 		snprintf(h, sizeof(h), "Content-Type: %s", ctype);
 		hdrs = curl_slist_append(hdrs, h);
