@@ -2,8 +2,9 @@
  * MongoDB over libmongoc: the only file that includes <mongoc/mongoc.h>.
  * Each worker process owns one single-threaded client, created lazily
  * from the URI with our timeouts added when the URI does not set them
- * (server selection cfg->mongo_timeout_ms, connect 1 s, socket 5 s), so a
- * dead server costs a request at most about 2 s.
+ * (server selection cfg->mongo_timeout_ms, connect 1 s, socket 5 s): a
+ * dead or unreachable server costs a request at most about 1 s, one that
+ * stops answering in the middle of a request at most 5 s.
  *
  * A single-threaded client that failed to reach a server refuses to try
  * it again for 5 s (the driver's "cooldown"), which would turn a 1 s
@@ -12,6 +13,8 @@
  * client is dropped and, once DB_RESCAN_MS has passed, the next call
  * builds a fresh one that scans at once.  Within DB_RESCAN_MS calls still
  * fail fast on the old client, so a blackholed server is not hammered.
+ * Every operation must therefore take its client from db_client() and
+ * report driver errors with db_fail().
  * db_ping() uses a second client of its own with 1 s timeouts whatever
  * the URI says, recreated after every failure, so health checks answer
  * quickly and report recovery at once.
@@ -34,7 +37,7 @@
 #include "verr.h"
 
 #define DB_CONNECT_MS	1000
-#define DB_SOCKET_MS	5000
+#define DB_SOCKET_MS	2500
 #define DB_SELECT_MS	2000	/* default of cfg->mongo_timeout_ms */
 #define DB_PING_MS	1000	/* every timeout of the ping client */
 #define DB_RESCAN_MS	1000	/* fail fast this long after failing */
@@ -268,7 +271,7 @@ static int
 db_fail(struct db *db, const char *what, const bson_error_t *be,
     struct verr *e)
 {
-	char	 why[sizeof(be->message) + 300];
+	char	 why[sizeof(be->message) + sizeof(db->db_safeuri) + 128];
 
 	snprintf(why, sizeof(why), "%s: %s: %s", what, db->db_safeuri,
 	    be->message);

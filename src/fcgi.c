@@ -21,6 +21,7 @@
 
 #include "be.h"
 #include "cfg.h"
+#include "db_mongo.h"
 #include "fcgi.h"
 #include "http.h"
 #include "log.h"
@@ -183,6 +184,7 @@ fcgi_serve(int fd, const struct cfg *c, int max_requests, int ready_fd)
 		log_err("FCGX_Init: failed");
 		return 1;
 	}
+	db_init();
 	be_open(&be, c);
 	if (ready_fd != -1) {
 		(void)write(ready_fd, "r", 1);
@@ -210,5 +212,6 @@ fcgi_serve(int fd, const struct cfg *c, int max_requests, int ready_fd)
 	}
 	FCGX_Free(&fr, 1);
 	be_close(&be);
+	db_shutdown();
 	return 0;
 }
