@@ -2,9 +2,10 @@
  * MongoDB over libmongoc: the only file that includes <mongoc/mongoc.h>.
  * Each worker process owns one single-threaded client, created lazily
  * from the URI with our timeouts added when the URI does not set them
- * (server selection cfg->mongo_timeout_ms, connect 1 s, socket 5 s): a
+ * (server selection cfg->mongo_timeout_ms, connect 1 s, socket 2.5 s): a
  * dead or unreachable server costs a request at most about 1 s, one that
- * stops answering in the middle of a request at most 5 s.
+ * stops answering in the middle of a request at most 2.5 s, within the
+ * spec's "503 in about 3 s".
  *
  * A single-threaded client that failed to reach a server refuses to try
  * it again for 5 s (the driver's "cooldown"), which would turn a 1 s
