@@ -327,3 +327,47 @@ rds_incrby(struct rds *r, const char *key, long long n, long long *out,
 	freeReplyObject(rep);
 	return rc;
 }
+
+/*
+ * The sliding-window log of a rate limit, done atomically in one Lua
+ * script: drop entries older than the window, refuse when n remain
+ * (answering how long until the oldest leaves), else record this request
+ * when asked to.  Members are "<ms>-<random>" so that two requests in the
+ * same millisecond both count.
+ */
+static const char rds_rl_lua[] =
+    "local k, now, w, n, add = KEYS[1], tonumber(ARGV[1]),"
+    " tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]\n"
+    "redis.call('ZREMRANGEBYSCORE', k, '-inf', now - w)\n"
+    "if redis.call('ZCARD', k) >= n then\n"
+    "  local o = redis.call('ZRANGE', k, 0, 0, 'WITHSCORES')\n"
+    "  return tonumber(o[2]) + w - now\n"
+    "end\n"
+    "if add == '1' then\n"
+    "  redis.call('ZADD', k, now, ARGV[5])\n"
+    "  redis.call('PEXPIRE', k, w)\n"
+    "end\n"
+    "return 0\n";
+
+int
+rds_rl(struct rds *r, const char *key, long long now_ms, long long window_ms,
+    long long n, int add, long long *retry_ms, struct verr *e)
+{
+	redisReply	*rep;
+	char		 member[48];
+	int		 rc = -1;
+
+	snprintf(member, sizeof(member), "%lld-%ld", now_ms, random());
+	if ((rep = rds_run(r, e, "EVAL %s 1 %s %lld %lld %lld %s %s",
+	    rds_rl_lua, key, now_ms, window_ms, n, add ? "1" : "0",
+	    member)) == NULL)
+		return -1;
+	if (rep->type != REDIS_REPLY_INTEGER)
+		rds_fail(r, "EVAL", "unexpected reply type", e);
+	else {
+		*retry_ms = rep->integer;
+		rc = 0;
+	}
+	freeReplyObject(rep);
+	return rc;
+}

@@ -34,4 +34,14 @@ int	 rds_del(struct rds *r, const char *key, struct verr *e);
 int	 rds_incrby(struct rds *r, const char *key, long long n,
 	    long long *out, struct verr *e);
 
+/*
+ * One step of a sliding-window rate limit on `key': at most n requests
+ * in any window of window_ms.  *retry_ms is 0 when the request is within
+ * the limit (and it was recorded if `add'), else the milliseconds until
+ * it would be.  503 when Redis is unreachable.
+ */
+int	 rds_rl(struct rds *r, const char *key, long long now_ms,
+	    long long window_ms, long long n, int add, long long *retry_ms,
+	    struct verr *e);
+
 #endif

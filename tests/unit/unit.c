@@ -22,6 +22,7 @@ main(void)
 	test_verr_suite();
 	test_super_suite();
 	test_http_suite();
+	test_jwt_suite();
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() +

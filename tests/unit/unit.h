@@ -13,6 +13,7 @@ void	test_json_suite(void);
 void	test_verr_suite(void);
 void	test_super_suite(void);
 void	test_http_suite(void);
+void	test_jwt_suite(void);
 
 #define UNIT_ADD(suite, name, fn)					\
 	do {								\
