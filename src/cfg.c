@@ -109,6 +109,43 @@ const struct cfg_key cfg_keys[] = {
 	    CFG_OFF(trusted_proxies), 0 },
 	{ "rate_limits", "RATE_LIMITS", CFG_BOOL, 0, 0, "on",
 	    CFG_OFF(rate_limits), 0 },
+	{ "argon2_memory_kib", "ARGON2_MEMORY_KIB", CFG_INT, 8192, 4194304,
+	    "19456", CFG_OFF(argon2_memory_kib), 0 },
+	{ "argon2_passes", "ARGON2_PASSES", CFG_INT, 1, 16, "2",
+	    CFG_OFF(argon2_passes), 0 },
+	{ "argon2_lanes", "ARGON2_LANES", CFG_INT, 1, 16, "1",
+	    CFG_OFF(argon2_lanes), 0 },
+	/* Rate limits (API.md section 4): count/seconds. */
+	{ "rl_login_ip", "RL_LOGIN_IP", CFG_RATE, 0, 0, "30/300",
+	    CFG_OFF(rl[RL_LOGIN_IP]), 0 },
+	{ "rl_login_email", "RL_LOGIN_EMAIL", CFG_RATE, 0, 0, "10/900",
+	    CFG_OFF(rl[RL_LOGIN_EMAIL]), 0 },
+	{ "rl_register_ip", "RL_REGISTER_IP", CFG_RATE, 0, 0, "10/3600",
+	    CFG_OFF(rl[RL_REGISTER_IP]), 0 },
+	{ "rl_refresh_ip", "RL_REFRESH_IP", CFG_RATE, 0, 0, "60/300",
+	    CFG_OFF(rl[RL_REFRESH_IP]), 0 },
+	{ "rl_otp_email", "RL_OTP_EMAIL", CFG_RATE, 0, 0, "3/900",
+	    CFG_OFF(rl[RL_OTP_EMAIL]), 0 },
+	{ "rl_otp_ip", "RL_OTP_IP", CFG_RATE, 0, 0, "10/3600",
+	    CFG_OFF(rl[RL_OTP_IP]), 0 },
+	{ "rl_reset_ip", "RL_RESET_IP", CFG_RATE, 0, 0, "10/900",
+	    CFG_OFF(rl[RL_RESET_IP]), 0 },
+	{ "rl_unlock_user", "RL_UNLOCK_USER", CFG_RATE, 0, 0, "5/900",
+	    CFG_OFF(rl[RL_UNLOCK_USER]), 0 },
+	{ "rl_export_user", "RL_EXPORT_USER", CFG_RATE, 0, 0, "3/3600",
+	    CFG_OFF(rl[RL_EXPORT_USER]), 0 },
+	{ "rl_send_tx_user", "RL_SEND_TX_USER", CFG_RATE, 0, 0, "10/60",
+	    CFG_OFF(rl[RL_SEND_TX_USER]), 0 },
+	{ "rl_post_user", "RL_POST_USER", CFG_RATE, 0, 0, "30/3600",
+	    CFG_OFF(rl[RL_POST_USER]), 0 },
+	{ "rl_story_user", "RL_STORY_USER", CFG_RATE, 0, 0, "30/3600",
+	    CFG_OFF(rl[RL_STORY_USER]), 0 },
+	{ "rl_comment_user", "RL_COMMENT_USER", CFG_RATE, 0, 0, "30/60",
+	    CFG_OFF(rl[RL_COMMENT_USER]), 0 },
+	{ "rl_view_ip", "RL_VIEW_IP", CFG_RATE, 0, 0, "300/60",
+	    CFG_OFF(rl[RL_VIEW_IP]), 0 },
+	{ "rl_view_dedup", "RL_VIEW_DEDUP", CFG_RATE, 0, 0, "1/300",
+	    CFG_OFF(rl[RL_VIEW_DEDUP]), 0 },
 };
 const size_t cfg_nkeys = sizeof(cfg_keys) / sizeof(cfg_keys[0]);
 
@@ -170,6 +207,26 @@ cfg_parse_num(const struct cfg_key *k, const char *v, long long *out)
 	return 0;
 }
 
+/* Parse "N/W" with sane bounds into r. */
+static int
+cfg_parse_rate(const char *v, struct cfg_rate *r)
+{
+	char	*end;
+	long	 n, w;
+
+	if (!isdigit((unsigned char)*v))
+		return -1;
+	n = strtol(v, &end, 10);
+	if (*end != '/' || !isdigit((unsigned char)end[1]))
+		return -1;
+	w = strtol(end + 1, &end, 10);
+	if (*end != '\0' || n < 1 || n > 1000000 || w < 1 || w > 86400)
+		return -1;
+	r->n = (int)n;
+	r->window = (int)w;
+	return 0;
+}
+
 /* Store `v' as the value of directive k in c; `where' prefixes errors. */
 static int
 cfg_assign(struct cfg *c, const struct cfg_key *k, const char *v,
@@ -197,6 +254,12 @@ cfg_assign(struct cfg *c, const struct cfg_key *k, const char *v,
 			return cfg_err(err, "%s: out of memory", where);
 		free(*(char **)p);
 		*(char **)p = s;
+		return 0;
+	case CFG_RATE:
+		if (cfg_parse_rate(v, (struct cfg_rate *)p) == -1)
+			return cfg_err(err, "%s: %s: expected count/seconds "
+			    "(1..1000000 / 1..86400), not \"%s\"", where,
+			    k->name, v);
 		return 0;
 	case CFG_INT:
 	case CFG_OCTAL:

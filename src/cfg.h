@@ -11,6 +11,20 @@
 
 #define CFG_ERRLEN	256
 
+/* The rate limits of API.md section 4, in the order of cfg->rl[]. */
+enum rl_id {
+	RL_LOGIN_IP, RL_LOGIN_EMAIL, RL_REGISTER_IP, RL_REFRESH_IP,
+	RL_OTP_EMAIL, RL_OTP_IP, RL_RESET_IP, RL_UNLOCK_USER, RL_EXPORT_USER,
+	RL_SEND_TX_USER, RL_POST_USER, RL_STORY_USER, RL_COMMENT_USER,
+	RL_VIEW_IP, RL_VIEW_DEDUP, RL__MAX
+};
+
+/* "N/W": at most n requests in any window of `window' seconds. */
+struct cfg_rate {
+	int	 n;
+	int	 window;
+};
+
 struct cfg {
 	/* process */
 	char	*listen;		/* unix:PATH or HOST:PORT */
@@ -63,13 +77,20 @@ struct cfg {
 	/* ethereum */
 	char	*eth_rpc_url;
 	char	*eth_chain_id;
+	/* passwords */
+	int	 argon2_memory_kib;
+	int	 argon2_passes;
+	int	 argon2_lanes;
 	/* http */
 	char	*trusted_proxies;
-	char	*rate_limits;
+	char	*rate_limits;		/* "on" or "off" */
+	struct cfg_rate rl[RL__MAX];
 };
 
 /* One directive of the table: exported for vybesctl and the unit tests. */
-enum cfg_type { CFG_STR, CFG_SECRET, CFG_INT, CFG_OCTAL, CFG_SIZE, CFG_BOOL };
+enum cfg_type {
+	CFG_STR, CFG_SECRET, CFG_INT, CFG_OCTAL, CFG_SIZE, CFG_BOOL, CFG_RATE
+};
 
 struct cfg_key {
 	const char	*name;		/* file key, lower case */

@@ -1,5 +1,6 @@
 /*
- * MongoDB over libmongoc: the only file that includes <mongoc/mongoc.h>.
+ * MongoDB over libmongoc: the connection, health and indexes.  Only the
+ * db_*.c files include <mongoc/mongoc.h>, through db_internal.h.
  * Each worker process owns one single-threaded client, created lazily
  * from the URI with our timeouts added when the URI does not set them
  * (server selection cfg->mongo_timeout_ms, connect 1 s, socket 2.5 s): a
@@ -33,6 +34,7 @@
 #include <mongoc/mongoc.h>
 
 #include "cfg.h"
+#include "db_internal.h"
 #include "db_mongo.h"
 #include "log.h"
 #include "verr.h"
@@ -63,7 +65,7 @@ struct db_index {
 
 static const struct db_index db_indexes[] = {
 	{ "users", "email", DB_UNIQUE },
-	{ "users", "usernameLower", DB_UNIQUE },
+	{ "users", "username", DB_UNIQUE | DB_SPARSE },
 	{ "users", "vid", DB_UNIQUE },
 	{ "users", "walletAddress", 0 },
 	{ "follows", "followerId,followingId", DB_UNIQUE },
@@ -81,8 +83,9 @@ static const struct db_index db_indexes[] = {
 	{ "notifications", "userId,-createdAt", 0 },
 	{ "notifications", "userId,read", 0 },
 	{ "notifications", "dedupeKey", DB_UNIQUE | DB_SPARSE },
-	{ "sessions", "userId", 0 },
-	{ "sessions", "refreshTokenHash", DB_UNIQUE },
+	{ "sessions", "user_id,-created_at", 0 },
+	{ "sessions", "refresh_token_hash", DB_UNIQUE | DB_SPARSE },
+	{ "sessions", "rotated_hashes", 0 },
 	{ "outbox", "createdAt", 0 },
 };
 
@@ -238,7 +241,7 @@ db_client_new(const struct db *db, const mongoc_uri_t *uri, struct verr *e)
  * The client for a call, created if needed (see the opening comment for
  * when a failed one is replaced).  NULL with 503 in e.
  */
-static mongoc_client_t *
+mongoc_client_t *
 db_client(struct db *db, struct verr *e)
 {
 	if (db->db_cli != NULL && db->db_failed != 0 &&
@@ -268,7 +271,7 @@ db_is_network(const bson_error_t *be)
  * could not be reached (and the client is marked for replacement), else
  * 500 internal.  Always returns -1.
  */
-static int
+int
 db_fail(struct db *db, const char *what, const bson_error_t *be,
     struct verr *e)
 {
@@ -401,3 +404,54 @@ db_migrate(struct db *db, struct verr *e)
 	}
 	return 0;
 }
+
+mongoc_collection_t *
+db_coll(struct db *db, const char *name, struct verr *e)
+{
+	mongoc_client_t	*cli;
+
+	if ((cli = db_client(db, e)) == NULL)
+		return NULL;
+	return mongoc_client_get_collection(cli, db->db_name, name);
+}
+
+/* Copy the string field `key' of doc into out (size n), "" if absent. */
+void
+db_get_str(const bson_t *doc, const char *key, char *out, size_t n)
+{
+	bson_iter_t	 it;
+	const char	*s;
+	uint32_t	 len;
+
+	out[0] = '\0';
+	if (bson_iter_init_find(&it, doc, key) && BSON_ITER_HOLDS_UTF8(&it)) {
+		s = bson_iter_utf8(&it, &len);
+		snprintf(out, n, "%.*s", (int)len, s);
+	}
+}
+
+int64_t
+db_get_int(const bson_t *doc, const char *key)
+{
+	bson_iter_t	 it;
+
+	if (bson_iter_init_find(&it, doc, key) &&
+	    (BSON_ITER_HOLDS_INT32(&it) || BSON_ITER_HOLDS_INT64(&it) ||
+	    BSON_ITER_HOLDS_DOUBLE(&it)))
+		return bson_iter_as_int64(&it);
+	if (bson_iter_init_find(&it, doc, key) &&
+	    BSON_ITER_HOLDS_DATE_TIME(&it))
+		return bson_iter_date_time(&it);
+	return 0;
+}
+
+/* Parse a 24-hex id into oid; -1 (404 not_found) when malformed. */
+int
+db_parse_oid(const char *id, bson_oid_t *oid, struct verr *e)
+{
+	if (!bson_oid_is_valid(id, strlen(id)) || strlen(id) != 24)
+		return verr_set(e, 404, "not_found", "Not found");
+	bson_oid_init_from_string(oid, id);
+	return 0;
+}
+

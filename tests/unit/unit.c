@@ -23,6 +23,10 @@ main(void)
 	test_super_suite();
 	test_http_suite();
 	test_jwt_suite();
+	test_valid_suite();
+	test_keccak_suite();
+	test_wkey_suite();
+	test_pwhash_suite();
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() +

@@ -14,6 +14,10 @@ void	test_verr_suite(void);
 void	test_super_suite(void);
 void	test_http_suite(void);
 void	test_jwt_suite(void);
+void	test_valid_suite(void);
+void	test_keccak_suite(void);
+void	test_wkey_suite(void);
+void	test_pwhash_suite(void);
 
 #define UNIT_ADD(suite, name, fn)					\
 	do {								\

@@ -1,0 +1,47 @@
+/*
+ * Shared by the db_*.c files only: the MongoDB client of the process and
+ * the one way to report a driver error, so that every operation takes
+ * part in db_mongo.c's recovery after a network failure.  Nothing outside
+ * db_*.c includes this header (it pulls in libmongoc).
+ */
+#ifndef DB_INTERNAL_H
+#define DB_INTERNAL_H
+
+#include <mongoc/mongoc.h>
+
+struct db;
+struct verr;
+
+/* The MongoDB error code of a unique-index violation. */
+#define DB_DUPKEY	11000
+
+/*
+ * The process's client, rebuilt after a network failure; NULL with 503
+ * in e when it cannot be created.  Borrowed: never destroy it.
+ */
+mongoc_client_t *db_client(struct db *db, struct verr *e);
+
+/*
+ * Collection `name' of the configured database, for the caller to
+ * release with mongoc_collection_destroy(); NULL with 503 in e.
+ */
+mongoc_collection_t *db_coll(struct db *db, const char *name, struct verr *e);
+
+/*
+ * Record the driver error `be' of operation `what': 503 unavailable when
+ * the server could not be reached (the client is then rebuilt), else 500
+ * internal.  Always returns -1.
+ */
+int	db_fail(struct db *db, const char *what, const bson_error_t *be,
+	    struct verr *e);
+
+/* Copy string field `key' of doc into out (size n); "" when absent. */
+void	db_get_str(const bson_t *doc, const char *key, char *out, size_t n);
+
+/* Integer or date field `key' of doc; 0 when absent. */
+int64_t	db_get_int(const bson_t *doc, const char *key);
+
+/* Parse 24 hex digits into oid; -1 with 404 not_found when malformed. */
+int	db_parse_oid(const char *id, bson_oid_t *oid, struct verr *e);
+
+#endif

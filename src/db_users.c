@@ -1,0 +1,439 @@
+/*
+ * The users store.  Field names are the reference's (API.md Appendix B)
+ * so a database it wrote can be taken over; one-time codes are stored
+ * only as hashes (otpHash), never as the reference's clear `otp'.
+ * Uniqueness of email, username and vid is enforced by unique indexes
+ * (vybesctl migrate), so two concurrent registrations cannot both win.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "db_internal.h"
+#include "db_users.h"
+#include "verr.h"
+
+static void
+db_user_from_bson(const bson_t *doc, struct user *u)
+{
+	bson_iter_t	 it;
+
+	memset(u, 0, sizeof(*u));
+	if (bson_iter_init_find(&it, doc, "_id") && BSON_ITER_HOLDS_OID(&it))
+		bson_oid_to_string(bson_iter_oid(&it), u->id);
+	u->vid = db_get_int(doc, "vid");
+	db_get_str(doc, "name", u->name, sizeof(u->name));
+	db_get_str(doc, "email", u->email, sizeof(u->email));
+	db_get_str(doc, "username", u->username, sizeof(u->username));
+	db_get_str(doc, "pfpUrl", u->pfp_url, sizeof(u->pfp_url));
+	db_get_str(doc, "bannerUrl", u->banner_url, sizeof(u->banner_url));
+	db_get_str(doc, "bio", u->bio, sizeof(u->bio));
+	db_get_str(doc, "walletAddress", u->wallet_address,
+	    sizeof(u->wallet_address));
+	db_get_str(doc, "password", u->password, sizeof(u->password));
+	db_get_str(doc, "encryptedPrivateKey", u->enc_key, sizeof(u->enc_key));
+	db_get_str(doc, "otpHash", u->otp_hash, sizeof(u->otp_hash));
+	u->total_like_count = db_get_int(doc, "totalLikeCount");
+	u->post_count = db_get_int(doc, "postCount");
+	u->follower_count = db_get_int(doc, "followerCount");
+	u->following_count = db_get_int(doc, "followingCount");
+	u->otp_expires_ms = db_get_int(doc, "otpExpires");
+	u->otp_attempts = (int)db_get_int(doc, "otpAttempts");
+}
+
+/* Find one user matching q into u; 404 when none. */
+static int
+db_user_find(struct db *db, const bson_t *q, struct user *u, struct verr *e)
+{
+	mongoc_collection_t	*c;
+	mongoc_cursor_t		*cur = NULL;
+	const bson_t		*doc;
+	bson_error_t		 be;
+	bson_t			 opts = BSON_INITIALIZER;
+	int			 rc = -1;
+
+	if ((c = db_coll(db, "users", e)) == NULL)
+		goto out;
+	BSON_APPEND_INT64(&opts, "limit", 1);
+	cur = mongoc_collection_find_with_opts(c, q, &opts, NULL);
+	if (mongoc_cursor_next(cur, &doc)) {
+		db_user_from_bson(doc, u);
+		rc = 0;
+	} else if (mongoc_cursor_error(cur, &be))
+		db_fail(db, "find users", &be, e);
+	else
+		verr_set(e, 404, "not_found", "User not found");
+out:
+	mongoc_cursor_destroy(cur);
+	mongoc_collection_destroy(c);
+	bson_destroy(&opts);
+	return rc;
+}
+
+int
+db_user_by_id(struct db *db, const char *id, struct user *u, struct verr *e)
+{
+	bson_oid_t	 oid;
+	bson_t		 q = BSON_INITIALIZER;
+	int		 rc = -1;
+
+	if (db_parse_oid(id, &oid, e) == 0) {
+		BSON_APPEND_OID(&q, "_id", &oid);
+		rc = db_user_find(db, &q, u, e);
+	}
+	bson_destroy(&q);
+	return rc;
+}
+
+int
+db_user_by_email(struct db *db, const char *email, struct user *u,
+    struct verr *e)
+{
+	bson_t	 q = BSON_INITIALIZER;
+	int	 rc;
+
+	BSON_APPEND_UTF8(&q, "email", email);
+	rc = db_user_find(db, &q, u, e);
+	bson_destroy(&q);
+	return rc;
+}
+
+int
+db_user_by_username(struct db *db, const char *username, struct user *u,
+    struct verr *e)
+{
+	bson_t	 q = BSON_INITIALIZER;
+	int	 rc;
+
+	BSON_APPEND_UTF8(&q, "username", username);
+	rc = db_user_find(db, &q, u, e);
+	bson_destroy(&q);
+	return rc;
+}
+
+int
+db_user_by_vid(struct db *db, int64_t vid, struct user *u, struct verr *e)
+{
+	bson_t	 q = BSON_INITIALIZER;
+	int	 rc;
+
+	BSON_APPEND_INT64(&q, "vid", vid);
+	rc = db_user_find(db, &q, u, e);
+	bson_destroy(&q);
+	return rc;
+}
+
+int
+db_user_username_taken(struct db *db, const char *username, struct verr *e)
+{
+	struct user	 u;
+	struct verr	 nf;
+
+	verr_init(&nf);
+	if (db_user_by_username(db, username, &u, &nf) == 0)
+		return 1;
+	if (nf.status == 404)
+		return 0;
+	*e = nf;
+	return -1;
+}
+
+int
+db_user_next_vid(struct db *db, int64_t *vid, struct verr *e)
+{
+	mongoc_collection_t	*c;
+	bson_t			 q = BSON_INITIALIZER, upd = BSON_INITIALIZER;
+	bson_t			 inc, reply, val;
+	bson_error_t		 be;
+	bson_iter_t		 it;
+	int			 rc = -1;
+
+	bson_init(&reply);
+	if ((c = db_coll(db, "counters", e)) == NULL)
+		goto out;
+	BSON_APPEND_UTF8(&q, "_id", "user_vid");
+	BSON_APPEND_DOCUMENT_BEGIN(&upd, "$inc", &inc);
+	BSON_APPEND_INT64(&inc, "seq", 1);
+	bson_append_document_end(&upd, &inc);
+	if (!mongoc_collection_find_and_modify(c, &q, NULL, &upd, NULL, false,
+	    true, true, &reply, &be)) {
+		db_fail(db, "findAndModify counters", &be, e);
+		goto out;
+	}
+	if (!bson_iter_init_find(&it, &reply, "value") ||
+	    !BSON_ITER_HOLDS_DOCUMENT(&it)) {
+		verr_set(e, 500, "internal", "Internal server error");
+		verr_detail(e, "mongo: counters: no value in reply");
+		goto out;
+	}
+	{
+		const uint8_t	*data;
+		uint32_t	 len;
+
+		bson_iter_document(&it, &len, &data);
+		if (!bson_init_static(&val, data, len))
+			goto out;
+		*vid = db_get_int(&val, "seq");
+	}
+	rc = 0;
+out:
+	mongoc_collection_destroy(c);
+	bson_destroy(&q);
+	bson_destroy(&upd);
+	bson_destroy(&reply);
+	return rc;
+}
+
+/* A duplicate-key error: 409 naming the field whose index refused it. */
+static int
+db_user_dup(const bson_error_t *be, struct verr *e)
+{
+	if (strstr(be->message, "username") != NULL)
+		return verr_set(e, 409, "conflict", "Username already taken");
+	return verr_set(e, 409, "conflict", "Email already registered");
+}
+
+int
+db_user_insert(struct db *db, struct user *u, struct verr *e)
+{
+	mongoc_collection_t	*c;
+	bson_t			 doc = BSON_INITIALIZER;
+	bson_oid_t		 oid;
+	bson_error_t		 be;
+	int64_t			 now = (int64_t)time(NULL) * 1000;
+	int			 rc = -1;
+
+	if ((c = db_coll(db, "users", e)) == NULL)
+		goto out;
+	bson_oid_init(&oid, NULL);
+	BSON_APPEND_OID(&doc, "_id", &oid);
+	BSON_APPEND_INT64(&doc, "vid", u->vid);
+	BSON_APPEND_UTF8(&doc, "name", u->name);
+	BSON_APPEND_UTF8(&doc, "email", u->email);
+	BSON_APPEND_UTF8(&doc, "username", u->username);
+	BSON_APPEND_UTF8(&doc, "password", u->password);
+	BSON_APPEND_UTF8(&doc, "walletAddress", u->wallet_address);
+	BSON_APPEND_UTF8(&doc, "encryptedPrivateKey", u->enc_key);
+	BSON_APPEND_INT64(&doc, "totalLikeCount", 0);
+	BSON_APPEND_INT64(&doc, "postCount", 0);
+	BSON_APPEND_INT64(&doc, "followerCount", 0);
+	BSON_APPEND_INT64(&doc, "followingCount", 0);
+	BSON_APPEND_DATE_TIME(&doc, "createdAt", now);
+	BSON_APPEND_DATE_TIME(&doc, "updatedAt", now);
+	if (!mongoc_collection_insert_one(c, &doc, NULL, NULL, &be)) {
+		if (be.code == DB_DUPKEY)
+			db_user_dup(&be, e);
+		else
+			db_fail(db, "insert users", &be, e);
+		goto out;
+	}
+	bson_oid_to_string(&oid, u->id);
+	rc = 0;
+out:
+	mongoc_collection_destroy(c);
+	bson_destroy(&doc);
+	return rc;
+}
+
+/*
+ * update_one on user id with `upd'; `extra' adds conditions.  Returns 1
+ * when a document matched, 0 when none did, -1 on error.
+ */
+static int
+db_user_update(struct db *db, const char *id, const bson_t *extra,
+    const bson_t *upd, struct verr *e)
+{
+	mongoc_collection_t	*c = NULL;
+	bson_t			 q = BSON_INITIALIZER, reply;
+	bson_oid_t		 oid;
+	bson_error_t		 be;
+	bson_iter_t		 it;
+	int			 rc = -1;
+
+	bson_init(&reply);
+	if (db_parse_oid(id, &oid, e) == -1 || (c = db_coll(db, "users", e)) == NULL)
+		goto out;
+	BSON_APPEND_OID(&q, "_id", &oid);
+	if (extra != NULL)
+		bson_concat(&q, extra);
+	if (!mongoc_collection_update_one(c, &q, upd, NULL, &reply, &be)) {
+		if (be.code == DB_DUPKEY)
+			db_user_dup(&be, e);
+		else
+			db_fail(db, "update users", &be, e);
+		goto out;
+	}
+	rc = bson_iter_init_find(&it, &reply, "matchedCount") &&
+	    bson_iter_as_int64(&it) > 0;
+out:
+	mongoc_collection_destroy(c);
+	bson_destroy(&q);
+	bson_destroy(&reply);
+	return rc;
+}
+
+int
+db_user_set_password(struct db *db, const char *id, const char *hash,
+    struct verr *e)
+{
+	bson_t	 upd = BSON_INITIALIZER, set;
+	int	 rc;
+
+	BSON_APPEND_DOCUMENT_BEGIN(&upd, "$set", &set);
+	BSON_APPEND_UTF8(&set, "password", hash);
+	BSON_APPEND_DATE_TIME(&set, "updatedAt", (int64_t)time(NULL) * 1000);
+	bson_append_document_end(&upd, &set);
+	rc = db_user_update(db, id, NULL, &upd, e);
+	bson_destroy(&upd);
+	return rc == -1 ? -1 : 0;
+}
+
+int
+db_user_patch(struct db *db, const char *id, const struct user_patch *p,
+    struct verr *e)
+{
+	bson_t	 upd = BSON_INITIALIZER, set;
+	int	 rc;
+
+	BSON_APPEND_DOCUMENT_BEGIN(&upd, "$set", &set);
+	if (p->name != NULL)
+		BSON_APPEND_UTF8(&set, "name", p->name);
+	if (p->username != NULL)
+		BSON_APPEND_UTF8(&set, "username", p->username);
+	if (p->bio != NULL)
+		BSON_APPEND_UTF8(&set, "bio", p->bio);
+	if (p->pfp_url != NULL)
+		BSON_APPEND_UTF8(&set, "pfpUrl", p->pfp_url);
+	if (p->banner_url != NULL)
+		BSON_APPEND_UTF8(&set, "bannerUrl", p->banner_url);
+	BSON_APPEND_DATE_TIME(&set, "updatedAt", (int64_t)time(NULL) * 1000);
+	bson_append_document_end(&upd, &set);
+	rc = db_user_update(db, id, NULL, &upd, e);
+	bson_destroy(&upd);
+	if (rc == 0)
+		return verr_set(e, 404, "not_found", "User not found");
+	return rc == -1 ? -1 : 0;
+}
+
+int
+db_user_set_otp(struct db *db, const char *id, const char *hash,
+    int64_t expires_ms, struct verr *e)
+{
+	bson_t	 upd = BSON_INITIALIZER, set;
+	int	 rc;
+
+	BSON_APPEND_DOCUMENT_BEGIN(&upd, "$set", &set);
+	BSON_APPEND_UTF8(&set, "otpHash", hash);
+	BSON_APPEND_DATE_TIME(&set, "otpExpires", expires_ms);
+	BSON_APPEND_INT32(&set, "otpAttempts", 0);
+	bson_append_document_end(&upd, &set);
+	rc = db_user_update(db, id, NULL, &upd, e);
+	bson_destroy(&upd);
+	return rc == -1 ? -1 : 0;
+}
+
+int
+db_user_otp_failed(struct db *db, const char *id, const char *hash, int max,
+    struct verr *e)
+{
+	bson_t	 cond = BSON_INITIALIZER, upd = BSON_INITIALIZER, inc, set;
+	bson_t	 lt;
+	int	 rc;
+
+	/* Count the attempt, then void the code once `max' are used up. */
+	BSON_APPEND_UTF8(&cond, "otpHash", hash);
+	BSON_APPEND_DOCUMENT_BEGIN(&upd, "$inc", &inc);
+	BSON_APPEND_INT32(&inc, "otpAttempts", 1);
+	bson_append_document_end(&upd, &inc);
+	rc = db_user_update(db, id, &cond, &upd, e);
+	bson_destroy(&upd);
+	bson_init(&upd);
+	if (rc == 1) {
+		BSON_APPEND_DOCUMENT_BEGIN(&cond, "otpAttempts", &lt);
+		BSON_APPEND_INT32(&lt, "$gte", max);
+		bson_append_document_end(&cond, &lt);
+		BSON_APPEND_DOCUMENT_BEGIN(&upd, "$set", &set);
+		BSON_APPEND_UTF8(&set, "otpHash", "");
+		bson_append_document_end(&upd, &set);
+		rc = db_user_update(db, id, &cond, &upd, e);
+	}
+	bson_destroy(&cond);
+	bson_destroy(&upd);
+	return rc == -1 ? -1 : 0;
+}
+
+int
+db_user_reset_password(struct db *db, const char *id, const char *hash,
+    int64_t now_ms, const char *pwhash, struct verr *e)
+{
+	bson_t	 cond = BSON_INITIALIZER, upd = BSON_INITIALIZER, set, gt;
+	int	 rc;
+
+	BSON_APPEND_UTF8(&cond, "otpHash", hash);
+	BSON_APPEND_DOCUMENT_BEGIN(&cond, "otpExpires", &gt);
+	BSON_APPEND_DATE_TIME(&gt, "$gt", now_ms);
+	bson_append_document_end(&cond, &gt);
+	BSON_APPEND_DOCUMENT_BEGIN(&upd, "$set", &set);
+	BSON_APPEND_UTF8(&set, "password", pwhash);
+	BSON_APPEND_UTF8(&set, "otpHash", "");
+	BSON_APPEND_DATE_TIME(&set, "updatedAt", now_ms);
+	bson_append_document_end(&upd, &set);
+	rc = db_user_update(db, id, &cond, &upd, e);
+	bson_destroy(&cond);
+	bson_destroy(&upd);
+	return rc;
+}
+
+int
+db_follow_state(struct db *db, const char *a, const char *b, int *ab,
+    int *ba, struct verr *e)
+{
+	mongoc_collection_t	*c;
+	bson_t			 q = BSON_INITIALIZER, arr, d0, d1;
+	bson_oid_t		 oa, ob;
+	bson_error_t		 be;
+	int64_t			 n;
+	int			 rc = -1;
+
+	*ab = *ba = 0;
+	if (db_parse_oid(a, &oa, e) == -1 || db_parse_oid(b, &ob, e) == -1)
+		return -1;
+	if ((c = db_coll(db, "follows", e)) == NULL)
+		goto out;
+	/* One round trip: count each direction of the pair separately. */
+	BSON_APPEND_ARRAY_BEGIN(&q, "$or", &arr);
+	BSON_APPEND_DOCUMENT_BEGIN(&arr, "0", &d0);
+	BSON_APPEND_OID(&d0, "followerId", &oa);
+	BSON_APPEND_OID(&d0, "followingId", &ob);
+	bson_append_document_end(&arr, &d0);
+	BSON_APPEND_DOCUMENT_BEGIN(&arr, "1", &d1);
+	BSON_APPEND_OID(&d1, "followerId", &ob);
+	BSON_APPEND_OID(&d1, "followingId", &oa);
+	bson_append_document_end(&arr, &d1);
+	bson_append_array_end(&q, &arr);
+	{
+		mongoc_cursor_t	*cur;
+		const bson_t	*doc;
+		bson_iter_t	 it;
+
+		cur = mongoc_collection_find_with_opts(c, &q, NULL, NULL);
+		while (mongoc_cursor_next(cur, &doc))
+			if (bson_iter_init_find(&it, doc, "followerId") &&
+			    BSON_ITER_HOLDS_OID(&it)) {
+				if (bson_oid_equal(bson_iter_oid(&it), &oa))
+					*ab = 1;
+				else
+					*ba = 1;
+			}
+		n = mongoc_cursor_error(cur, &be) ? -1 : 0;
+		mongoc_cursor_destroy(cur);
+		if (n == -1) {
+			db_fail(db, "find follows", &be, e);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	mongoc_collection_destroy(c);
+	bson_destroy(&q);
+	return rc;
+}

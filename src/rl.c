@@ -1,0 +1,110 @@
+/*
+ * Rate limits.  Each request over a limit is refused without being
+ * counted, so a client that keeps hammering is admitted again exactly when
+ * its oldest counted request leaves the window, which is what Retry-After
+ * says.  Keys are "rl:<NAME>:<key>", so one limit never counts another's
+ * requests.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "be.h"
+#include "cfg.h"
+#include "http.h"
+#include "json.h"
+#include "log.h"
+#include "rds_redis.h"
+#include "rl.h"
+#include "verr.h"
+
+static const struct {
+	const char	*name;
+	int		 closed;	/* 503 while Redis is down */
+} rl_tab[RL__MAX] = {
+	[RL_LOGIN_IP] = { "LOGIN_IP", 0 },
+	[RL_LOGIN_EMAIL] = { "LOGIN_EMAIL", 0 },
+	[RL_REGISTER_IP] = { "REGISTER_IP", 0 },
+	[RL_REFRESH_IP] = { "REFRESH_IP", 0 },
+	[RL_OTP_EMAIL] = { "OTP_EMAIL", 1 },
+	[RL_OTP_IP] = { "OTP_IP", 1 },
+	[RL_RESET_IP] = { "RESET_IP", 1 },
+	[RL_UNLOCK_USER] = { "UNLOCK_USER", 1 },
+	[RL_EXPORT_USER] = { "EXPORT_USER", 1 },
+	[RL_SEND_TX_USER] = { "SEND_TX_USER", 1 },
+	[RL_POST_USER] = { "POST_USER", 0 },
+	[RL_STORY_USER] = { "STORY_USER", 0 },
+	[RL_COMMENT_USER] = { "COMMENT_USER", 0 },
+	[RL_VIEW_IP] = { "VIEW_IP", 0 },
+	[RL_VIEW_DEDUP] = { "VIEW_DEDUP", 0 },
+};
+
+const char *
+rl_name(enum rl_id id)
+{
+	return rl_tab[id].name;
+}
+
+static void
+rl_key(enum rl_id id, const char *key, char *out, size_t outsz)
+{
+	snprintf(out, outsz, "rl:%s:%s", rl_tab[id].name, key);
+}
+
+int
+rl_check(struct req *r, enum rl_id id, const char *key, int add,
+    struct verr *e)
+{
+	const struct cfg_rate	*rate = &r->cfg->rl[id];
+	struct verr		 re;
+	char			 k[512];
+	long long		 retry_ms;
+
+	if (strcmp(r->cfg->rate_limits, "off") == 0)
+		return 0;
+	rl_key(id, key, k, sizeof(k));
+	verr_init(&re);
+	if (rds_rl(r->be->rds, k, json_now_ms(), (long long)rate->window *
+	    1000, rate->n, add, &retry_ms, &re) == -1) {
+		if (!rl_tab[id].closed)
+			return 0;
+		log_warnx("rid=%s rate limit %s: %s", r->rid, rl_tab[id].name,
+		    re.detail);
+		return verr_backend(e, "redis", re.detail);
+	}
+	if (retry_ms <= 0)
+		return 0;
+	verr_set(e, 429, "rate_limited", "Too many requests, please retry "
+	    "later");
+	e->retry_after = (int)((retry_ms + 999) / 1000);
+	if (e->retry_after < 1)
+		e->retry_after = 1;
+	return -1;
+}
+
+void
+rl_count(struct req *r, enum rl_id id, const char *key)
+{
+	struct verr	 e;
+	char		 k[512];
+	long long	 retry_ms;
+
+	if (strcmp(r->cfg->rate_limits, "off") == 0)
+		return;
+	rl_key(id, key, k, sizeof(k));
+	verr_init(&e);
+	/* A huge n makes the check always pass: this only records. */
+	(void)rds_rl(r->be->rds, k, json_now_ms(),
+	    (long long)r->cfg->rl[id].window * 1000, 1LL << 40, 1, &retry_ms,
+	    &e);
+}
+
+void
+rl_clear(struct req *r, enum rl_id id, const char *key)
+{
+	struct verr	 e;
+	char		 k[512];
+
+	rl_key(id, key, k, sizeof(k));
+	verr_init(&e);
+	(void)rds_del(r->be->rds, k, &e);
+}

@@ -1,0 +1,224 @@
+/*
+ * Field rules of API.md 3.1.1.  Lengths are counted in Unicode code
+ * points; bodies reach here already checked as UTF-8 by the JSON parser.
+ */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "valid.h"
+
+static const char *const reserved[] = {
+	"me", "profile", "register", "login", "logout", "refresh", "admin",
+	"api", "vybes",
+};
+
+size_t
+valid_utf8_len(const char *s)
+{
+	size_t	 n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* Copy `in' without leading and trailing ASCII whitespace into out. */
+static int
+valid_trim(const char *in, char *out, size_t outsz)
+{
+	const char	*e;
+	size_t		 len;
+
+	while (*in != '\0' && isspace((unsigned char)*in))
+		in++;
+	e = in + strlen(in);
+	while (e > in && isspace((unsigned char)e[-1]))
+		e--;
+	len = (size_t)(e - in);
+	if (len >= outsz)
+		return -1;
+	memcpy(out, in, len);
+	out[len] = '\0';
+	return 0;
+}
+
+static int
+valid_label(const char *s, size_t len)
+{
+	size_t	 i;
+
+	if (len < 1 || len > 63 || s[0] == '-' || s[len - 1] == '-')
+		return -1;
+	for (i = 0; i < len; i++)
+		if (!islower((unsigned char)s[i]) &&
+		    !isdigit((unsigned char)s[i]) && s[i] != '-')
+			return -1;
+	return 0;
+}
+
+static int
+valid_email_strict(const char *e)
+{
+	const char	*at = strchr(e, '@'), *p, *dot, *last = NULL;
+	size_t		 llen, i;
+
+	llen = (size_t)(at - e);
+	if (llen < 1 || llen > 64 || e[0] == '.' || at[-1] == '.')
+		return -1;
+	for (i = 0; i < llen; i++) {
+		if (e[i] <= 0x20 || e[i] >= 0x7f ||
+		    strchr("\"(),:;<>[\\]", e[i]) != NULL)
+			return -1;
+		if (e[i] == '.' && e[i + 1] == '.')
+			return -1;
+	}
+	for (p = at + 1, i = 0;; p = dot + 1, i++) {
+		dot = strchr(p, '.');
+		if (valid_label(p, dot != NULL ? (size_t)(dot - p) :
+		    strlen(p)) == -1)
+			return -1;
+		last = p;
+		if (dot == NULL)
+			break;
+	}
+	if (i < 1 || strlen(last) < 2)
+		return -1;
+	for (p = last; *p != '\0'; p++)
+		if (!islower((unsigned char)*p))
+			return -1;
+	return 0;
+}
+
+int
+valid_email(const char *in, int strict, char *out)
+{
+	const char	*at;
+	char		*p;
+
+	if (valid_trim(in, out, VALID_EMAIL_MAX + 1) == -1)
+		return -1;
+	for (p = out; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	if ((at = strchr(out, '@')) == NULL || strchr(at + 1, '@') != NULL ||
+	    at == out || at[1] == '\0')
+		return -1;
+	return strict ? valid_email_strict(out) : 0;
+}
+
+int
+valid_password(const char *pw)
+{
+	size_t	 n = valid_utf8_len(pw);
+
+	return n >= 8 && n <= 128 ? 0 : -1;
+}
+
+int
+valid_name(const char *in, char *out, size_t outsz)
+{
+	size_t	 n;
+
+	if (valid_trim(in, out, outsz) == -1)
+		return -1;
+	n = valid_utf8_len(out);
+	return n >= 1 && n <= 50 ? 0 : -1;
+}
+
+int
+valid_reserved(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+		if (strcmp(name, reserved[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+valid_uchar(int c)
+{
+	return islower(c) || isdigit(c) || c == '_' || c == '.';
+}
+
+int
+valid_username(const char *in, char *out)
+{
+	size_t	 len = strlen(in), i;
+
+	if (len < 3 || len > VALID_USERNAME_MAX)
+		return -1;
+	for (i = 0; i <= len; i++)
+		out[i] = (char)tolower((unsigned char)in[i]);
+	for (i = 0; i < len; i++)
+		if (!valid_uchar((unsigned char)out[i]) ||
+		    (out[i] == '.' && out[i + 1] == '.'))
+			return -1;
+	if (out[0] == '.' || out[len - 1] == '.' || valid_reserved(out))
+		return -1;
+	return 0;
+}
+
+int
+valid_username_lookup(const char *in, char *out)
+{
+	if (*in == '@')
+		in++;
+	return valid_username(in, out);
+}
+
+int
+valid_username_from_email(const char *email, char *out)
+{
+	const char	*at = strchr(email, '@');
+	size_t		 i, o = 0, len;
+	char		 c;
+
+	len = at != NULL ? (size_t)(at - email) : strlen(email);
+	for (i = 0; i < len && email[i] != '+'; i++) {
+		c = (char)tolower((unsigned char)email[i]);
+		if (!valid_uchar((unsigned char)c))
+			c = '_';
+		/* Runs of dots collapse, leading dots go. */
+		if (c == '.' && (o == 0 || out[o - 1] == '.'))
+			continue;
+		if (o < 24)
+			out[o++] = c;
+	}
+	while (o > 0 && out[o - 1] == '.')
+		o--;
+	out[o] = '\0';
+	if (o == 0) {
+		strcpy(out, "user");
+		o = 4;
+	}
+	return o < 3 || valid_reserved(out);
+}
+
+int
+valid_url(const char *s)
+{
+	size_t	 i, n = strlen(s);
+
+	if (n == 0)
+		return 0;
+	if (n > 2048)
+		return -1;
+	if (strncasecmp(s, "http://", 7) != 0 &&
+	    strncasecmp(s, "https://", 8) != 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= 0x20 || s[i] == 0x7f)
+			return -1;
+	/* A host must follow the scheme. */
+	s = strstr(s, "//") + 2;
+	return *s != '\0' && *s != '/' ? 0 : -1;
+}
+
+int
+valid_bio(const char *s)
+{
+	return valid_utf8_len(s) <= 300 ? 0 : -1;
+}

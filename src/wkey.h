@@ -1,0 +1,44 @@
+/*
+ * Custodial wallet keys (spec/API.md section 3.8.1): generation, the EIP-55
+ * address of a key, and the reference's sealed storage format.  Private
+ * keys are 32 raw bytes; callers wipe them with explicit_bzero() when done.
+ * One secp256k1 context serves the process: call from one thread only.
+ */
+#ifndef WKEY_H
+#define WKEY_H
+
+struct verr;
+
+#define WKEY_ADDR_LEN	43	/* "0x", 40 hex digits, NUL */
+
+/*
+ * Draw priv uniformly from [1, n-1] of secp256k1 with the CSPRNG.
+ * Fails only with 500 internal (no randomness).
+ */
+int	wkey_generate(unsigned char priv[32], struct verr *e);
+
+/*
+ * Write the EIP-55 checksummed address of priv ("0x" + 40) into addr.
+ * Fails with 500 internal when priv is not a valid secp256k1 key.
+ */
+int	wkey_address(const unsigned char priv[32], char addr[WKEY_ADDR_LEN],
+	    struct verr *e);
+
+/* Write the 20-byte address a as "0x" + 40 EIP-55 mixed-case digits. */
+void	wkey_eip55(const unsigned char a[20], char out[WKEY_ADDR_LEN]);
+
+/*
+ * Encrypt priv under the 32-byte key (AES-256-GCM, fresh nonce) into the
+ * storage string *out, malloc'd for the caller.  Fails with 500 internal.
+ */
+int	wkey_seal(const unsigned char key[32], const unsigned char priv[32],
+	    char **out, struct verr *e);
+
+/*
+ * Decrypt a string of wkey_seal() or the Go reference into priv.  A wrong
+ * key, tampered or malformed data fails with 500 internal; priv is zeroed.
+ */
+int	wkey_open(const unsigned char key[32], const char *sealed,
+	    unsigned char priv[32], struct verr *e);
+
+#endif
