@@ -19,6 +19,7 @@
 #include <fcgiapp.h>
 #include <json-c/json.h>
 
+#include "auth.h"
 #include "be.h"
 #include "cfg.h"
 #include "db_mongo.h"
@@ -79,6 +80,8 @@ fcgi_dispatch(struct req *r, struct verr *e)
 		verr_set(e, 405, "method_not_allowed", "Method not allowed");
 		return;
 	}
+	if (r->rm.route->auth == ROUTE_AUTH && auth_request(r, e) == -1)
+		return;
 	if (r->rm.route->handler(r, e) == -1) {
 		if (e->status == 0)
 			verr_set(e, 500, "internal", "Internal server error");
@@ -120,8 +123,13 @@ fcgi_access(const struct req *r, const struct verr *e, size_t bytes)
 	json_object_put(o);
 }
 
+/*
+ * Answer one request.  Work the handler deferred is handed back in *fn
+ * and *arg, to run after FCGX_Finish_r() has released the client.
+ */
 static void
-fcgi_handle(FCGX_Request *fr, const struct cfg *c, struct be *be)
+fcgi_handle(FCGX_Request *fr, const struct cfg *c, struct be *be,
+    void (**fn)(const struct cfg *, void *), void **arg)
 {
 	struct http_io	 io = { fcgi_getparam, fcgi_read, fr };
 	struct req	 r;
@@ -148,6 +156,8 @@ fcgi_handle(FCGX_Request *fr, const struct cfg *c, struct be *be)
 		bytes = r.bodylen;
 	}
 	fcgi_access(&r, &e, bytes);
+	*fn = r.defer_fn;
+	*arg = r.defer_arg;
 	http_req_free(&r);
 }
 
@@ -158,7 +168,9 @@ fcgi_serve(int fd, const struct cfg *c, int max_requests, int ready_fd)
 	struct be		 be;
 	struct sigaction	 sa;
 	struct pollfd		 pfd;
-	sigset_t		 block, during_poll;
+	sigset_t		 block, during_poll, pending;
+	void			(*fn)(const struct cfg *, void *);
+	void			*arg;
 	int			 served = 0, rc, flags;
 
 	memset(&sa, 0, sizeof(sa));
@@ -206,9 +218,20 @@ fcgi_serve(int fd, const struct cfg *c, int max_requests, int ready_fd)
 			log_warnx("FCGX_Accept_r: %s", strerror(-rc));
 			continue;
 		}
-		fcgi_handle(&fr, c, &be);
+		fn = NULL;
+		fcgi_handle(&fr, c, &be, &fn, &arg);
 		FCGX_Finish_r(&fr);
+		if (fn != NULL)
+			fn(c, arg);
 		served++;
+		/*
+		 * Under steady load the socket is always readable and ppoll
+		 * returns at once, so look for a stop request here too.
+		 */
+		if (sigpending(&pending) == 0 &&
+		    (sigismember(&pending, SIGTERM) ||
+		    sigismember(&pending, SIGINT)))
+			break;
 	}
 	FCGX_Free(&fr, 1);
 	be_close(&be);

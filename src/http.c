@@ -4,6 +4,9 @@
  * the unit tests.  Every growable buffer here has a ceiling: headers are
  * a fixed array, the body is bounded by the caller's `max'.
  */
+#include <arpa/inet.h>
+
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,6 +86,15 @@ http_req_init(struct req *r, const struct http_io *io, const struct cfg *c,
 		memcpy(r->rid, rid, len + 1);
 	else
 		http_gen_rid(r->rid);
+}
+
+void
+http_defer(struct req *r, void (*fn)(const struct cfg *, void *), void *arg)
+{
+	if (r->defer_fn != NULL)
+		abort();
+	r->defer_fn = fn;
+	r->defer_arg = arg;
 }
 
 void
@@ -312,4 +324,93 @@ http_head(const struct req *r)
 	if (n < 0)
 		abort();
 	return h;
+}
+
+/* Does address `ip' fall in the "addr[/bits]" network `net'? */
+static int
+http_in_net(const char *ip, const char *net, size_t netlen)
+{
+	unsigned char	 a[16], n[16];
+	char		 buf[64], *slash;
+	int		 fam, bits, len, i;
+
+	if (netlen >= sizeof(buf))
+		return 0;
+	memcpy(buf, net, netlen);
+	buf[netlen] = '\0';
+	fam = strchr(ip, ':') != NULL ? AF_INET6 : AF_INET;
+	len = fam == AF_INET6 ? 16 : 4;
+	bits = len * 8;
+	if ((slash = strchr(buf, '/')) != NULL) {
+		*slash = '\0';
+		bits = atoi(slash + 1);
+		if (bits < 0 || bits > len * 8)
+			return 0;
+	}
+	if (inet_pton(fam, ip, a) != 1 || inet_pton(fam, buf, n) != 1)
+		return 0;
+	for (i = 0; bits > 0; i++, bits -= 8) {
+		int	 mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
+
+		if ((a[i] & mask) != (n[i] & mask))
+			return 0;
+	}
+	return 1;
+}
+
+/* Is `ip' (len bytes) one of the comma-separated trusted proxies? */
+static int
+http_trusted(const char *list, const char *ip, size_t iplen)
+{
+	char		 addr[64];
+	const char	*p, *end;
+
+	if (list == NULL || iplen == 0 || iplen >= sizeof(addr))
+		return 0;
+	memcpy(addr, ip, iplen);
+	addr[iplen] = '\0';
+	for (p = list; *p != '\0'; p = *end == ',' ? end + 1 : end) {
+		while (*p == ' ')
+			p++;
+		end = p + strcspn(p, ",");
+		while (end > p && end[-1] == ' ')
+			end--;
+		if (http_in_net(addr, p, (size_t)(end - p)))
+			return 1;
+		end += strcspn(end, ",");
+	}
+	return 0;
+}
+
+void
+http_client_ip(struct req *r, char *out, size_t outsz)
+{
+	const char	*peer = http_getparam(r, "REMOTE_ADDR");
+	const char	*xff;
+	char		 buf[1024], *tok[64], *p, *save = NULL;
+	size_t		 n = 0, len;
+
+	if (peer == NULL)
+		peer = "";
+	snprintf(out, outsz, "%s", peer);
+	if (!http_trusted(r->cfg->trusted_proxies, peer, strlen(peer)) ||
+	    (xff = http_getparam(r, "HTTP_X_FORWARDED_FOR")) == NULL)
+		return;
+	/* The right-most hop that is not a trusted proxy is the client. */
+	snprintf(buf, sizeof(buf), "%s", xff);
+	for (p = strtok_r(buf, ",", &save); p != NULL && n < 64;
+	    p = strtok_r(NULL, ",", &save))
+		tok[n++] = p;
+	while (n-- > 0) {
+		p = tok[n];
+		while (isspace((unsigned char)*p))
+			p++;
+		len = strlen(p);
+		while (len > 0 && isspace((unsigned char)p[len - 1]))
+			p[--len] = '\0';
+		if (len == 0 || http_trusted(r->cfg->trusted_proxies, p, len))
+			continue;
+		snprintf(out, outsz, "%s", p);
+		return;
+	}
 }

@@ -18,7 +18,7 @@ struct json_object;
 struct verr;
 
 #define HTTP_RIDLEN	129
-#define HTTP_HDRMAX	2048
+#define HTTP_HDRMAX	8192
 
 /*
  * A source of request parameters and body bytes: FastCGI in service,
@@ -41,6 +41,7 @@ struct req {
 	int			 head;		/* HEAD: send no body */
 	char			 rid[HTTP_RIDLEN];
 	char			 uid[25];	/* caller's user id, when known */
+	char			 sid[25];	/* caller's session id */
 	struct route_match	 rm;
 	int64_t			 start_ns;	/* CLOCK_MONOTONIC */
 	/* response */
@@ -50,6 +51,9 @@ struct req {
 	const char		*ctype;		/* NULL: no Content-Type */
 	char			 hdrs[HTTP_HDRMAX];	/* "Name: v\r\n"... */
 	size_t			 hdrlen;
+	/* work to run once the response is sent (http_defer) */
+	void			(*defer_fn)(const struct cfg *, void *);
+	void			*defer_arg;
 };
 
 /*
@@ -110,6 +114,21 @@ void	 http_error(struct req *r, const struct verr *e);
  * including the standard ones) in a malloc'd string for the caller.
  */
 char	*http_head(const struct req *r);
+
+/*
+ * The client's IP (API.md 1.5): REMOTE_ADDR, unless it is one of
+ * cfg->trusted_proxies; then the right-most X-Forwarded-For address that
+ * is not a trusted proxy.  Written to out (at least 64 bytes).
+ */
+void	 http_client_ip(struct req *r, char *out, size_t outsz);
+
+/*
+ * Run fn(cfg, arg) after the response has been sent, so that slow work
+ * (mail) does not delay the client; fn owns and frees arg.  One per
+ * request.
+ */
+void	 http_defer(struct req *r, void (*fn)(const struct cfg *, void *),
+	    void *arg);
 
 /* Monotonic nanoseconds, for durations. */
 int64_t	 http_now_ns(void);

@@ -36,11 +36,11 @@
 #define MAIL_MAX	(256 * 1024)	/* built message, headers included */
 #define MAIL_SUBJ_MAX	512		/* subject bytes before encoding */
 #define MAIL_ERRBODY	512		/* bytes of a Resend error body kept */
-#define MAIL_EW_IN	45		/* input bytes of one encoded-word */
+#define MAIL_EW_IN	39		/* input bytes of one encoded-word */
 #define RESEND_BASE	"https://api.resend.com"
 
 /* A growable buffer with a ceiling. */
-struct mbuf {
+struct mail_buf {
 	char	*buf;
 	size_t	 len;
 	size_t	 cap;
@@ -49,7 +49,7 @@ struct mbuf {
 };
 
 /* What the SMTP read callback still has to hand to curl. */
-struct msrc {
+struct mail_src {
 	const char	*p;
 	size_t		 left;
 };
@@ -57,7 +57,7 @@ struct msrc {
 static int	mail_curl_init_done;
 
 static void
-mbuf_add(struct mbuf *b, const char *s, size_t n)
+mail_buf_add(struct mail_buf *b, const char *s, size_t n)
 {
 	char	*p;
 	size_t	 cap;
@@ -85,9 +85,9 @@ mbuf_add(struct mbuf *b, const char *s, size_t n)
 }
 
 static void
-mbuf_str(struct mbuf *b, const char *s)
+mail_buf_str(struct mail_buf *b, const char *s)
 {
-	mbuf_add(b, s, strlen(s));
+	mail_buf_add(b, s, strlen(s));
 }
 
 static int
@@ -169,7 +169,7 @@ mail_date(char *out, size_t outsz)
 }
 
 static void
-mail_b64(struct mbuf *b, const unsigned char *in, size_t n)
+mail_b64(struct mail_buf *b, const unsigned char *in, size_t n)
 {
 	static const char	 a[] =
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -187,19 +187,19 @@ mail_b64(struct mbuf *b, const unsigned char *in, size_t n)
 		q[1] = a[(v >> 12) & 63];
 		q[2] = i + 1 < n ? a[(v >> 6) & 63] : '=';
 		q[3] = i + 2 < n ? a[v & 63] : '=';
-		mbuf_add(b, q, 4);
+		mail_buf_add(b, q, 4);
 	}
 }
 
 /*
  * The Subject field.  Text that is not printable ASCII, or could be
  * mistaken for an encoded-word, becomes RFC 2047 B encoded-words of at
- * most 45 input bytes (72 characters, under the 75 of section 2), split
- * only between UTF-8 characters (section 5: each word must decode on
- * its own) and folded onto continuation lines.
+ * most 39 input bytes (64 characters: with "Subject: " still under the
+ * 76 a line may hold, section 2), split only between UTF-8 characters
+ * (section 5: each word must decode on its own), one per folded line.
  */
 static void
-mail_subject(struct mbuf *b, const char *s)
+mail_subject(struct mail_buf *b, const char *s)
 {
 	const unsigned char	*p = (const unsigned char *)s;
 	size_t			 n, len, i;
@@ -211,11 +211,11 @@ mail_subject(struct mbuf *b, const char *s)
 			plain = 0;
 	if (strstr(s, "=?") != NULL)
 		plain = 0;
-	mbuf_str(b, "Subject:");
+	mail_buf_str(b, "Subject:");
 	if (plain) {
-		mbuf_str(b, " ");
-		mbuf_add(b, s, len);
-		mbuf_str(b, "\r\n");
+		mail_buf_str(b, " ");
+		mail_buf_add(b, s, len);
+		mail_buf_str(b, "\r\n");
 		return;
 	}
 	for (i = 0; i < len; i += n) {
@@ -223,38 +223,38 @@ mail_subject(struct mbuf *b, const char *s)
 		/* Back off from a cut inside a character. */
 		while (i + n < len && n > 1 && (p[i + n] & 0xc0) == 0x80)
 			n--;
-		mbuf_str(b, i == 0 ? " =?UTF-8?B?" : "\r\n =?UTF-8?B?");
+		mail_buf_str(b, i == 0 ? " =?UTF-8?B?" : "\r\n =?UTF-8?B?");
 		mail_b64(b, p + i, n);
-		mbuf_str(b, "?=");
+		mail_buf_str(b, "?=");
 	}
-	mbuf_str(b, "\r\n");
+	mail_buf_str(b, "\r\n");
 }
 
 /* The body with every "\n", "\r\n" or lone "\r" turned into CRLF. */
 static void
-mail_body(struct mbuf *b, const char *s)
+mail_body(struct mail_buf *b, const char *s)
 {
 	size_t	 n;
 
 	while (*s != '\0') {
 		n = strcspn(s, "\r\n");
-		mbuf_add(b, s, n);
+		mail_buf_add(b, s, n);
 		s += n;
 		if (*s == '\0') {
 			if (n > 0)
-				mbuf_str(b, "\r\n");
+				mail_buf_str(b, "\r\n");
 			break;
 		}
 		if (s[0] == '\r' && s[1] == '\n')
 			s++;
 		s++;
-		mbuf_str(b, "\r\n");
+		mail_buf_str(b, "\r\n");
 	}
 }
 
 static int
 mail_message(const struct cfg *c, const char *from_addr, const char *to,
-    const char *subject, const char *body, struct mbuf *b, struct verr *e)
+    const char *subject, const char *body, struct mail_buf *b, struct verr *e)
 {
 	unsigned char	 rnd[16];
 	char		 hex[sizeof(rnd) * 2 + 1], date[64];
@@ -269,19 +269,19 @@ mail_message(const struct cfg *c, const char *from_addr, const char *to,
 	dom = dom != NULL && dom[1] != '\0' ? dom + 1 : "localhost";
 	mail_date(date, sizeof(date));
 
-	mbuf_str(b, "Date: ");
-	mbuf_str(b, date);
-	mbuf_str(b, "\r\nFrom: ");
-	mbuf_str(b, c->sender_email);
-	mbuf_str(b, "\r\nTo: ");
-	mbuf_str(b, to);
-	mbuf_str(b, "\r\n");
+	mail_buf_str(b, "Date: ");
+	mail_buf_str(b, date);
+	mail_buf_str(b, "\r\nFrom: ");
+	mail_buf_str(b, c->sender_email);
+	mail_buf_str(b, "\r\nTo: ");
+	mail_buf_str(b, to);
+	mail_buf_str(b, "\r\n");
 	mail_subject(b, subject);
-	mbuf_str(b, "Message-ID: <");
-	mbuf_str(b, hex);
-	mbuf_str(b, "@");
-	mbuf_str(b, dom);
-	mbuf_str(b, ">\r\n"
+	mail_buf_str(b, "Message-ID: <");
+	mail_buf_str(b, hex);
+	mail_buf_str(b, "@");
+	mail_buf_str(b, dom);
+	mail_buf_str(b, ">\r\n"
 	    "MIME-Version: 1.0\r\n"
 	    "Content-Type: text/plain; charset=utf-8\r\n"
 	    "Content-Transfer-Encoding: 8bit\r\n"
@@ -298,7 +298,7 @@ mail_message(const struct cfg *c, const char *from_addr, const char *to,
 static size_t
 mail_read_cb(char *out, size_t size, size_t nitems, void *arg)
 {
-	struct msrc	*src = arg;
+	struct mail_src	*src = arg;
 	size_t		 n;
 
 	n = size * nitems;
@@ -314,11 +314,11 @@ mail_read_cb(char *out, size_t size, size_t nitems, void *arg)
 static size_t
 mail_write_cb(char *in, size_t size, size_t nmemb, void *arg)
 {
-	struct mbuf	*b = arg;
+	struct mail_buf	*b = arg;
 	size_t		 n = size * nmemb, room;
 
 	room = b->max - b->len;
-	mbuf_add(b, in, n < room ? n : room);
+	mail_buf_add(b, in, n < room ? n : room);
 	return n;
 }
 
@@ -328,8 +328,8 @@ mail_smtp(const struct cfg *c, const char *to, const char *subject,
 {
 	CURL			*h = NULL;
 	struct curl_slist	*rcpt = NULL;
-	struct mbuf		 msg = { NULL, 0, 0, MAIL_MAX, 0 };
-	struct msrc		 src;
+	struct mail_buf		 msg = { NULL, 0, 0, MAIL_MAX, 0 };
+	struct mail_src		 src;
 	char			 addr[320], from[330], rc_to[330];
 	char			 errbuf[CURL_ERROR_SIZE], why[256];
 	CURLcode		 cc;
@@ -393,7 +393,7 @@ mail_resend(const struct cfg *c, const char *to, const char *subject,
 	CURL			*h = NULL;
 	struct curl_slist	*hdrs = NULL;
 	struct json_object	*o = NULL, *a;
-	struct mbuf		 resp = { NULL, 0, 0, MAIL_ERRBODY, 0 };
+	struct mail_buf		 resp = { NULL, 0, 0, MAIL_ERRBODY, 0 };
 	const char		*env, *json;
 	char			 url[512], auth[512], errbuf[CURL_ERROR_SIZE];
 	char			 why[256], esc[160];

@@ -19,6 +19,21 @@ const struct route router_routes[] = {
 	{ "GET", "/health", h_health, ROUTE_PUBLIC, "/health" },
 	{ "GET", "/health/ready", h_health_ready, ROUTE_PUBLIC,
 	    "/health/ready" },
+#define R(m, p, h, a)	{ m, "/api/v1" p, h, a, "/api/v1" p }
+	R("POST", "/users/register", h_register, ROUTE_PUBLIC),
+	R("POST", "/users/login", h_login, ROUTE_PUBLIC),
+	R("POST", "/users/refresh", h_refresh, ROUTE_PUBLIC),
+	R("POST", "/users/logout", h_logout, ROUTE_AUTH),
+	R("POST", "/users/request-otp", h_request_otp, ROUTE_PUBLIC),
+	R("POST", "/users/reset-password", h_reset_password, ROUTE_PUBLIC),
+	R("GET", "/users/profile", h_profile, ROUTE_AUTH),
+	R("GET", "/users/me", h_me, ROUTE_AUTH),
+	R("PATCH", "/users/me", h_me_patch, ROUTE_AUTH),
+	R("GET", "/users/:username", h_user_get, ROUTE_AUTH),
+	R("GET", "/sessions", h_sessions_list, ROUTE_AUTH),
+	R("GET", "/sessions/:id", h_session_get, ROUTE_AUTH),
+	R("POST", "/sessions/:id/block", h_session_block, ROUTE_AUTH),
+#undef R
 };
 const size_t router_nroutes = sizeof(router_routes) / sizeof(router_routes[0]);
 

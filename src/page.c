@@ -1,0 +1,126 @@
+/*
+ * Pagination.  A cursor is base64url of the item's 8-byte sort key, its
+ * 12-byte id and the first 8 bytes of an HMAC-SHA256 over scope and both,
+ * keyed with the JWT secret: clients cannot forge or move a cursor, and a
+ * cursor of one list is refused by another.  Cursors carry no expiry, so
+ * they stay valid for as long as the secret does.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "cfg.h"
+#include "enc.h"
+#include "http.h"
+#include "page.h"
+#include "verr.h"
+
+#define CUR_RAW		28	/* key 8, id 12, mac 8 */
+
+static void
+page_mac(const struct req *r, const char *scope, const unsigned char *msg,
+    unsigned char mac[8])
+{
+	unsigned char	 full[32], buf[64 + 20];
+	unsigned int	 n = sizeof(full);
+	size_t		 slen = strlen(scope);
+
+	if (slen > 64)
+		slen = 64;
+	memcpy(buf, scope, slen);
+	memcpy(buf + slen, msg, 20);
+	HMAC(EVP_sha256(), r->cfg->jwt_secret, (int)strlen(r->cfg->jwt_secret),
+	    buf, slen + 20, full, &n);
+	memcpy(mac, full, 8);
+}
+
+static int
+page_int(struct req *r, const char *name, size_t *out, struct verr *e)
+{
+	char		 buf[32], *end;
+	long long	 v;
+	int		 rc;
+
+	if ((rc = http_query(r, name, buf, sizeof(buf), e)) != 1)
+		return rc;
+	v = strtoll(buf, &end, 10);
+	if (buf[0] == '\0' || *end != '\0' || buf[0] == '+' || v < 1)
+		return verr_field(e, name, "%s must be a positive integer",
+		    name);
+	*out = v > 1000000 ? 1000000 : (size_t)v;
+	return 1;
+}
+
+int
+page_parse(struct req *r, const char *scope, size_t def, size_t max,
+    struct page *pg, struct verr *e)
+{
+	unsigned char	 raw[CUR_RAW + 1], mac[8];
+	char		 cur[128];
+	size_t		 n, pageno = 1, i;
+	int		 rc;
+
+	memset(pg, 0, sizeof(*pg));
+	pg->limit = def;
+	if (page_int(r, "limit", &pg->limit, e) == -1)
+		return -1;
+	if (pg->limit > max)
+		pg->limit = max;
+	if ((rc = http_query(r, "cursor", cur, sizeof(cur), e)) == -1) {
+		verr_init(e);
+		return verr_field(e, "cursor", "cursor is invalid");
+	}
+	if (rc == 1) {
+		if (enc_unb64url(cur, strlen(cur), raw, sizeof(raw), &n) == -1 ||
+		    n != CUR_RAW)
+			return verr_field(e, "cursor", "cursor is invalid");
+		page_mac(r, scope, raw, mac);
+		if (CRYPTO_memcmp(mac, raw + 20, 8) != 0)
+			return verr_field(e, "cursor", "cursor is invalid");
+		pg->after = 1;
+		for (i = 0; i < 8; i++)
+			pg->after_key = (int64_t)((uint64_t)pg->after_key << 8 |
+			    raw[i]);
+		enc_hex(raw + 8, 12, pg->after_id);
+		return 0;
+	}
+	if (page_int(r, "page", &pageno, e) == -1)
+		return -1;
+	pg->skip = (pageno - 1) * pg->limit;
+	return 0;
+}
+
+void
+page_next(struct req *r, const char *scope, int64_t key, const char *id)
+{
+	unsigned char	 raw[CUR_RAW];
+	char		 cur[ENC_B64URL_LEN(CUR_RAW) + 1], q[2048];
+	const char	*p, *amp;
+	size_t		 i, len = 0, klen;
+
+	for (i = 0; i < 8; i++)
+		raw[i] = (unsigned char)((uint64_t)key >> (56 - 8 * i));
+	if (enc_unhex(id, raw + 8, 12) == -1)
+		abort();
+	page_mac(r, scope, raw, raw + 20);
+	enc_b64url(raw, sizeof(raw), cur);
+	http_header(r, "X-Next-Cursor", "%s", cur);
+	/* Keep every query parameter but page and cursor. */
+	q[0] = '\0';
+	for (p = r->query; *p != '\0'; p = *amp == '&' ? amp + 1 : amp) {
+		amp = p + strcspn(p, "&");
+		klen = strcspn(p, "=&");
+		if (amp == p || (klen == 4 && strncmp(p, "page", 4) == 0) ||
+		    (klen == 6 && strncmp(p, "cursor", 6) == 0) ||
+		    len + (size_t)(amp - p) + 2 >= sizeof(q))
+			continue;
+		len += (size_t)snprintf(q + len, sizeof(q) - len, "%.*s&",
+		    (int)(amp - p), p);
+	}
+	http_header(r, "Link", "<%s?%scursor=%s>; rel=\"next\"", r->path, q,
+	    cur);
+}
