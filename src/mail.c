@@ -31,12 +31,13 @@
 #include "mail.h"
 #include "verr.h"
 
-#define MAIL_CONNECT_MS	2000		/* connect, TLS included */
-#define MAIL_TOTAL_MS	10000		/* whole transfer */
-#define MAIL_MAX	(256 * 1024)	/* built message, headers included */
-#define MAIL_SUBJ_MAX	512		/* subject bytes before encoding */
-#define MAIL_ERRBODY	512		/* bytes of a Resend error body kept */
-#define MAIL_EW_IN	39		/* input bytes of one encoded-word */
+#define MAIL_CONNECT_MS	2000	/* connect, TLS, SMTP greeting */
+#define MAIL_TOTAL_MS	10000	/* whole transfer */
+#define MAIL_REPLY_S	4	/* one SMTP reply, QUIT's included */
+#define MAIL_MAX	(256 * 1024)	/* built message with headers */
+#define MAIL_SUBJ_MAX	512	/* subject bytes before encoding */
+#define MAIL_ERRBODY	512	/* bytes of a Resend error body kept */
+#define MAIL_EW_IN	39	/* input bytes of one encoded-word */
 #define RESEND_BASE	"https://api.resend.com"
 
 /* A growable buffer with a ceiling. */
@@ -355,7 +356,15 @@ mail_smtp(const struct cfg *c, const char *to, const char *subject,
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)MAIL_CONNECT_MS);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)MAIL_TOTAL_MS);
+	/*
+	 * After a failure curl 7.88 sends QUIT and waits for its reply
+	 * outside CURLOPT_TIMEOUT_MS, for up to the server response
+	 * timeout (120 s by default): the two together make the bound.
+	 */
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
+	    (long)(MAIL_TOTAL_MS - MAIL_REPLY_S * 1000));
+	curl_easy_setopt(h, CURLOPT_SERVER_RESPONSE_TIMEOUT,
+	    (long)MAIL_REPLY_S);
 	/* smtps:// ignores this: its TLS is implicit and required. */
 	curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
 	curl_easy_setopt(h, CURLOPT_MAIL_FROM, from);
@@ -395,8 +404,8 @@ mail_resend(const struct cfg *c, const char *to, const char *subject,
 	struct json_object	*o = NULL, *a;
 	struct mail_buf		 resp = { NULL, 0, 0, MAIL_ERRBODY, 0 };
 	const char		*env, *json;
-	char			 url[512], auth[512], errbuf[CURL_ERROR_SIZE];
-	char			 why[256], esc[160];
+	char			 url[512], auth[512], why[256], esc[160];
+	char			 errbuf[CURL_ERROR_SIZE];
 	CURLcode		 cc;
 	long			 code = 0;
 	size_t			 n;
