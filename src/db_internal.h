@@ -44,4 +44,29 @@ int64_t	db_get_int(const bson_t *doc, const char *key);
 /* Parse 24 hex digits into oid; -1 with 404 not_found when malformed. */
 int	db_parse_oid(const char *id, bson_oid_t *oid, struct verr *e);
 
+/* Copy the ObjectId field `key' of doc as hex into out; "" if absent. */
+void	db_oidstr(const bson_t *doc, const char *key, char out[25]);
+
+/* Append {field: ObjectId(id)} to q; -1 with 404 when id is malformed. */
+int	db_q_oid(bson_t *q, const char *field, const char *id, struct verr *e);
+
+/* Append {field: {$in: [ObjectId...]}} of the n ids to q. */
+int	db_q_in(bson_t *q, const char *field, const char *const *ids, size_t n,
+	    struct verr *e);
+
+/*
+ * Find q (with opts, may be NULL) in collection coll and pass each
+ * document to fn; returns how many, or -1 with 503/500 in e.
+ */
+int	db_each(struct db *db, const char *coll, const bson_t *q,
+	    const bson_t *opts, void (*fn)(const bson_t *, void *), void *arg,
+	    struct verr *e);
+
+/*
+ * Find the first document of coll matching q and give it to conv(doc,
+ * out); 404 not_found when there is none.
+ */
+int	db_find_one(struct db *db, const char *coll, const bson_t *q,
+	    void (*conv)(const bson_t *, void *), void *out, struct verr *e);
+
 #endif

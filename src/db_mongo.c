@@ -455,3 +455,102 @@ db_parse_oid(const char *id, bson_oid_t *oid, struct verr *e)
 	return 0;
 }
 
+
+void
+db_oidstr(const bson_t *doc, const char *key, char out[25])
+{
+	bson_iter_t	 it;
+
+	out[0] = '\0';
+	if (bson_iter_init_find(&it, doc, key) && BSON_ITER_HOLDS_OID(&it))
+		bson_oid_to_string(bson_iter_oid(&it), out);
+}
+
+/* {field: oid(id)} into q. */
+int
+db_q_oid(bson_t *q, const char *field, const char *id, struct verr *e)
+{
+	bson_oid_t	 oid;
+
+	if (db_parse_oid(id, &oid, e) == -1)
+		return -1;
+	BSON_APPEND_OID(q, field, &oid);
+	return 0;
+}
+
+/* {field: {$in: [oid...]}} into q. */
+int
+db_q_in(bson_t *q, const char *field, const char *const *ids, size_t n,
+    struct verr *e)
+{
+	bson_t		 in, arr;
+	bson_oid_t	 oid;
+	const char	*key;
+	char		 buf[16];
+	size_t		 i;
+
+	BSON_APPEND_DOCUMENT_BEGIN(q, field, &in);
+	BSON_APPEND_ARRAY_BEGIN(&in, "$in", &arr);
+	for (i = 0; i < n; i++) {
+		if (db_parse_oid(ids[i], &oid, e) == -1)
+			return -1;
+		bson_uint32_to_string((uint32_t)i, &key, buf, sizeof(buf));
+		BSON_APPEND_OID(&arr, key, &oid);
+	}
+	bson_append_array_end(&in, &arr);
+	bson_append_document_end(q, &in);
+	return 0;
+}
+
+/* Run q with opts on coll, passing each document to conv/fn. */
+int
+db_each(struct db *db, const char *coll, const bson_t *q, const bson_t *opts,
+    void (*each)(const bson_t *, void *), void *arg, struct verr *e)
+{
+	mongoc_collection_t	*c;
+	mongoc_cursor_t		*cur;
+	const bson_t		*doc;
+	bson_error_t		 be;
+	int			 n = 0;
+
+	if ((c = db_coll(db, coll, e)) == NULL)
+		return -1;
+	cur = mongoc_collection_find_with_opts(c, q, opts, NULL);
+	while (mongoc_cursor_next(cur, &doc)) {
+		each(doc, arg);
+		n++;
+	}
+	if (mongoc_cursor_error(cur, &be))
+		n = db_fail(db, "find", &be, e);
+	mongoc_cursor_destroy(cur);
+	mongoc_collection_destroy(c);
+	return n;
+}
+
+
+/* Find one document of coll matching q; fn converts it.  404 if none. */
+int
+db_find_one(struct db *db, const char *coll, const bson_t *q,
+    void (*conv)(const bson_t *, void *), void *out, struct verr *e)
+{
+	mongoc_collection_t	*c;
+	mongoc_cursor_t		*cur;
+	const bson_t		*doc;
+	bson_error_t		 be;
+	int			 rc = -1;
+
+	if ((c = db_coll(db, coll, e)) == NULL)
+		return -1;
+	cur = mongoc_collection_find_with_opts(c, q, NULL, NULL);
+	if (mongoc_cursor_next(cur, &doc)) {
+		conv(doc, out);
+		rc = 0;
+	} else if (mongoc_cursor_error(cur, &be))
+		db_fail(db, "find", &be, e);
+	else
+		verr_set(e, 404, "not_found", "Not found");
+	mongoc_cursor_destroy(cur);
+	mongoc_collection_destroy(c);
+	return rc;
+}
+

@@ -17,8 +17,9 @@
 #define ROTATED_KEEP	50
 
 static void
-db_session_from_bson(const bson_t *doc, struct session *s)
+db_session_from_bson(const bson_t *doc, void *out)
 {
+	struct session	*s = out;
 	bson_iter_t	 it;
 
 	memset(s, 0, sizeof(*s));
@@ -72,32 +73,6 @@ db_session_create(struct db *db, struct session *s, const char *rth,
 	return rc;
 }
 
-/* Find one session matching q into s; 404 when none. */
-static int
-db_session_find(struct db *db, const bson_t *q, struct session *s,
-    struct verr *e)
-{
-	mongoc_collection_t	*c;
-	mongoc_cursor_t		*cur;
-	const bson_t		*doc;
-	bson_error_t		 be;
-	int			 rc = -1;
-
-	if ((c = db_coll(db, "sessions", e)) == NULL)
-		return -1;
-	cur = mongoc_collection_find_with_opts(c, q, NULL, NULL);
-	if (mongoc_cursor_next(cur, &doc)) {
-		db_session_from_bson(doc, s);
-		rc = 0;
-	} else if (mongoc_cursor_error(cur, &be))
-		db_fail(db, "find sessions", &be, e);
-	else
-		verr_set(e, 404, "not_found", "Session not found");
-	mongoc_cursor_destroy(cur);
-	mongoc_collection_destroy(c);
-	return rc;
-}
-
 int
 db_session_get(struct db *db, const char *id, struct session *s,
     struct verr *e)
@@ -108,7 +83,7 @@ db_session_get(struct db *db, const char *id, struct session *s,
 
 	if (db_parse_oid(id, &oid, e) == 0) {
 		BSON_APPEND_OID(&q, "_id", &oid);
-		rc = db_session_find(db, &q, s, e);
+		rc = db_find_one(db, "sessions", &q, db_session_from_bson, s, e);
 	}
 	bson_destroy(&q);
 	return rc;
@@ -125,7 +100,7 @@ db_session_by_refresh(struct db *db, const char *rth, struct session *s,
 	*reused = 0;
 	BSON_APPEND_UTF8(&q, "refresh_token_hash", rth);
 	verr_init(&nf);
-	rc = db_session_find(db, &q, s, &nf);
+	rc = db_find_one(db, "sessions", &q, db_session_from_bson, s, &nf);
 	bson_destroy(&q);
 	if (rc == 0 || nf.status != 404) {
 		if (rc == -1)
@@ -134,7 +109,7 @@ db_session_by_refresh(struct db *db, const char *rth, struct session *s,
 	}
 	bson_init(&q);
 	BSON_APPEND_UTF8(&q, "rotated_hashes", rth);
-	rc = db_session_find(db, &q, s, e);
+	rc = db_find_one(db, "sessions", &q, db_session_from_bson, s, e);
 	bson_destroy(&q);
 	if (rc == 0)
 		*reused = 1;

@@ -13,8 +13,9 @@
 #include "verr.h"
 
 static void
-db_user_from_bson(const bson_t *doc, struct user *u)
+db_user_from_bson(const bson_t *doc, void *out)
 {
+	struct user	*u = out;
 	bson_iter_t	 it;
 
 	memset(u, 0, sizeof(*u));
@@ -40,35 +41,6 @@ db_user_from_bson(const bson_t *doc, struct user *u)
 	u->otp_attempts = (int)db_get_int(doc, "otpAttempts");
 }
 
-/* Find one user matching q into u; 404 when none. */
-static int
-db_user_find(struct db *db, const bson_t *q, struct user *u, struct verr *e)
-{
-	mongoc_collection_t	*c;
-	mongoc_cursor_t		*cur = NULL;
-	const bson_t		*doc;
-	bson_error_t		 be;
-	bson_t			 opts = BSON_INITIALIZER;
-	int			 rc = -1;
-
-	if ((c = db_coll(db, "users", e)) == NULL)
-		goto out;
-	BSON_APPEND_INT64(&opts, "limit", 1);
-	cur = mongoc_collection_find_with_opts(c, q, &opts, NULL);
-	if (mongoc_cursor_next(cur, &doc)) {
-		db_user_from_bson(doc, u);
-		rc = 0;
-	} else if (mongoc_cursor_error(cur, &be))
-		db_fail(db, "find users", &be, e);
-	else
-		verr_set(e, 404, "not_found", "User not found");
-out:
-	mongoc_cursor_destroy(cur);
-	mongoc_collection_destroy(c);
-	bson_destroy(&opts);
-	return rc;
-}
-
 int
 db_user_by_id(struct db *db, const char *id, struct user *u, struct verr *e)
 {
@@ -78,7 +50,7 @@ db_user_by_id(struct db *db, const char *id, struct user *u, struct verr *e)
 
 	if (db_parse_oid(id, &oid, e) == 0) {
 		BSON_APPEND_OID(&q, "_id", &oid);
-		rc = db_user_find(db, &q, u, e);
+		rc = db_find_one(db, "users", &q, db_user_from_bson, u, e);
 	}
 	bson_destroy(&q);
 	return rc;
@@ -92,7 +64,7 @@ db_user_by_email(struct db *db, const char *email, struct user *u,
 	int	 rc;
 
 	BSON_APPEND_UTF8(&q, "email", email);
-	rc = db_user_find(db, &q, u, e);
+	rc = db_find_one(db, "users", &q, db_user_from_bson, u, e);
 	bson_destroy(&q);
 	return rc;
 }
@@ -105,7 +77,7 @@ db_user_by_username(struct db *db, const char *username, struct user *u,
 	int	 rc;
 
 	BSON_APPEND_UTF8(&q, "username", username);
-	rc = db_user_find(db, &q, u, e);
+	rc = db_find_one(db, "users", &q, db_user_from_bson, u, e);
 	bson_destroy(&q);
 	return rc;
 }
@@ -117,7 +89,7 @@ db_user_by_vid(struct db *db, int64_t vid, struct user *u, struct verr *e)
 	int	 rc;
 
 	BSON_APPEND_INT64(&q, "vid", vid);
-	rc = db_user_find(db, &q, u, e);
+	rc = db_find_one(db, "users", &q, db_user_from_bson, u, e);
 	bson_destroy(&q);
 	return rc;
 }
@@ -383,57 +355,156 @@ db_user_reset_password(struct db *db, const char *id, const char *hash,
 	return rc;
 }
 
+struct db_fs {
+	bson_oid_t	 a;
+	int		*ab, *ba;
+};
+
+static void
+db_fs_each(const bson_t *doc, void *arg)
+{
+	struct db_fs	*fs = arg;
+	bson_iter_t	 it;
+
+	if (!bson_iter_init_find(&it, doc, "followerId") ||
+	    !BSON_ITER_HOLDS_OID(&it))
+		return;
+	if (bson_oid_equal(bson_iter_oid(&it), &fs->a))
+		*fs->ab = 1;
+	else
+		*fs->ba = 1;
+}
+
 int
 db_follow_state(struct db *db, const char *a, const char *b, int *ab,
     int *ba, struct verr *e)
 {
-	mongoc_collection_t	*c;
-	bson_t			 q = BSON_INITIALIZER, arr, d0, d1;
-	bson_oid_t		 oa, ob;
-	bson_error_t		 be;
-	int64_t			 n;
-	int			 rc = -1;
+	bson_t		 q = BSON_INITIALIZER, arr, d0, d1;
+	bson_oid_t	 ob;
+	struct db_fs	 fs = { .ab = ab, .ba = ba };
+	int		 rc = -1;
 
 	*ab = *ba = 0;
-	if (db_parse_oid(a, &oa, e) == -1 || db_parse_oid(b, &ob, e) == -1)
-		return -1;
-	if ((c = db_coll(db, "follows", e)) == NULL)
+	if (db_parse_oid(a, &fs.a, e) == -1 || db_parse_oid(b, &ob, e) == -1)
 		goto out;
-	/* One round trip: count each direction of the pair separately. */
+	/* One round trip for both directions of the pair. */
 	BSON_APPEND_ARRAY_BEGIN(&q, "$or", &arr);
 	BSON_APPEND_DOCUMENT_BEGIN(&arr, "0", &d0);
-	BSON_APPEND_OID(&d0, "followerId", &oa);
+	BSON_APPEND_OID(&d0, "followerId", &fs.a);
 	BSON_APPEND_OID(&d0, "followingId", &ob);
 	bson_append_document_end(&arr, &d0);
 	BSON_APPEND_DOCUMENT_BEGIN(&arr, "1", &d1);
 	BSON_APPEND_OID(&d1, "followerId", &ob);
-	BSON_APPEND_OID(&d1, "followingId", &oa);
+	BSON_APPEND_OID(&d1, "followingId", &fs.a);
 	bson_append_document_end(&arr, &d1);
 	bson_append_array_end(&q, &arr);
-	{
-		mongoc_cursor_t	*cur;
-		const bson_t	*doc;
-		bson_iter_t	 it;
+	rc = db_each(db, "follows", &q, NULL, db_fs_each, &fs, e) < 0 ? -1 : 0;
+out:
+	bson_destroy(&q);
+	return rc;
+}
 
-		cur = mongoc_collection_find_with_opts(c, &q, NULL, NULL);
-		while (mongoc_cursor_next(cur, &doc))
-			if (bson_iter_init_find(&it, doc, "followerId") &&
-			    BSON_ITER_HOLDS_OID(&it)) {
-				if (bson_oid_equal(bson_iter_oid(&it), &oa))
-					*ab = 1;
-				else
-					*ba = 1;
-			}
-		n = mongoc_cursor_error(cur, &be) ? -1 : 0;
-		mongoc_cursor_destroy(cur);
-		if (n == -1) {
-			db_fail(db, "find follows", &be, e);
-			goto out;
-		}
-	}
+struct db_sum_cb {
+	void	(*fn)(const struct user_sum *, void *);
+	void	*arg;
+};
+
+static void
+db_sum_each(const bson_t *doc, void *arg)
+{
+	struct db_sum_cb	*cb = arg;
+	struct user_sum		 s;
+	bson_iter_t		 it;
+
+	memset(&s, 0, sizeof(s));
+	if (bson_iter_init_find(&it, doc, "_id") && BSON_ITER_HOLDS_OID(&it))
+		bson_oid_to_string(bson_iter_oid(&it), s.id);
+	db_get_str(doc, "username", s.username, sizeof(s.username));
+	db_get_str(doc, "name", s.name, sizeof(s.name));
+	db_get_str(doc, "pfpUrl", s.pfp_url, sizeof(s.pfp_url));
+	cb->fn(&s, cb->arg);
+}
+
+int
+db_user_summaries(struct db *db, const char *const *ids, size_t n,
+    void (*fn)(const struct user_sum *, void *), void *arg, struct verr *e)
+{
+	bson_t			 q = BSON_INITIALIZER, opts = BSON_INITIALIZER;
+	bson_t			 proj;
+	struct db_sum_cb	 cb = { fn, arg };
+	int			 rc = 0;
+
+	if (n == 0)
+		goto out;
+	BSON_APPEND_DOCUMENT_BEGIN(&opts, "projection", &proj);
+	BSON_APPEND_INT32(&proj, "username", 1);
+	BSON_APPEND_INT32(&proj, "name", 1);
+	BSON_APPEND_INT32(&proj, "pfpUrl", 1);
+	bson_append_document_end(&opts, &proj);
+	if ((rc = db_q_in(&q, "_id", ids, n, e)) == 0)
+		rc = db_each(db, "users", &q, &opts, db_sum_each, &cb, e);
+out:
+	bson_destroy(&q);
+	bson_destroy(&opts);
+	return rc;
+}
+
+struct db_mut {
+	const char *const	*ids;
+	size_t			 n;
+	int			*mark;
+	const char		*field;
+	int			 bit;
+};
+
+static void
+db_mut_each(const bson_t *doc, void *arg)
+{
+	struct db_mut	*m = arg;
+	bson_iter_t	 it;
+	char		 id[25];
+	size_t		 i;
+
+	if (!bson_iter_init_find(&it, doc, m->field) ||
+	    !BSON_ITER_HOLDS_OID(&it))
+		return;
+	bson_oid_to_string(bson_iter_oid(&it), id);
+	for (i = 0; i < m->n; i++)
+		if (strcmp(m->ids[i], id) == 0)
+			m->mark[i] |= m->bit;
+}
+
+int
+db_mutuals(struct db *db, const char *viewer, const char *const *ids,
+    size_t n, int *out, struct verr *e)
+{
+	bson_t		 q = BSON_INITIALIZER;
+	bson_oid_t	 v;
+	struct db_mut	 m = { ids, n, out, "followingId", 1 };
+	size_t		 i;
+	int		 rc = -1;
+
+	memset(out, 0, n * sizeof(*out));
+	if (n == 0)
+		return 0;
+	if (db_parse_oid(viewer, &v, e) == -1)
+		goto out;
+	/* Viewer follows them, then they follow the viewer. */
+	BSON_APPEND_OID(&q, "followerId", &v);
+	if (db_q_in(&q, "followingId", ids, n, e) == -1 ||
+	    db_each(db, "follows", &q, NULL, db_mut_each, &m, e) == -1)
+		goto out;
+	bson_reinit(&q);
+	BSON_APPEND_OID(&q, "followingId", &v);
+	m.field = "followerId";
+	m.bit = 2;
+	if (db_q_in(&q, "followerId", ids, n, e) == -1 ||
+	    db_each(db, "follows", &q, NULL, db_mut_each, &m, e) == -1)
+		goto out;
+	for (i = 0; i < n; i++)
+		out[i] = out[i] == 3;
 	rc = 0;
 out:
-	mongoc_collection_destroy(c);
 	bson_destroy(&q);
 	return rc;
 }

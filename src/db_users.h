@@ -5,6 +5,7 @@
 #ifndef DB_USERS_H
 #define DB_USERS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct db;
@@ -88,6 +89,29 @@ int	db_user_otp_failed(struct db *db, const char *id, const char *hash,
  */
 int	db_user_reset_password(struct db *db, const char *id, const char *hash,
 	    int64_t now_ms, const char *pwhash, struct verr *e);
+
+/* The public summary of a user (API.md 2.2). */
+struct user_sum {
+	char	 id[25];
+	char	 username[32];
+	char	 name[256];
+	char	 pfp_url[2049];
+};
+
+/*
+ * Summaries of the users whose ids are in ids (n of them), in one query;
+ * each found one goes to fn.
+ */
+int	db_user_summaries(struct db *db, const char *const *ids, size_t n,
+	    void (*fn)(const struct user_sum *, void *), void *arg,
+	    struct verr *e);
+
+/*
+ * For each of the n user ids, out[i] = 1 when `viewer' and that user
+ * follow each other (two queries whatever n is).
+ */
+int	db_mutuals(struct db *db, const char *viewer, const char *const *ids,
+	    size_t n, int *out, struct verr *e);
 
 /*
  * Follow relations between a and b: *ab when a follows b, *ba when b

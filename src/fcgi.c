@@ -25,6 +25,7 @@
 #include "db_mongo.h"
 #include "fcgi.h"
 #include "http.h"
+#include "jobs.h"
 #include "log.h"
 #include "router.h"
 #include "verr.h"
@@ -223,6 +224,7 @@ fcgi_serve(int fd, const struct cfg *c, int max_requests, int ready_fd)
 		FCGX_Finish_r(&fr);
 		if (fn != NULL)
 			fn(c, arg);
+		jobs_tick(&be);
 		served++;
 		/*
 		 * Under steady load the socket is always readable and ppoll

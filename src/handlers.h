@@ -74,4 +74,55 @@ int	h_session_get(struct req *, struct verr *);
  */
 int	h_session_block(struct req *, struct verr *);
 
+/* GET /api/v1/posts/:postID: 200 Post; 400, 404. */
+int	h_post_get(struct req *, struct verr *);
+
+/*
+ * DELETE /api/v1/posts/:postID: 204; 400, 404, 403 forbidden (not the
+ * author).  An original takes its reposts, comments, likes, bookmarks,
+ * notifications and media object with it.
+ */
+int	h_post_delete(struct req *, struct verr *);
+
+/*
+ * POST /api/v1/posts/:postID/repost: 201 new repost, 200 the existing
+ * one; 400, 404, 403 forbidden (original not public).
+ */
+int	h_post_repost(struct req *, struct verr *);
+
+/* GET /api/v1/reposts/by-user/:userID (id or username): 200 [Post]; 404. */
+int	h_reposts_by_user(struct req *, struct verr *);
+
+/* GET /api/v1/users/:username/posts: 200 [Post] visible to the caller. */
+int	h_user_posts(struct req *, struct verr *);
+
+/* POST /api/v1/posts/:postID/view (public): 204 always; 400 bad id. */
+int	h_post_view(struct req *, struct verr *);
+
+/* GET /api/v1/posts/:postID/comments: 200 [Comment]; 400, 404. */
+int	h_comments_list(struct req *, struct verr *);
+
+/* POST /api/v1/posts/:postID/comments: 201 Comment; 400, 404, 429. */
+int	h_comment_create(struct req *, struct verr *);
+
+/* DELETE /api/v1/comments/:commentID: 204; 400, 404, 403 forbidden. */
+int	h_comment_delete(struct req *, struct verr *);
+
+/*
+ * POST and DELETE /api/v1/posts/:postID/like: 200 {message, liked,
+ * likeCount}; POST 400/404, DELETE only 400 (idempotent).
+ */
+int	h_like(struct req *, struct verr *);
+int	h_unlike(struct req *, struct verr *);
+
+/*
+ * POST and DELETE /api/v1/posts/:postID/bookmark: 200 {message,
+ * bookmarked}; POST 400/404, DELETE only 400 (idempotent).
+ */
+int	h_bookmark(struct req *, struct verr *);
+int	h_unbookmark(struct req *, struct verr *);
+
+/* GET /api/v1/bookmarks: 200 [Post with bookmarkedAt]. */
+int	h_bookmarks(struct req *, struct verr *);
+
 #endif

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <hiredis/hiredis.h>
 
@@ -370,4 +371,84 @@ rds_rl(struct rds *r, const char *key, long long now_ms, long long window_ms,
 	}
 	freeReplyObject(rep);
 	return rc;
+}
+
+/* One view: bump the post's buffered counter and mark it for flushing. */
+static const char rds_view_add_lua[] =
+    "redis.call('INCR', 'views:' .. ARGV[1])\n"
+    "redis.call('SADD', 'views:dirty', ARGV[1])\n"
+    "return 0\n";
+
+/*
+ * Take up to ARGV[1] buffered counters: each id leaves the dirty set and
+ * its counter is read and deleted in the same script, so a view that
+ * arrives meanwhile starts a new counter and is never lost or doubled.
+ */
+static const char rds_view_take_lua[] =
+    "local ids = redis.call('SPOP', 'views:dirty', tonumber(ARGV[1]))\n"
+    "local out = {}\n"
+    "for _, id in ipairs(ids) do\n"
+    "  local n = redis.call('GET', 'views:' .. id)\n"
+    "  redis.call('DEL', 'views:' .. id)\n"
+    "  if n then out[#out + 1] = id; out[#out + 1] = n end\n"
+    "end\n"
+    "return out\n";
+
+int
+rds_views_add(struct rds *r, const char *post, long long n, struct verr *e)
+{
+	redisReply	*rep;
+
+	if (n != 1) {
+		if ((rep = rds_run(r, e, "INCRBY views:%s %lld", post,
+		    n)) == NULL)
+			return -1;
+		freeReplyObject(rep);
+		if ((rep = rds_run(r, e, "SADD views:dirty %s", post)) == NULL)
+			return -1;
+		freeReplyObject(rep);
+		return 0;
+	}
+	if ((rep = rds_run(r, e, "EVAL %s 0 %s", rds_view_add_lua,
+	    post)) == NULL)
+		return -1;
+	freeReplyObject(rep);
+	return 0;
+}
+
+int
+rds_views_take(struct rds *r, int max,
+    void (*fn)(const char *, long long, void *), void *arg, struct verr *e)
+{
+	redisReply	*rep;
+	size_t		 i;
+
+	if ((rep = rds_run(r, e, "EVAL %s 0 %d", rds_view_take_lua,
+	    max)) == NULL)
+		return -1;
+	if (rep->type != REDIS_REPLY_ARRAY) {
+		freeReplyObject(rep);
+		return rds_fail(r, "EVAL", "unexpected reply type", e);
+	}
+	for (i = 0; i + 1 < rep->elements; i += 2)
+		if (rep->element[i]->type == REDIS_REPLY_STRING &&
+		    rep->element[i + 1]->type == REDIS_REPLY_STRING)
+			fn(rep->element[i]->str,
+			    strtoll(rep->element[i + 1]->str, NULL, 10), arg);
+	freeReplyObject(rep);
+	return 0;
+}
+
+int
+rds_lease(struct rds *r, const char *name, int ttl, struct verr *e)
+{
+	redisReply	*rep;
+	int		 got;
+
+	if ((rep = rds_run(r, e, "SET lease:%s %d NX EX %d", name,
+	    (int)getpid(), ttl)) == NULL)
+		return -1;
+	got = rep->type == REDIS_REPLY_STATUS;
+	freeReplyObject(rep);
+	return got;
 }

@@ -44,4 +44,25 @@ int	 rds_rl(struct rds *r, const char *key, long long now_ms,
 	    long long window_ms, long long n, int add, long long *retry_ms,
 	    struct verr *e);
 
+/*
+ * Buffer n views of post `post' (counted in MongoDB later by
+ * rds_views_take()).  503 when Redis is unreachable.
+ */
+int	 rds_views_add(struct rds *r, const char *post, long long n,
+	    struct verr *e);
+
+/*
+ * Take up to max buffered view counters atomically; each goes to
+ * fn(post, n, arg) and is gone from Redis.
+ */
+int	 rds_views_take(struct rds *r, int max,
+	    void (*fn)(const char *post, long long n, void *arg), void *arg,
+	    struct verr *e);
+
+/*
+ * Hold lease `name' for ttl seconds if nobody holds it: 1 acquired, 0
+ * held elsewhere, -1 (503) when Redis is unreachable.
+ */
+int	 rds_lease(struct rds *r, const char *name, int ttl, struct verr *e);
+
 #endif

@@ -33,6 +33,20 @@ const struct route router_routes[] = {
 	R("GET", "/sessions", h_sessions_list, ROUTE_AUTH),
 	R("GET", "/sessions/:id", h_session_get, ROUTE_AUTH),
 	R("POST", "/sessions/:id/block", h_session_block, ROUTE_AUTH),
+	R("GET", "/users/:username/posts", h_user_posts, ROUTE_AUTH),
+	R("GET", "/posts/:postID", h_post_get, ROUTE_AUTH),
+	R("DELETE", "/posts/:postID", h_post_delete, ROUTE_AUTH),
+	R("POST", "/posts/:postID/repost", h_post_repost, ROUTE_AUTH),
+	R("GET", "/reposts/by-user/:userID", h_reposts_by_user, ROUTE_AUTH),
+	R("POST", "/posts/:postID/view", h_post_view, ROUTE_PUBLIC),
+	R("GET", "/posts/:postID/comments", h_comments_list, ROUTE_AUTH),
+	R("POST", "/posts/:postID/comments", h_comment_create, ROUTE_AUTH),
+	R("DELETE", "/comments/:commentID", h_comment_delete, ROUTE_AUTH),
+	R("POST", "/posts/:postID/like", h_like, ROUTE_AUTH),
+	R("DELETE", "/posts/:postID/like", h_unlike, ROUTE_AUTH),
+	R("POST", "/posts/:postID/bookmark", h_bookmark, ROUTE_AUTH),
+	R("DELETE", "/posts/:postID/bookmark", h_unbookmark, ROUTE_AUTH),
+	R("GET", "/bookmarks", h_bookmarks, ROUTE_AUTH),
 #undef R
 };
 const size_t router_nroutes = sizeof(router_routes) / sizeof(router_routes[0]);

@@ -1,0 +1,693 @@
+/*
+ * The posts store.  Likes and bookmarks are documents under unique
+ * indexes (userId+postId+reactionType, userId+postId): the index decides
+ * which of two concurrent requests creates the relation, and only that
+ * one moves the counters, so likeCount and totalLikeCount stay exact
+ * without transactions (which the MongoDB-compatible test server lacks).
+ * Field names are the reference's (API.md Appendix B); a repost has
+ * originalPostId and no media of its own.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "db_internal.h"
+#include "db_posts.h"
+#include "verr.h"
+
+static const char *const vis_names[VIS__MAX] = {
+	"public", "friends", "private"
+};
+
+const char *
+post_vis_name(enum post_vis v)
+{
+	return vis_names[v];
+}
+
+int
+post_vis_parse(const char *s)
+{
+	int	 i;
+
+	for (i = 0; i < VIS__MAX; i++)
+		if (strcasecmp(s, vis_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+static void
+db_post_from_bson(const bson_t *doc, struct post *p)
+{
+	char	 vis[16];
+	int	 v;
+
+	memset(p, 0, sizeof(*p));
+	db_oidstr(doc, "_id", p->id);
+	db_oidstr(doc, "userId", p->user_id);
+	db_oidstr(doc, "originalPostId", p->original_id);
+	db_get_str(doc, "caption", p->caption, sizeof(p->caption));
+	db_get_str(doc, "contentUrl", p->content_url, sizeof(p->content_url));
+	db_get_str(doc, "type", p->type, sizeof(p->type));
+	db_get_str(doc, "mediaKey", p->media_key, sizeof(p->media_key));
+	db_get_str(doc, "visibility", vis, sizeof(vis));
+	v = post_vis_parse(vis);
+	/* Unknown visibility is treated as the most restrictive. */
+	p->vis = v == -1 ? VIS_PRIVATE : (enum post_vis)v;
+	p->like_count = db_get_int(doc, "likeCount");
+	p->comment_count = db_get_int(doc, "commentCount");
+	p->repost_count = db_get_int(doc, "repostCount");
+	p->view_count = db_get_int(doc, "viewCount");
+	p->created_ms = db_get_int(doc, "createdAt");
+	p->sort_key = p->created_ms;
+}
+
+/* $inc {field: n} on document id of collection coll. */
+static int
+db_inc(struct db *db, const char *coll, const char *id, const char *field,
+    int64_t n, struct verr *e)
+{
+	mongoc_collection_t	*c;
+	bson_t			 q = BSON_INITIALIZER, upd = BSON_INITIALIZER, inc;
+	bson_oid_t		 oid;
+	bson_error_t		 be;
+	int			 rc = -1;
+
+	if (db_parse_oid(id, &oid, e) == -1 ||
+	    (c = db_coll(db, coll, e)) == NULL) {
+		bson_destroy(&q);
+		bson_destroy(&upd);
+		return -1;
+	}
+	BSON_APPEND_OID(&q, "_id", &oid);
+	BSON_APPEND_DOCUMENT_BEGIN(&upd, "$inc", &inc);
+	BSON_APPEND_INT64(&inc, field, n);
+	bson_append_document_end(&upd, &inc);
+	if (!mongoc_collection_update_one(c, &q, &upd, NULL, NULL, &be))
+		db_fail(db, "update counter", &be, e);
+	else
+		rc = 0;
+	mongoc_collection_destroy(c);
+	bson_destroy(&q);
+	bson_destroy(&upd);
+	return rc;
+}
+
+int
+db_user_add_posts(struct db *db, const char *user, int64_t n, struct verr *e)
+{
+	return db_inc(db, "users", user, "postCount", n, e);
+}
+
+int
+db_post_add_reposts(struct db *db, const char *id, int64_t n, struct verr *e)
+{
+	return db_inc(db, "posts", id, "repostCount", n, e);
+}
+
+int
+db_post_add_views(struct db *db, const char *id, int64_t n, struct verr *e)
+{
+	return db_inc(db, "posts", id, "viewCount", n, e);
+}
+
+int
+db_post_insert(struct db *db, struct post *p, struct verr *e)
+{
+	mongoc_collection_t	*c;
+	bson_t			 doc = BSON_INITIALIZER;
+	bson_oid_t		 oid, uid, orig;
+	bson_error_t		 be;
+	int			 rc = -1;
+
+	if (db_parse_oid(p->user_id, &uid, e) == -1 ||
+	    (p->original_id[0] != '\0' &&
+	    db_parse_oid(p->original_id, &orig, e) == -1) ||
+	    (c = db_coll(db, "posts", e)) == NULL) {
+		bson_destroy(&doc);
+		return -1;
+	}
+	if (p->id[0] != '\0')
+		bson_oid_init_from_string(&oid, p->id);
+	else
+		bson_oid_init(&oid, NULL);
+	BSON_APPEND_OID(&doc, "_id", &oid);
+	BSON_APPEND_OID(&doc, "userId", &uid);
+	BSON_APPEND_OID(&doc, "contentId", p->original_id[0] != '\0' ?
+	    &orig : &oid);
+	if (p->original_id[0] != '\0')
+		BSON_APPEND_OID(&doc, "originalPostId", &orig);
+	BSON_APPEND_UTF8(&doc, "caption", p->caption);
+	BSON_APPEND_UTF8(&doc, "contentUrl", p->content_url);
+	BSON_APPEND_UTF8(&doc, "type", p->type);
+	if (p->media_key[0] != '\0')
+		BSON_APPEND_UTF8(&doc, "mediaKey", p->media_key);
+	BSON_APPEND_UTF8(&doc, "visibility", vis_names[p->vis]);
+	BSON_APPEND_INT64(&doc, "likeCount", 0);
+	BSON_APPEND_INT64(&doc, "commentCount", 0);
+	BSON_APPEND_INT64(&doc, "repostCount", 0);
+	BSON_APPEND_INT64(&doc, "viewCount", 0);
+	BSON_APPEND_DATE_TIME(&doc, "createdAt", p->created_ms);
+	BSON_APPEND_DATE_TIME(&doc, "updatedAt", p->created_ms);
+	if (!mongoc_collection_insert_one(c, &doc, NULL, NULL, &be)) {
+		if (be.code == DB_DUPKEY)
+			verr_set(e, 409, "conflict", "Post already exists");
+		else
+			db_fail(db, "insert posts", &be, e);
+	} else {
+		bson_oid_to_string(&oid, p->id);
+		rc = 0;
+	}
+	mongoc_collection_destroy(c);
+	bson_destroy(&doc);
+	return rc;
+}
+
+static void
+db_post_conv(const bson_t *doc, void *out)
+{
+	db_post_from_bson(doc, out);
+}
+
+int
+db_post_get(struct db *db, const char *id, struct post *p, struct verr *e)
+{
+	bson_t		 q = BSON_INITIALIZER;
+	bson_oid_t	 oid;
+	int		 rc = -1;
+
+	if (db_parse_oid(id, &oid, e) == 0) {
+		BSON_APPEND_OID(&q, "_id", &oid);
+		rc = db_find_one(db, "posts", &q, db_post_conv, p, e);
+	}
+	bson_destroy(&q);
+	return rc;
+}
+
+int
+db_repost_find(struct db *db, const char *user, const char *original,
+    struct post *p, struct verr *e)
+{
+	bson_t		 q = BSON_INITIALIZER;
+	bson_oid_t	 uid, oid;
+	struct verr	 fe;
+	int		 rc = -1;
+
+	if (db_parse_oid(user, &uid, e) == -1 ||
+	    db_parse_oid(original, &oid, e) == -1)
+		goto out;
+	BSON_APPEND_OID(&q, "userId", &uid);
+	BSON_APPEND_OID(&q, "originalPostId", &oid);
+	verr_init(&fe);
+	if ((rc = db_find_one(db, "posts", &q, db_post_conv, p, &fe)) == 0)
+		rc = 1;
+	else if (fe.status == 404)
+		rc = 0;
+	else
+		*e = fe;
+out:
+	bson_destroy(&q);
+	return rc;
+}
+
+/*
+ * Delete from coll the documents matching q; *n gets how many went.
+ */
+static int
+db_delete(struct db *db, const char *coll, const bson_t *q, int many,
+    int64_t *n, struct verr *e)
+{
+	mongoc_collection_t	*c;
+	bson_t			 reply;
+	bson_error_t		 be;
+	bson_iter_t		 it;
+	bool			 ok;
+	int			 rc = -1;
+
+	if ((c = db_coll(db, coll, e)) == NULL)
+		return -1;
+	bson_init(&reply);
+	ok = many ? mongoc_collection_delete_many(c, q, NULL, &reply, &be) :
+	    mongoc_collection_delete_one(c, q, NULL, &reply, &be);
+	if (!ok)
+		db_fail(db, "delete", &be, e);
+	else {
+		if (n != NULL)
+			*n = bson_iter_init_find(&it, &reply, "deletedCount") ?
+			    bson_iter_as_int64(&it) : 0;
+		rc = 0;
+	}
+	bson_destroy(&reply);
+	mongoc_collection_destroy(c);
+	return rc;
+}
+
+int
+db_post_delete(struct db *db, const struct post *p, struct verr *e)
+{
+	bson_t		 q = BSON_INITIALIZER;
+	int64_t		 n = 0;
+	int		 rc = -1;
+
+	if (db_q_oid(&q, "_id", p->id, e) == -1 ||
+	    db_delete(db, "posts", &q, 0, &n, e) == -1)
+		goto out;
+	rc = n > 0;
+	if (n > 0 && (db_user_add_posts(db, p->user_id, -1, e) == -1 ||
+	    (p->original_id[0] != '\0' && db_inc(db, "posts", p->original_id,
+	    "repostCount", -1, e) == -1)))
+		rc = -1;
+out:
+	bson_destroy(&q);
+	return rc;
+}
+
+int
+db_post_cascade(struct db *db, const struct post *p, struct verr *e)
+{
+	mongoc_collection_t	*c = NULL;
+	mongoc_cursor_t		*cur = NULL;
+	const bson_t		*doc;
+	bson_t			 q = BSON_INITIALIZER;
+	bson_error_t		 be;
+	char			 uid[25];
+	int			 rc = -1;
+
+	/* Each repost goes with its author's postCount. */
+	if (db_q_oid(&q, "originalPostId", p->id, e) == -1 ||
+	    (c = db_coll(db, "posts", e)) == NULL)
+		goto out;
+	cur = mongoc_collection_find_with_opts(c, &q, NULL, NULL);
+	while (mongoc_cursor_next(cur, &doc)) {
+		db_oidstr(doc, "userId", uid);
+		if (uid[0] != '\0' && db_user_add_posts(db, uid, -1, e) == -1)
+			goto out;
+	}
+	if (mongoc_cursor_error(cur, &be)) {
+		db_fail(db, "find reposts", &be, e);
+		goto out;
+	}
+	if (db_delete(db, "posts", &q, 1, NULL, e) == -1)
+		goto out;
+	bson_reinit(&q);
+	if (db_q_oid(&q, "postId", p->id, e) == -1 ||
+	    db_delete(db, "comments", &q, 1, NULL, e) == -1 ||
+	    db_delete(db, "reactions", &q, 1, NULL, e) == -1 ||
+	    db_delete(db, "bookmarks", &q, 1, NULL, e) == -1 ||
+	    db_delete(db, "notifications", &q, 1, NULL, e) == -1)
+		goto out;
+	if (p->like_count > 0 && db_inc(db, "users", p->user_id,
+	    "totalLikeCount", -p->like_count, e) == -1)
+		goto out;
+	rc = 0;
+out:
+	mongoc_cursor_destroy(cur);
+	mongoc_collection_destroy(c);
+	bson_destroy(&q);
+	return rc;
+}
+
+int
+db_like_set(struct db *db, const struct post *p, const char *user, int on,
+    int *changed, int64_t *count, struct verr *e)
+{
+	mongoc_collection_t	*c = NULL;
+	bson_t			 doc = BSON_INITIALIZER;
+	bson_oid_t		 oid;
+	bson_error_t		 be;
+	struct post		 now;
+	int64_t			 n = 0;
+	int			 rc = -1;
+
+	*changed = 0;
+	if (db_q_oid(&doc, "userId", user, e) == -1 ||
+	    db_q_oid(&doc, "postId", p->id, e) == -1)
+		goto out;
+	BSON_APPEND_UTF8(&doc, "reactionType", "like");
+	if (on) {
+		if ((c = db_coll(db, "reactions", e)) == NULL)
+			goto out;
+		bson_oid_init(&oid, NULL);
+		BSON_APPEND_OID(&doc, "_id", &oid);
+		BSON_APPEND_DATE_TIME(&doc, "createdAt",
+		    (int64_t)time(NULL) * 1000);
+		if (mongoc_collection_insert_one(c, &doc, NULL, NULL, &be))
+			*changed = 1;
+		else if (be.code != DB_DUPKEY) {
+			db_fail(db, "insert reactions", &be, e);
+			goto out;
+		}
+	} else {
+		if (db_delete(db, "reactions", &doc, 0, &n, e) == -1)
+			goto out;
+		*changed = n > 0;
+	}
+	if (*changed && (db_inc(db, "posts", p->id, "likeCount", on ? 1 : -1,
+	    e) == -1 || db_inc(db, "users", p->user_id, "totalLikeCount",
+	    on ? 1 : -1, e) == -1))
+		goto out;
+	if (db_post_get(db, p->id, &now, e) == -1)
+		goto out;
+	*count = now.like_count < 0 ? 0 : now.like_count;
+	rc = 0;
+out:
+	mongoc_collection_destroy(c);
+	bson_destroy(&doc);
+	return rc;
+}
+
+int
+db_bookmark_set(struct db *db, const char *post, const char *user, int on,
+    struct verr *e)
+{
+	mongoc_collection_t	*c = NULL;
+	bson_t			 doc = BSON_INITIALIZER;
+	bson_oid_t		 oid;
+	bson_error_t		 be;
+	int			 rc = -1;
+
+	if (db_q_oid(&doc, "userId", user, e) == -1 ||
+	    db_q_oid(&doc, "postId", post, e) == -1)
+		goto out;
+	if (!on) {
+		rc = db_delete(db, "bookmarks", &doc, 0, NULL, e);
+		goto out;
+	}
+	if ((c = db_coll(db, "bookmarks", e)) == NULL)
+		goto out;
+	bson_oid_init(&oid, NULL);
+	BSON_APPEND_OID(&doc, "_id", &oid);
+	BSON_APPEND_DATE_TIME(&doc, "createdAt", (int64_t)time(NULL) * 1000);
+	/* A second bookmark hits the unique index: the first time is kept. */
+	if (!mongoc_collection_insert_one(c, &doc, NULL, NULL, &be) &&
+	    be.code != DB_DUPKEY) {
+		db_fail(db, "insert bookmarks", &be, e);
+		goto out;
+	}
+	rc = 0;
+out:
+	mongoc_collection_destroy(c);
+	bson_destroy(&doc);
+	return rc;
+}
+
+static void
+db_comment_conv(const bson_t *doc, void *out)
+{
+	struct comment	*c = out;
+
+	memset(c, 0, sizeof(*c));
+	db_oidstr(doc, "_id", c->id);
+	db_oidstr(doc, "userId", c->user_id);
+	db_oidstr(doc, "postId", c->post_id);
+	db_get_str(doc, "text", c->text, sizeof(c->text));
+	c->created_ms = db_get_int(doc, "createdAt");
+}
+
+int
+db_comment_insert(struct db *db, struct comment *cm, struct verr *e)
+{
+	mongoc_collection_t	*c = NULL;
+	bson_t			 doc = BSON_INITIALIZER;
+	bson_oid_t		 oid;
+	bson_error_t		 be;
+	int			 rc = -1;
+
+	bson_oid_init(&oid, NULL);
+	BSON_APPEND_OID(&doc, "_id", &oid);
+	if (db_q_oid(&doc, "userId", cm->user_id, e) == -1 ||
+	    db_q_oid(&doc, "postId", cm->post_id, e) == -1 ||
+	    (c = db_coll(db, "comments", e)) == NULL)
+		goto out;
+	BSON_APPEND_UTF8(&doc, "text", cm->text);
+	BSON_APPEND_DATE_TIME(&doc, "createdAt", cm->created_ms);
+	if (!mongoc_collection_insert_one(c, &doc, NULL, NULL, &be)) {
+		db_fail(db, "insert comments", &be, e);
+		goto out;
+	}
+	bson_oid_to_string(&oid, cm->id);
+	rc = db_inc(db, "posts", cm->post_id, "commentCount", 1, e);
+out:
+	mongoc_collection_destroy(c);
+	bson_destroy(&doc);
+	return rc;
+}
+
+int
+db_comment_get(struct db *db, const char *id, struct comment *c,
+    struct verr *e)
+{
+	bson_t	 q = BSON_INITIALIZER;
+	int	 rc = -1;
+
+	if (db_q_oid(&q, "_id", id, e) == 0)
+		rc = db_find_one(db, "comments", &q, db_comment_conv, c, e);
+	bson_destroy(&q);
+	return rc;
+}
+
+int
+db_comment_delete(struct db *db, const struct comment *c, struct verr *e)
+{
+	bson_t		 q = BSON_INITIALIZER;
+	int64_t		 n = 0;
+	int		 rc = -1;
+
+	if (db_q_oid(&q, "_id", c->id, e) == -1 ||
+	    db_delete(db, "comments", &q, 0, &n, e) == -1)
+		goto out;
+	rc = n > 0;
+	if (n > 0 && db_inc(db, "posts", c->post_id, "commentCount", -1,
+	    e) == -1)
+		rc = -1;
+	/* The notification the comment caused goes with it. */
+	bson_reinit(&q);
+	if (rc == 1 && (db_q_oid(&q, "commentId", c->id, e) == -1 ||
+	    db_delete(db, "notifications", &q, 1, NULL, e) == -1))
+		rc = -1;
+out:
+	bson_destroy(&q);
+	return rc;
+}
+
+/*
+ * Add the keyset condition "(sortField, _id) < (after_key, after_id)"
+ * and the sort, skip and limit of pg to q and opts.
+ */
+static int
+db_page_apply(bson_t *q, bson_t *opts, const char *sortfield,
+    const struct db_page *pg, struct verr *e)
+{
+	bson_t		 or, d0, d1, lt, lt2, sort;
+	bson_oid_t	 aid;
+
+	if (pg->after) {
+		if (db_parse_oid(pg->after_id, &aid, e) == -1)
+			return -1;
+		BSON_APPEND_ARRAY_BEGIN(q, "$or", &or);
+		BSON_APPEND_DOCUMENT_BEGIN(&or, "0", &d0);
+		BSON_APPEND_DOCUMENT_BEGIN(&d0, sortfield, &lt);
+		BSON_APPEND_DATE_TIME(&lt, "$lt", pg->after_key);
+		bson_append_document_end(&d0, &lt);
+		bson_append_document_end(&or, &d0);
+		BSON_APPEND_DOCUMENT_BEGIN(&or, "1", &d1);
+		BSON_APPEND_DATE_TIME(&d1, sortfield, pg->after_key);
+		BSON_APPEND_DOCUMENT_BEGIN(&d1, "_id", &lt2);
+		BSON_APPEND_OID(&lt2, "$lt", &aid);
+		bson_append_document_end(&d1, &lt2);
+		bson_append_document_end(&or, &d1);
+		bson_append_array_end(q, &or);
+	}
+	BSON_APPEND_DOCUMENT_BEGIN(opts, "sort", &sort);
+	BSON_APPEND_INT32(&sort, sortfield, -1);
+	BSON_APPEND_INT32(&sort, "_id", -1);
+	bson_append_document_end(opts, &sort);
+	if (!pg->after && pg->skip > 0)
+		BSON_APPEND_INT64(opts, "skip", (int64_t)pg->skip);
+	BSON_APPEND_INT64(opts, "limit", (int64_t)pg->limit);
+	return 0;
+}
+
+struct db_cb {
+	void	(*post)(const struct post *, void *);
+	void	(*comment)(const struct comment *, void *);
+	void	(*mark)(const char *, int64_t, const char *, void *);
+	void	*arg;
+};
+
+static void
+db_each_comment(const bson_t *doc, void *arg)
+{
+	struct db_cb	*cb = arg;
+	struct comment	 c;
+
+	db_comment_conv(doc, &c);
+	cb->comment(&c, cb->arg);
+}
+
+static void
+db_each_post(const bson_t *doc, void *arg)
+{
+	struct db_cb	*cb = arg;
+	struct post	*p;
+
+	/* struct post is large: keep it off the stack of deep callers. */
+	if ((p = malloc(sizeof(*p))) == NULL)
+		abort();
+	db_post_from_bson(doc, p);
+	cb->post(p, cb->arg);
+	free(p);
+}
+
+static void
+db_each_bookmark(const bson_t *doc, void *arg)
+{
+	struct db_cb	*cb = arg;
+	char		 post[25], bid[25];
+
+	db_oidstr(doc, "postId", post);
+	db_oidstr(doc, "_id", bid);
+	cb->mark(post, db_get_int(doc, "createdAt"), bid, cb->arg);
+}
+
+int
+db_comment_list(struct db *db, const char *post, const struct db_page *pg,
+    void (*fn)(const struct comment *, void *), void *arg, struct verr *e)
+{
+	bson_t		 q = BSON_INITIALIZER, opts = BSON_INITIALIZER;
+	struct db_cb	 cb = { NULL, fn, NULL, arg };
+	int		 rc = -1;
+
+	if (db_q_oid(&q, "postId", post, e) == 0 &&
+	    db_page_apply(&q, &opts, "createdAt", pg, e) == 0)
+		rc = db_each(db, "comments", &q, &opts, db_each_comment, &cb,
+		    e);
+	bson_destroy(&q);
+	bson_destroy(&opts);
+	return rc;
+}
+
+int
+db_post_list_user(struct db *db, const char *user, int reposts,
+    unsigned vismask, const struct db_page *pg,
+    void (*fn)(const struct post *, void *), void *arg, struct verr *e)
+{
+	bson_t		 q = BSON_INITIALIZER, opts = BSON_INITIALIZER;
+	bson_t		 ex, in, arr;
+	struct db_cb	 cb = { fn, NULL, NULL, arg };
+	const char	*key;
+	char		 buf[16];
+	int		 rc = -1, i;
+	uint32_t	 n = 0;
+
+	if (db_q_oid(&q, "userId", user, e) == -1)
+		goto out;
+	if (reposts >= 0) {
+		BSON_APPEND_DOCUMENT_BEGIN(&q, "originalPostId", &ex);
+		BSON_APPEND_BOOL(&ex, "$exists", reposts == 1);
+		bson_append_document_end(&q, &ex);
+	}
+	BSON_APPEND_DOCUMENT_BEGIN(&q, "visibility", &in);
+	BSON_APPEND_ARRAY_BEGIN(&in, "$in", &arr);
+	for (i = 0; i < VIS__MAX; i++)
+		if (vismask & (1u << i)) {
+			bson_uint32_to_string(n++, &key, buf, sizeof(buf));
+			BSON_APPEND_UTF8(&arr, key, vis_names[i]);
+		}
+	bson_append_array_end(&in, &arr);
+	bson_append_document_end(&q, &in);
+	if (db_page_apply(&q, &opts, "createdAt", pg, e) == 0)
+		rc = db_each(db, "posts", &q, &opts, db_each_post, &cb, e);
+out:
+	bson_destroy(&q);
+	bson_destroy(&opts);
+	return rc;
+}
+
+int
+db_bookmark_list(struct db *db, const char *user, const struct db_page *pg,
+    void (*fn)(const char *, int64_t, const char *, void *), void *arg,
+    struct verr *e)
+{
+	bson_t		 q = BSON_INITIALIZER, opts = BSON_INITIALIZER;
+	struct db_cb	 cb = { NULL, NULL, fn, arg };
+	int		 rc = -1;
+
+	if (db_q_oid(&q, "userId", user, e) == 0 &&
+	    db_page_apply(&q, &opts, "createdAt", pg, e) == 0)
+		rc = db_each(db, "bookmarks", &q, &opts, db_each_bookmark, &cb,
+		    e);
+	bson_destroy(&q);
+	bson_destroy(&opts);
+	return rc;
+}
+
+int
+db_post_get_many(struct db *db, const char *const *ids, size_t n,
+    void (*fn)(const struct post *, void *), void *arg, struct verr *e)
+{
+	bson_t		 q = BSON_INITIALIZER;
+	struct db_cb	 cb = { fn, NULL, NULL, arg };
+	int		 rc = 0;
+
+	if (n > 0 && (rc = db_q_in(&q, "_id", ids, n, e)) == 0)
+		rc = db_each(db, "posts", &q, NULL, db_each_post, &cb, e);
+	bson_destroy(&q);
+	return rc < 0 ? -1 : 0;
+}
+
+struct db_marks {
+	const char *const	*ids;
+	size_t			 n;
+	int			*out;
+	const char		*field;
+};
+
+static void
+db_each_mark(const bson_t *doc, void *arg)
+{
+	struct db_marks	*m = arg;
+	char		 id[25];
+	size_t		 i;
+
+	db_oidstr(doc, m->field, id);
+	for (i = 0; i < m->n; i++)
+		if (strcmp(m->ids[i], id) == 0)
+			m->out[i] = 1;
+}
+
+/* Mark in out[] the ids that `user' has a document for in coll. */
+static int
+db_marks(struct db *db, const char *coll, const char *field,
+    const char *user, const char *const *ids, size_t n, int *out,
+    struct verr *e)
+{
+	bson_t		 q = BSON_INITIALIZER;
+	struct db_marks	 m = { ids, n, out, field };
+	int		 rc = -1;
+
+	memset(out, 0, n * sizeof(*out));
+	if (db_q_oid(&q, "userId", user, e) == 0 &&
+	    db_q_in(&q, field, ids, n, e) == 0)
+		rc = db_each(db, coll, &q, NULL, db_each_mark, &m, e);
+	bson_destroy(&q);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+db_post_marks(struct db *db, const char *user, const char *const *ids,
+    size_t n, int *liked, int *bookmarked, int *reposted, struct verr *e)
+{
+	if (n == 0)
+		return 0;
+	/* Three queries whatever the page size: no query per post. */
+	if (db_marks(db, "reactions", "postId", user, ids, n, liked, e) == -1 ||
+	    db_marks(db, "bookmarks", "postId", user, ids, n, bookmarked,
+	    e) == -1 ||
+	    db_marks(db, "posts", "originalPostId", user, ids, n, reposted,
+	    e) == -1)
+		return -1;
+	return 0;
+}

@@ -1,0 +1,21 @@
+/*
+ * Domain events (like, comment, repost, follow, ...): published to the
+ * JetStream stream, or kept in the MongoDB outbox while NATS is down, so
+ * that no event is lost (DESIGN.md section 4).
+ */
+#ifndef EV_H
+#define EV_H
+
+struct json_object;
+struct req;
+struct verr;
+
+/*
+ * Emit event `type' with `data' (borrowed) on subject "vybes.<type>"
+ * with a fresh Nats-Msg-Id.  Fails only when neither NATS nor the outbox
+ * takes it (503).
+ */
+int	ev_emit(struct req *r, const char *type, struct json_object *data,
+	    struct verr *e);
+
+#endif

@@ -1,0 +1,824 @@
+/*
+ * Posts, reposts, views, comments, likes and bookmarks (API.md 3.3).
+ * Anything sent to a repost's id applies to its original (3.3.0); every
+ * read path answers 404 for a post the caller may not see (1.7).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+#include <openssl/sha.h>
+
+#include "auth.h"
+#include "be.h"
+#include "cfg.h"
+#include "db_posts.h"
+#include "db_users.h"
+#include "enc.h"
+#include "ev.h"
+#include "handlers.h"
+#include "http.h"
+#include "json.h"
+#include "log.h"
+#include "page.h"
+#include "rl.h"
+#include "st_s3.h"
+#include "svc_post.h"
+#include "svc_views.h"
+#include "valid.h"
+#include "verr.h"
+
+#define POSTS_MAX_PAGE	100
+
+/* The :postID of the route, loaded and visible, and its original. */
+static int
+h_post_and_original(struct req *r, struct post *p, struct post *o,
+    struct verr *e)
+{
+	if (svc_post_load(r->be, r->uid, router_param(&r->rm, "postID"),
+	    "postID", p, e) == -1)
+		return -1;
+	if (p->original_id[0] == '\0') {
+		*o = *p;
+		return 0;
+	}
+	/* Reposts are public; their original is public too (3.3.0). */
+	return svc_post_load(r->be, r->uid, p->original_id, "postID", o, e);
+}
+
+/* Emit an event about post o; a failure is logged, not returned. */
+static void
+h_event(struct req *r, const char *type, const struct post *o,
+    const char *extra_key, const char *extra_val)
+{
+	struct json_object	*d = json_object_new_object();
+	struct verr		 e;
+
+	json_object_object_add(d, "postId", json_object_new_string(o->id));
+	json_object_object_add(d, "postAuthorId",
+	    json_object_new_string(o->user_id));
+	if (extra_key != NULL)
+		json_object_object_add(d, extra_key,
+		    json_object_new_string(extra_val));
+	verr_init(&e);
+	if (ev_emit(r, type, d, &e) == -1)
+		log_err("rid=%s event %s for post %s lost: %s", r->rid, type,
+		    o->id, e.detail);
+	json_object_put(d);
+}
+
+/* Answer one post as a Post object. */
+static int
+h_post_json(struct req *r, int status, struct post *p, struct verr *e)
+{
+	struct json_object	*arr, *one;
+
+	if ((arr = svc_posts_render(r->be, r->uid, &p, 1, 0, e)) == NULL)
+		return -1;
+	one = json_object_get(json_object_array_get_idx(arr, 0));
+	json_object_put(arr);
+	http_json(r, status, one);
+	return 0;
+}
+
+int
+h_post_get(struct req *r, struct verr *e)
+{
+	struct post	*p;
+	int		 rc = -1;
+
+	if ((p = malloc(sizeof(*p))) == NULL)
+		abort();
+	if (svc_post_load(r->be, r->uid, router_param(&r->rm, "postID"),
+	    "postID", p, e) == 0)
+		rc = h_post_json(r, 200, p, e);
+	free(p);
+	return rc;
+}
+
+/* Delete the media object of original p; a failure is logged only. */
+static void
+h_post_media_gone(struct req *r, const struct post *p)
+{
+	struct verr	 e;
+
+	if (p->media_key[0] == '\0')
+		return;
+	verr_init(&e);
+	if (st_delete(r->be->st, cfg_posts_bucket(r->cfg), p->media_key,
+	    &e) == -1)
+		log_warnx("rid=%s post %s: media %s not deleted: %s", r->rid,
+		    p->id, p->media_key, e.detail);
+}
+
+int
+h_post_delete(struct req *r, struct verr *e)
+{
+	struct post	*p;
+	int		 rc = -1, gone;
+
+	if ((p = malloc(sizeof(*p))) == NULL)
+		abort();
+	if (svc_post_load(r->be, r->uid, router_param(&r->rm, "postID"),
+	    "postID", p, e) == -1)
+		goto out;
+	if (strcmp(p->user_id, r->uid) != 0) {
+		verr_set(e, 403, "forbidden", "Only the author may delete "
+		    "this post");
+		goto out;
+	}
+	if ((gone = db_post_delete(r->be->db, p, e)) == -1)
+		goto out;
+	if (gone && p->original_id[0] == '\0') {
+		if (db_post_cascade(r->be->db, p, e) == -1)
+			goto out;
+		h_post_media_gone(r, p);
+	}
+	http_empty(r, 204);
+	rc = 0;
+out:
+	free(p);
+	return rc;
+}
+
+/*
+ * The id of user's repost of original: derived from both, so that two
+ * concurrent reposts collide on the _id index and only one is created.
+ */
+static void
+h_repost_id(const char *user, const char *original, char out[25])
+{
+	unsigned char	 d[SHA256_DIGEST_LENGTH];
+	char		 buf[64];
+
+	snprintf(buf, sizeof(buf), "repost:%s:%s", user, original);
+	SHA256((const unsigned char *)buf, strlen(buf), d);
+	enc_hex(d, 12, out);
+}
+
+int
+h_post_repost(struct req *r, struct verr *e)
+{
+	struct post	*p, *o, *rp;
+	int		 rc = -1, found;
+
+	if ((p = malloc(3 * sizeof(*p))) == NULL)
+		abort();
+	o = p + 1;
+	rp = p + 2;
+	if (h_post_and_original(r, p, o, e) == -1)
+		goto out;
+	if (o->vis != VIS_PUBLIC) {
+		verr_set(e, 403, "forbidden", "Only public posts can be "
+		    "reposted");
+		goto out;
+	}
+	if ((found = db_repost_find(r->be->db, r->uid, o->id, rp, e)) == -1)
+		goto out;
+	if (found) {
+		rc = h_post_json(r, 200, rp, e);
+		goto out;
+	}
+	memset(rp, 0, sizeof(*rp));
+	h_repost_id(r->uid, o->id, rp->id);
+	memcpy(rp->user_id, r->uid, sizeof(rp->user_id));
+	memcpy(rp->original_id, o->id, sizeof(rp->original_id));
+	rp->vis = VIS_PUBLIC;
+	rp->created_ms = json_now_ms();
+	/* A concurrent second repost hits the same id: answer the winner. */
+	if (db_post_insert(r->be->db, rp, e) == -1) {
+		if (e->status == 409 && db_repost_find(r->be->db, r->uid,
+		    o->id, rp, e) == 1) {
+			verr_init(e);
+			rc = h_post_json(r, 200, rp, e);
+		}
+		goto out;
+	}
+	if (db_user_add_posts(r->be->db, r->uid, 1, e) == -1 ||
+	    db_post_add_reposts(r->be->db, o->id, 1, e) == -1)
+		goto out;
+	if (strcmp(o->user_id, r->uid) != 0)
+		h_event(r, "repost", o, "repostId", rp->id);
+	rc = h_post_json(r, 201, rp, e);
+out:
+	free(p);
+	return rc;
+}
+
+/* A growable page of posts for svc_posts_render(). */
+struct plist {
+	struct post	**items;
+	size_t		  n, cap;
+	size_t		  limit;	/* items to keep; more means a next page */
+	size_t		  seen;
+};
+
+static void
+plist_add(const struct post *p, void *arg)
+{
+	struct plist	*l = arg;
+
+	if (l->seen++ >= l->limit)
+		return;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		if ((l->items = reallocarray(l->items, l->cap,
+		    sizeof(*l->items))) == NULL)
+			abort();
+	}
+	if ((l->items[l->n] = malloc(sizeof(*p))) == NULL)
+		abort();
+	*l->items[l->n++] = *p;
+}
+
+static void
+plist_free(struct plist *l)
+{
+	size_t	 i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->items[i]);
+	free(l->items);
+}
+
+static void
+h_dbpage(const struct page *pg, struct db_page *dp)
+{
+	memset(dp, 0, sizeof(*dp));
+	dp->after = pg->after;
+	dp->after_key = pg->after_key;
+	memcpy(dp->after_id, pg->after_id, sizeof(dp->after_id));
+	dp->skip = pg->skip;
+	dp->limit = pg->limit + 1;
+}
+
+/*
+ * Answer the posts of l as a page of `scope'; the next cursor points
+ * after the last one kept.
+ */
+static int
+h_post_page(struct req *r, struct plist *l, const char *scope,
+    struct verr *e)
+{
+	struct json_object	*arr;
+	const struct post	*last;
+
+	if ((arr = svc_posts_render(r->be, r->uid, l->items, l->n, 0,
+	    e)) == NULL)
+		return -1;
+	http_json(r, 200, arr);
+	if (l->seen > l->limit && l->n > 0) {
+		last = l->items[l->n - 1];
+		page_next(r, scope, last->sort_key, last->id);
+	}
+	return 0;
+}
+
+/* Posts of user `uid' with visibilities in vismask; reposts as in db. */
+static int
+h_user_post_list(struct req *r, const char *uid, int reposts,
+    unsigned vismask, const char *scope, struct verr *e)
+{
+	struct page	 pg;
+	struct db_page	 dp;
+	struct plist	 l;
+	int		 rc = -1;
+
+	if (page_parse(r, scope, 20, POSTS_MAX_PAGE, &pg, e) == -1)
+		return -1;
+	memset(&l, 0, sizeof(l));
+	l.limit = pg.limit;
+	h_dbpage(&pg, &dp);
+	if (db_post_list_user(r->be->db, uid, reposts, vismask, &dp, plist_add,
+	    &l, e) == -1)
+		goto out;
+	rc = h_post_page(r, &l, scope, e);
+out:
+	plist_free(&l);
+	return rc;
+}
+
+int
+h_reposts_by_user(struct req *r, struct verr *e)
+{
+	struct user	 u;
+	struct verr	 fe;
+	const char	*who = router_param(&r->rm, "userID");
+	char		 un[VALID_USERNAME_MAX + 1];
+	char		 scope[48];
+
+	/* An id first, else a username; neither is 404, never 400. */
+	verr_init(&fe);
+	if (!enc_is_oid(who) || db_user_by_id(r->be->db, who, &u, &fe) == -1) {
+		if (fe.status != 0 && fe.status != 404) {
+			*e = fe;
+			return -1;
+		}
+		if (valid_username_lookup(who, un) == -1)
+			return verr_set(e, 404, "not_found", "User not found");
+		if (db_user_by_username(r->be->db, un, &u, e) == -1)
+			return -1;
+	}
+	snprintf(scope, sizeof(scope), "reposts:%s", u.id);
+	return h_user_post_list(r, u.id, 1, 1u << VIS_PUBLIC, scope, e);
+}
+
+int
+h_user_posts(struct req *r, struct verr *e)
+{
+	struct user	 u;
+	const char	*name = router_param(&r->rm, "username");
+	char		 un[VALID_USERNAME_MAX + 1], scope[48];
+	unsigned	 mask = 1u << VIS_PUBLIC;
+	int		 ab, ba;
+
+	if (strcmp(name, "me") == 0) {
+		if (db_user_by_id(r->be->db, r->uid, &u, e) == -1)
+			return -1;
+	} else if (valid_username_lookup(name, un) == -1)
+		return verr_set(e, 404, "not_found", "User not found");
+	else if (db_user_by_username(r->be->db, un, &u, e) == -1)
+		return -1;
+	if (strcmp(u.id, r->uid) == 0)
+		mask = (1u << VIS__MAX) - 1;
+	else {
+		if (db_follow_state(r->be->db, r->uid, u.id, &ab, &ba, e) == -1)
+			return -1;
+		if (ab && ba)
+			mask |= 1u << VIS_FRIENDS;
+	}
+	snprintf(scope, sizeof(scope), "posts:%s", u.id);
+	return h_user_post_list(r, u.id, -1, mask, scope, e);
+}
+
+int
+h_post_view(struct req *r, struct verr *e)
+{
+	struct post	*p, *o;
+	struct verr	 ae;
+	const char	*id = router_param(&r->rm, "postID");
+
+	if (!enc_is_oid(id))
+		return verr_field(e, "postID", "postID must be 24 hexadecimal "
+		    "characters");
+	/* A valid token names the viewer; anything else is anonymous. */
+	verr_init(&ae);
+	if (http_getparam(r, "HTTP_AUTHORIZATION") != NULL &&
+	    auth_request(r, &ae) == -1) {
+		r->uid[0] = '\0';
+		r->sid[0] = '\0';
+	}
+	if ((p = malloc(2 * sizeof(*p))) == NULL)
+		abort();
+	o = p + 1;
+	verr_init(&ae);
+	/* Whatever happens here, the answer is 204: it reveals nothing. */
+	if (svc_post_load(r->be, r->uid[0] != '\0' ? r->uid : NULL, id,
+	    "postID", p, &ae) == 0 &&
+	    (p->original_id[0] == '\0' ? (*o = *p, 0) :
+	    svc_post_load(r->be, r->uid[0] != '\0' ? r->uid : NULL,
+	    p->original_id, "postID", o, &ae)) == 0 &&
+	    strcmp(o->user_id, r->uid) != 0)
+		svc_views_count(r, o);
+	else if (ae.status >= 500)
+		log_warnx("rid=%s view of %s not counted: %s", r->rid, id,
+		    ae.detail);
+	free(p);
+	http_empty(r, 204);
+	return 0;
+}
+
+struct clist {
+	struct json_object	*arr;
+	struct comment		*items;
+	size_t			 n, limit, seen;
+};
+
+static void
+clist_add(const struct comment *c, void *arg)
+{
+	struct clist	*l = arg;
+
+	if (l->seen++ < l->limit)
+		l->items[l->n++] = *c;
+}
+
+/* Comment objects with their authors, in one summaries query. */
+struct csum {
+	struct user_sum	*u;
+	size_t		 n;
+};
+
+static void
+csum_add(const struct user_sum *u, void *arg)
+{
+	struct csum	*s = arg;
+
+	s->u[s->n++] = *u;
+}
+
+static struct json_object *
+h_comment_json(const struct comment *c, const struct csum *s)
+{
+	struct json_object	*o = json_object_new_object(), *a;
+	char			 ts[32];
+	size_t			 i;
+
+	json_object_object_add(o, "id", json_object_new_string(c->id));
+	json_object_object_add(o, "userId", json_object_new_string(c->user_id));
+	json_object_object_add(o, "postId", json_object_new_string(c->post_id));
+	json_object_object_add(o, "text", json_object_new_string(c->text));
+	json_time(ts, c->created_ms);
+	json_object_object_add(o, "createdAt", json_object_new_string(ts));
+	a = json_object_new_object();
+	json_object_object_add(a, "id", json_object_new_string(c->user_id));
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->u[i].id, c->user_id) == 0) {
+			json_object_object_add(a, "username",
+			    json_object_new_string(s->u[i].username));
+			json_object_object_add(a, "name",
+			    json_object_new_string(s->u[i].name));
+			if (s->u[i].pfp_url[0] != '\0')
+				json_object_object_add(a, "pfpUrl",
+				    json_object_new_string(s->u[i].pfp_url));
+			break;
+		}
+	json_object_object_add(o, "author", a);
+	return o;
+}
+
+/* Render n comments with their authors into a JSON array. */
+static struct json_object *
+h_comments_json(struct req *r, const struct comment *c, size_t n,
+    struct verr *e)
+{
+	struct json_object	*arr;
+	struct csum		 s = { NULL, 0 };
+	const char		**ids;
+	size_t			 i;
+
+	if ((s.u = calloc(n + 1, sizeof(*s.u))) == NULL ||
+	    (ids = calloc(n + 1, sizeof(*ids))) == NULL)
+		abort();
+	for (i = 0; i < n; i++)
+		ids[i] = c[i].user_id;
+	arr = NULL;
+	if (db_user_summaries(r->be->db, ids, n, csum_add, &s, e) == 0) {
+		arr = json_object_new_array();
+		for (i = 0; i < n; i++)
+			json_object_array_add(arr, h_comment_json(&c[i], &s));
+	}
+	free(ids);
+	free(s.u);
+	return arr;
+}
+
+int
+h_comments_list(struct req *r, struct verr *e)
+{
+	struct post	*p;
+	struct page	 pg;
+	struct db_page	 dp;
+	struct clist	 l;
+	struct json_object *arr;
+	char		 scope[48];
+	int		 rc = -1;
+
+	memset(&l, 0, sizeof(l));
+	if ((p = malloc(2 * sizeof(*p))) == NULL)
+		abort();
+	if (h_post_and_original(r, p, p + 1, e) == -1)
+		goto out;
+	snprintf(scope, sizeof(scope), "comments:%s", p[1].id);
+	if (page_parse(r, scope, 20, POSTS_MAX_PAGE, &pg, e) == -1)
+		goto out;
+	l.limit = pg.limit;
+	if ((l.items = calloc(pg.limit + 1, sizeof(*l.items))) == NULL)
+		abort();
+	h_dbpage(&pg, &dp);
+	if (db_comment_list(r->be->db, p[1].id, &dp, clist_add, &l, e) == -1 ||
+	    (arr = h_comments_json(r, l.items, l.n, e)) == NULL)
+		goto out;
+	http_json(r, 200, arr);
+	if (l.seen > l.limit && l.n > 0)
+		page_next(r, scope, l.items[l.n - 1].created_ms,
+		    l.items[l.n - 1].id);
+	rc = 0;
+out:
+	free(l.items);
+	free(p);
+	return rc;
+}
+
+int
+h_comment_create(struct req *r, struct verr *e)
+{
+	struct json_object	*b = NULL, *arr;
+	struct post		*p;
+	struct comment		*c;
+	const char		*text, *s;
+	size_t			 n;
+	int			 rc = -1;
+
+	if ((p = malloc(2 * sizeof(*p))) == NULL ||
+	    (c = calloc(1, sizeof(*c))) == NULL)
+		abort();
+	if (rl_check(r, RL_COMMENT_USER, r->uid, 1, e) == -1)
+		goto out;
+	if (!enc_is_oid(router_param(&r->rm, "postID"))) {
+		verr_field(e, "postID", "postID must be 24 hexadecimal "
+		    "characters");
+		goto out;
+	}
+	if (http_json_body(r, &b, e) == -1 ||
+	    json_get_str(b, "text", 1, &text, e) == -1)
+		goto out;
+	n = valid_utf8_len(text);
+	for (s = text; *s == ' ' || *s == '\t' || *s == '\n' || *s == '\r';
+	    s++)
+		;
+	if (n < 1 || n > 1000 || *s == '\0' || strlen(text) >= sizeof(c->text)) {
+		verr_field(e, "text", "text must be 1 to 1000 characters, not "
+		    "all blank");
+		goto out;
+	}
+	if (h_post_and_original(r, p, p + 1, e) == -1)
+		goto out;
+	memcpy(c->user_id, r->uid, sizeof(c->user_id));
+	memcpy(c->post_id, p[1].id, sizeof(c->post_id));
+	snprintf(c->text, sizeof(c->text), "%s", text);
+	c->created_ms = json_now_ms();
+	if (db_comment_insert(r->be->db, c, e) == -1 ||
+	    (arr = h_comments_json(r, c, 1, e)) == NULL)
+		goto out;
+	if (strcmp(p[1].user_id, r->uid) != 0)
+		h_event(r, "comment", &p[1], "commentId", c->id);
+	http_json(r, 201, json_object_get(json_object_array_get_idx(arr, 0)));
+	json_object_put(arr);
+	rc = 0;
+out:
+	json_object_put(b);
+	free(c);
+	free(p);
+	return rc;
+}
+
+int
+h_comment_delete(struct req *r, struct verr *e)
+{
+	struct comment	*c;
+	struct post	*p;
+	const char	*id = router_param(&r->rm, "commentID");
+	int		 rc = -1;
+
+	if ((c = malloc(sizeof(*c))) == NULL ||
+	    (p = malloc(sizeof(*p))) == NULL)
+		abort();
+	if (!enc_is_oid(id)) {
+		verr_field(e, "commentID", "commentID must be 24 hexadecimal "
+		    "characters");
+		goto out;
+	}
+	if (db_comment_get(r->be->db, id, c, e) == -1)
+		goto out;
+	/* A comment on a post the caller cannot see does not exist. */
+	if (svc_post_load(r->be, r->uid, c->post_id, "commentID", p, e) == -1)
+		goto out;
+	if (strcmp(c->user_id, r->uid) != 0 &&
+	    strcmp(p->user_id, r->uid) != 0) {
+		verr_set(e, 403, "forbidden", "Only the comment's or the "
+		    "post's author may delete it");
+		goto out;
+	}
+	if (db_comment_delete(r->be->db, c, e) == -1)
+		goto out;
+	http_empty(r, 204);
+	rc = 0;
+out:
+	free(c);
+	free(p);
+	return rc;
+}
+
+/* The answer of like/unlike (3.3.10, 3.3.11). */
+static void
+h_like_json(struct req *r, int liked, int64_t count, int with_count)
+{
+	struct json_object	*o = json_object_new_object();
+
+	json_object_object_add(o, "message", json_object_new_string(liked ?
+	    "Post liked successfully" : "Post unliked successfully"));
+	json_object_object_add(o, "liked", json_object_new_boolean(liked));
+	if (with_count)
+		json_object_object_add(o, "likeCount",
+		    json_object_new_int64(count));
+	http_json(r, 200, o);
+}
+
+int
+h_like(struct req *r, struct verr *e)
+{
+	struct post	*p;
+	int64_t		 count;
+	int		 changed, rc = -1;
+
+	if ((p = malloc(2 * sizeof(*p))) == NULL)
+		abort();
+	if (h_post_and_original(r, p, p + 1, e) == -1 ||
+	    db_like_set(r->be->db, &p[1], r->uid, 1, &changed, &count, e) == -1)
+		goto out;
+	if (changed && strcmp(p[1].user_id, r->uid) != 0)
+		h_event(r, "like", &p[1], NULL, NULL);
+	h_like_json(r, 1, count, 1);
+	rc = 0;
+out:
+	free(p);
+	return rc;
+}
+
+int
+h_unlike(struct req *r, struct verr *e)
+{
+	struct post	*p;
+	struct verr	 le;
+	const char	*id = router_param(&r->rm, "postID");
+	int64_t		 count = 0;
+	int		 changed, rc = -1;
+
+	if (!enc_is_oid(id))
+		return verr_field(e, "postID", "postID must be 24 hexadecimal "
+		    "characters");
+	if ((p = malloc(2 * sizeof(*p))) == NULL)
+		abort();
+	/* Idempotent: a missing or invisible post still answers 200. */
+	verr_init(&le);
+	if (h_post_and_original(r, p, p + 1, &le) == -1) {
+		if (le.status == 404) {
+			h_like_json(r, 0, 0, 0);
+			rc = 0;
+		} else
+			*e = le;
+		goto out;
+	}
+	if (db_like_set(r->be->db, &p[1], r->uid, 0, &changed, &count, e) == -1)
+		goto out;
+	h_like_json(r, 0, count, 1);
+	rc = 0;
+out:
+	free(p);
+	return rc;
+}
+
+static void
+h_bookmark_json(struct req *r, int on)
+{
+	struct json_object	*o = json_object_new_object();
+
+	json_object_object_add(o, "message", json_object_new_string(on ?
+	    "Post bookmarked successfully" : "Bookmark removed successfully"));
+	json_object_object_add(o, "bookmarked", json_object_new_boolean(on));
+	http_json(r, 200, o);
+}
+
+int
+h_bookmark(struct req *r, struct verr *e)
+{
+	struct post	*p;
+	int		 rc = -1;
+
+	if ((p = malloc(2 * sizeof(*p))) == NULL)
+		abort();
+	if (h_post_and_original(r, p, p + 1, e) == 0 &&
+	    db_bookmark_set(r->be->db, p[1].id, r->uid, 1, e) == 0) {
+		h_bookmark_json(r, 1);
+		rc = 0;
+	}
+	free(p);
+	return rc;
+}
+
+int
+h_unbookmark(struct req *r, struct verr *e)
+{
+	struct post	*p;
+	struct verr	 le;
+	const char	*id = router_param(&r->rm, "postID");
+	const char	*target = id;
+	int		 rc = -1;
+
+	if (!enc_is_oid(id))
+		return verr_field(e, "postID", "postID must be 24 hexadecimal "
+		    "characters");
+	if ((p = malloc(sizeof(*p))) == NULL)
+		abort();
+	/* A repost's bookmark lives on its original, if it still exists. */
+	verr_init(&le);
+	if (db_post_get(r->be->db, id, p, &le) == 0 &&
+	    p->original_id[0] != '\0')
+		target = p->original_id;
+	else if (le.status >= 500) {
+		*e = le;
+		goto out;
+	}
+	if (db_bookmark_set(r->be->db, target, r->uid, 0, e) == -1)
+		goto out;
+	h_bookmark_json(r, 0);
+	rc = 0;
+out:
+	free(p);
+	return rc;
+}
+
+struct bmlist {
+	const char	**ids;		/* bookmarked post ids, newest first */
+	int64_t		 *at;		/* their bookmark times */
+	char		(*bid)[25];	/* their bookmark ids (page position) */
+	struct post	**posts;	/* the posts, aligned with ids */
+	size_t		  n, limit, seen;
+};
+
+static void
+bm_add(const char *post, int64_t at, const char *bid, void *arg)
+{
+	struct bmlist	*b = arg;
+
+	if (b->seen++ >= b->limit)
+		return;
+	if ((b->ids[b->n] = strdup(post)) == NULL)
+		abort();
+	b->at[b->n] = at;
+	memcpy(b->bid[b->n], bid, 25);
+	b->n++;
+}
+
+static void
+bm_post(const struct post *p, void *arg)
+{
+	struct bmlist	*b = arg;
+	size_t		 i;
+
+	for (i = 0; i < b->n; i++)
+		if (strcmp(b->ids[i], p->id) == 0 && b->posts[i] == NULL) {
+			if ((b->posts[i] = malloc(sizeof(*p))) == NULL)
+				abort();
+			*b->posts[i] = *p;
+			b->posts[i]->sort_key = b->at[i];
+		}
+}
+
+int
+h_bookmarks(struct req *r, struct verr *e)
+{
+	struct json_object	*arr;
+	struct page		 pg;
+	struct db_page		 dp;
+	struct bmlist		 b;
+	struct post		**vis = NULL;
+	size_t			 i, nv = 0;
+	int			 rc = -1, v;
+
+	memset(&b, 0, sizeof(b));
+	if (page_parse(r, "bookmarks", 20, POSTS_MAX_PAGE, &pg, e) == -1)
+		return -1;
+	b.limit = pg.limit;
+	if ((b.ids = calloc(pg.limit + 1, sizeof(*b.ids))) == NULL ||
+	    (b.at = calloc(pg.limit + 1, sizeof(*b.at))) == NULL ||
+	    (b.bid = calloc(pg.limit + 1, sizeof(*b.bid))) == NULL ||
+	    (b.posts = calloc(pg.limit + 1, sizeof(*b.posts))) == NULL ||
+	    (vis = calloc(pg.limit + 1, sizeof(*vis))) == NULL)
+		abort();
+	h_dbpage(&pg, &dp);
+	if (db_bookmark_list(r->be->db, r->uid, &dp, bm_add, &b, e) == -1 ||
+	    db_post_get_many(r->be->db, b.ids, b.n, bm_post, &b, e) == -1)
+		goto out;
+	/*
+	 * Deleted posts and posts no longer visible are left out, so a page
+	 * may be short while more follow (the exception of API.md 3.3.14).
+	 */
+	for (i = 0; i < b.n; i++) {
+		if (b.posts[i] == NULL)
+			continue;
+		if ((v = svc_post_visible(r->be, r->uid, b.posts[i], e)) == -1)
+			goto out;
+		if (v)
+			vis[nv++] = b.posts[i];
+	}
+	if ((arr = svc_posts_render(r->be, r->uid, vis, nv, 1, e)) == NULL)
+		goto out;
+	http_json(r, 200, arr);
+	if (b.seen > b.limit && b.n > 0)
+		page_next(r, "bookmarks", b.at[b.n - 1], b.bid[b.n - 1]);
+	rc = 0;
+out:
+	for (i = 0; i < b.n; i++) {
+		free((char *)b.ids[i]);
+		free(b.posts[i]);
+	}
+	free(b.ids);
+	free(b.at);
+	free(b.bid);
+	free(b.posts);
+	free(vis);
+	return rc;
+}

@@ -1,0 +1,233 @@
+/*
+ * Post visibility and rendering.  A page of n posts costs at most five
+ * queries whatever n is: originals of the reposts, author summaries, and
+ * the caller's likes, bookmarks and reposts among them.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "be.h"
+#include "db_posts.h"
+#include "db_users.h"
+#include "enc.h"
+#include "json.h"
+#include "svc_post.h"
+#include "verr.h"
+
+int
+svc_post_visible(struct be *be, const char *viewer, const struct post *p,
+    struct verr *e)
+{
+	int	 ab, ba;
+
+	if (p->vis == VIS_PUBLIC)
+		return 1;
+	if (viewer == NULL)
+		return 0;
+	if (strcmp(viewer, p->user_id) == 0)
+		return 1;
+	if (p->vis == VIS_PRIVATE)
+		return 0;
+	if (db_follow_state(be->db, viewer, p->user_id, &ab, &ba, e) == -1)
+		return -1;
+	return ab && ba;
+}
+
+int
+svc_post_load(struct be *be, const char *viewer, const char *id,
+    const char *field, struct post *p, struct verr *e)
+{
+	struct verr	 fe;
+	int		 v;
+
+	if (!enc_is_oid(id))
+		return verr_field(e, field, "%s must be 24 hexadecimal "
+		    "characters", field);
+	verr_init(&fe);
+	if (db_post_get(be->db, id, p, &fe) == -1) {
+		*e = fe;
+		return -1;
+	}
+	if ((v = svc_post_visible(be, viewer, p, e)) == -1)
+		return -1;
+	if (v == 0)
+		return verr_set(e, 404, "not_found", "Post not found");
+	return 0;
+}
+
+struct render {
+	struct post		**orig;		/* per item, or NULL */
+	const char		**want;		/* original ids wanted */
+	size_t			  n;
+	struct user_sum		 *users;
+	size_t			  nusers;
+};
+
+static void
+render_orig(const struct post *p, void *arg)
+{
+	struct render	*rd = arg;
+	size_t		 i;
+
+	for (i = 0; i < rd->n; i++)
+		if (rd->want[i] != NULL && strcmp(rd->want[i], p->id) == 0 &&
+		    rd->orig[i] == NULL) {
+			if ((rd->orig[i] = malloc(sizeof(*p))) == NULL)
+				abort();
+			*rd->orig[i] = *p;
+		}
+}
+
+static void
+render_user(const struct user_sum *u, void *arg)
+{
+	struct render	*rd = arg;
+
+	rd->users[rd->nusers++] = *u;
+}
+
+static struct json_object *
+render_sum(const struct render *rd, const char *id)
+{
+	struct json_object	*o = json_object_new_object();
+	size_t			 i;
+
+	for (i = 0; i < rd->nusers; i++)
+		if (strcmp(rd->users[i].id, id) == 0)
+			break;
+	json_object_object_add(o, "id", json_object_new_string(id));
+	json_object_object_add(o, "username", json_object_new_string(
+	    i < rd->nusers ? rd->users[i].username : ""));
+	json_object_object_add(o, "name", json_object_new_string(
+	    i < rd->nusers ? rd->users[i].name : ""));
+	if (i < rd->nusers && rd->users[i].pfp_url[0] != '\0')
+		json_object_object_add(o, "pfpUrl",
+		    json_object_new_string(rd->users[i].pfp_url));
+	return o;
+}
+
+static void
+render_time(struct json_object *o, const char *k, int64_t ms)
+{
+	char	 ts[32];
+
+	json_time(ts, ms);
+	json_object_object_add(o, k, json_object_new_string(ts));
+}
+
+static int64_t
+nonneg(int64_t v)
+{
+	return v < 0 ? 0 : v;
+}
+
+/* One Post object: p itself, its original o (or p), and the marks. */
+static struct json_object *
+render_one(const struct render *rd, const struct post *p,
+    const struct post *o, int liked, int bm, int rp, int bookmarked)
+{
+	struct json_object	*j = json_object_new_object();
+	int			 repost = o != p;
+
+	json_object_object_add(j, "id", json_object_new_string(p->id));
+	json_object_object_add(j, "userId", json_object_new_string(p->user_id));
+	json_object_object_add(j, "contentId", json_object_new_string(o->id));
+	if (o->caption[0] != '\0')
+		json_object_object_add(j, "caption",
+		    json_object_new_string(o->caption));
+	json_object_object_add(j, "contentUrl",
+	    json_object_new_string(o->content_url));
+	json_object_object_add(j, "type", json_object_new_string(o->type));
+	if (repost)
+		json_object_object_add(j, "originalPostId",
+		    json_object_new_string(o->id));
+	json_object_object_add(j, "likeCount",
+	    json_object_new_int64(nonneg(o->like_count)));
+	json_object_object_add(j, "commentCount",
+	    json_object_new_int64(nonneg(o->comment_count)));
+	json_object_object_add(j, "repostCount",
+	    json_object_new_int64(nonneg(o->repost_count)));
+	json_object_object_add(j, "viewCount",
+	    json_object_new_int64(nonneg(o->view_count)));
+	json_object_object_add(j, "visibility",
+	    json_object_new_string(post_vis_name(repost ? VIS_PUBLIC : p->vis)));
+	render_time(j, "createdAt", p->created_ms);
+	render_time(j, "updatedAt", p->created_ms);
+	json_object_object_add(j, "author", render_sum(rd, p->user_id));
+	if (repost)
+		json_object_object_add(j, "originalAuthor",
+		    render_sum(rd, o->user_id));
+	json_object_object_add(j, "likedByMe", json_object_new_boolean(liked));
+	json_object_object_add(j, "bookmarkedByMe",
+	    json_object_new_boolean(bm));
+	json_object_object_add(j, "repostedByMe", json_object_new_boolean(rp));
+	if (bookmarked)
+		render_time(j, "bookmarkedAt", p->sort_key);
+	return j;
+}
+
+struct json_object *
+svc_posts_render(struct be *be, const char *viewer, struct post *const *posts,
+    size_t n, int bookmarked, struct verr *e)
+{
+	struct render		 rd;
+	struct json_object	*arr = NULL;
+	const struct post	*o;
+	const char		**uids = NULL, **eff = NULL;
+	int			*liked = NULL, *bm = NULL, *rp = NULL;
+	size_t			 i, nu = 0;
+
+	memset(&rd, 0, sizeof(rd));
+	rd.n = n;
+	if (n == 0)
+		return json_object_new_array();
+	if ((rd.orig = calloc(n, sizeof(*rd.orig))) == NULL ||
+	    (rd.want = calloc(n, sizeof(*rd.want))) == NULL ||
+	    (rd.users = calloc(2 * n, sizeof(*rd.users))) == NULL ||
+	    (uids = calloc(2 * n, sizeof(*uids))) == NULL ||
+	    (eff = calloc(n, sizeof(*eff))) == NULL ||
+	    (liked = calloc(n, sizeof(int))) == NULL ||
+	    (bm = calloc(n, sizeof(int))) == NULL ||
+	    (rp = calloc(n, sizeof(int))) == NULL)
+		abort();
+	for (i = 0; i < n; i++)
+		if (posts[i]->original_id[0] != '\0')
+			rd.want[i] = posts[i]->original_id;
+	/* Only the reposts' originals are fetched (eff is scratch here). */
+	for (i = 0; i < n; i++)
+		if (rd.want[i] != NULL)
+			eff[nu++] = rd.want[i];
+	if (db_post_get_many(be->db, eff, nu, render_orig, &rd, e) == -1)
+		goto out;
+	nu = 0;
+	for (i = 0; i < n; i++) {
+		o = rd.orig[i] != NULL ? rd.orig[i] : posts[i];
+		eff[i] = o->id;
+		uids[nu++] = posts[i]->user_id;
+		if (o != posts[i])
+			uids[nu++] = o->user_id;
+	}
+	if (db_user_summaries(be->db, uids, nu, render_user, &rd, e) == -1 ||
+	    db_post_marks(be->db, viewer, eff, n, liked, bm, rp, e) == -1)
+		goto out;
+	arr = json_object_new_array();
+	for (i = 0; i < n; i++) {
+		o = rd.orig[i] != NULL ? rd.orig[i] : posts[i];
+		json_object_array_add(arr, render_one(&rd, posts[i], o,
+		    liked[i], bm[i], rp[i], bookmarked));
+	}
+out:
+	for (i = 0; i < n; i++)
+		free(rd.orig[i]);
+	free(rd.orig);
+	free(rd.want);
+	free(rd.users);
+	free(uids);
+	free(eff);
+	free(liked);
+	free(bm);
+	free(rp);
+	return arr;
+}

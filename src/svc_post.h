@@ -1,0 +1,35 @@
+/*
+ * Post logic that spans stores: visibility (API.md 1.7) and rendering
+ * Post objects (2.5) with authors, originals and the caller's marks in a
+ * fixed number of queries per page, never one per post.
+ */
+#ifndef SVC_POST_H
+#define SVC_POST_H
+
+#include <stddef.h>
+
+struct be;
+struct json_object;
+struct post;
+struct verr;
+
+/* 1 when viewer (NULL: anonymous) may see p, 0 when not, -1 on error. */
+int	svc_post_visible(struct be *be, const char *viewer,
+	    const struct post *p, struct verr *e);
+
+/*
+ * Load post id for viewer into p: 400 validation_failed naming `field'
+ * when malformed, 404 not_found when missing or not visible.
+ */
+int	svc_post_load(struct be *be, const char *viewer, const char *id,
+	    const char *field, struct post *p, struct verr *e);
+
+/*
+ * The n posts as a JSON array of Post objects seen by viewer; with
+ * `bookmarked', each gets bookmarkedAt from its sort_key.  NULL on error.
+ */
+struct json_object *svc_posts_render(struct be *be, const char *viewer,
+	    struct post *const *posts, size_t n, int bookmarked,
+	    struct verr *e);
+
+#endif

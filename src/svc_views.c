@@ -1,0 +1,100 @@
+/*
+ * Views.  A counted view costs one Redis script (no MongoDB write);
+ * svc_views_flush() adds the buffered counts to viewCount under a Redis
+ * lease so that only one process flushes at a time.  When Redis is down
+ * views are added to MongoDB directly, as API.md 1.11 says, without the
+ * per-viewer and per-address limits (those fail open).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/sha.h>
+
+#include "be.h"
+#include "db_posts.h"
+#include "enc.h"
+#include "http.h"
+#include "log.h"
+#include "rds_redis.h"
+#include "rl.h"
+#include "svc_views.h"
+#include "verr.h"
+
+#define VIEWS_BATCH	500
+#define VIEWS_LEASE_TTL	10
+
+void
+svc_views_count(struct req *r, const struct post *o)
+{
+	struct verr	 e;
+	unsigned char	 d[SHA256_DIGEST_LENGTH];
+	char		 ip[64], viewer[128], key[200], h[65], uabuf[640];
+	const char	*ua;
+
+	http_client_ip(r, ip, sizeof(ip));
+	if (r->uid[0] != '\0')
+		snprintf(viewer, sizeof(viewer), "u:%s", r->uid);
+	else {
+		/* Anonymous: the address with the User-Agent, hashed short. */
+		ua = http_getparam(r, "HTTP_USER_AGENT");
+		snprintf(uabuf, sizeof(uabuf), "%s|%s", ip,
+		    ua != NULL ? ua : "");
+		SHA256((const unsigned char *)uabuf, strlen(uabuf), d);
+		enc_hex(d, 12, h);
+		snprintf(viewer, sizeof(viewer), "a:%s", h);
+	}
+	snprintf(key, sizeof(key), "%s:%s", viewer, o->id);
+	verr_init(&e);
+	/* Over a limit: silently not counted (never 429). */
+	if (rl_check(r, RL_VIEW_IP, ip, 0, &e) == -1)
+		return;
+	if (rl_check(r, RL_VIEW_DEDUP, key, 1, &e) == -1)
+		return;
+	rl_count(r, RL_VIEW_IP, ip);
+	if (rds_views_add(r->be->rds, o->id, 1, &e) == 0)
+		return;
+	verr_init(&e);
+	if (db_post_add_views(r->be->db, o->id, 1, &e) == -1)
+		log_warnx("rid=%s view of %s lost: %s", r->rid, o->id,
+		    e.detail);
+}
+
+struct flush {
+	struct be	*be;
+	int		 n;
+	int		 failed;
+};
+
+static void
+svc_views_apply(const char *post, long long n, void *arg)
+{
+	struct flush	*f = arg;
+	struct verr	 e;
+
+	verr_init(&e);
+	if (db_post_add_views(f->be->db, post, n, &e) == 0) {
+		f->n++;
+		return;
+	}
+	/* Put the count back for the next flush rather than lose it. */
+	f->failed = 1;
+	verr_init(&e);
+	if (rds_views_add(f->be->rds, post, n, &e) == -1)
+		log_warnx("views: %lld views of %s lost: %s", n, post,
+		    e.detail);
+}
+
+int
+svc_views_flush(struct be *be)
+{
+	struct flush	 f = { be, 0, 0 };
+	struct verr	 e;
+
+	verr_init(&e);
+	if (rds_lease(be->rds, "viewflush", VIEWS_LEASE_TTL, &e) != 1)
+		return 0;
+	if (rds_views_take(be->rds, VIEWS_BATCH, svc_views_apply, &f,
+	    &e) == -1)
+		return -1;
+	return f.failed ? -1 : f.n;
+}
