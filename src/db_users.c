@@ -6,6 +6,7 @@
  * (vybesctl migrate), so two concurrent registrations cannot both win.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db_internal.h"
@@ -155,13 +156,36 @@ out:
 	return rc;
 }
 
-/* A duplicate-key error: 409 naming the field whose index refused it. */
+/*
+ * After a unique index refused a write of (email, username) for user
+ * `self' (NULL on insert), say which one clashed: 409 conflict naming
+ * it.  Asked of the data, not read from the driver's message, because
+ * MongoDB-compatible servers word (and number) that error differently.
+ */
 static int
-db_user_dup(const bson_error_t *be, struct verr *e)
+db_user_dup(struct db *db, const char *email, const char *username,
+    const char *self, const bson_error_t *be, struct verr *e)
 {
-	if (strstr(be->message, "username") != NULL)
-		return verr_set(e, 409, "conflict", "Username already taken");
-	return verr_set(e, 409, "conflict", "Email already registered");
+	struct user	*u;
+	struct verr	 fe;
+	int		 rc = -1;
+
+	if ((u = malloc(sizeof(*u))) == NULL)
+		abort();
+	verr_init(&fe);
+	if (email != NULL && db_user_by_email(db, email, u, &fe) == 0 &&
+	    (self == NULL || strcmp(u->id, self) != 0))
+		rc = verr_set(e, 409, "conflict", "Email already registered");
+	else if (username != NULL &&
+	    db_user_by_username(db, username, u, &fe) == 0 &&
+	    (self == NULL || strcmp(u->id, self) != 0))
+		rc = verr_set(e, 409, "conflict", "Username already taken");
+	else if (fe.status >= 500)
+		*e = fe;
+	else
+		db_fail(db, "write users", be, e);
+	free(u);
+	return rc;
 }
 
 int
@@ -192,10 +216,7 @@ db_user_insert(struct db *db, struct user *u, struct verr *e)
 	BSON_APPEND_DATE_TIME(&doc, "createdAt", now);
 	BSON_APPEND_DATE_TIME(&doc, "updatedAt", now);
 	if (!mongoc_collection_insert_one(c, &doc, NULL, NULL, &be)) {
-		if (be.code == DB_DUPKEY)
-			db_user_dup(&be, e);
-		else
-			db_fail(db, "insert users", &be, e);
+		db_user_dup(db, u->email, u->username, NULL, &be, e);
 		goto out;
 	}
 	bson_oid_to_string(&oid, u->id);
@@ -207,12 +228,13 @@ out:
 }
 
 /*
- * update_one on user id with `upd'; `extra' adds conditions.  Returns 1
- * when a document matched, 0 when none did, -1 on error.
+ * update_one on user id with `upd'; `extra' adds conditions; `username'
+ * is the new username the update sets, if any.  Returns 1 when a
+ * document matched, 0 when none did, -1 on error.
  */
 static int
 db_user_update(struct db *db, const char *id, const bson_t *extra,
-    const bson_t *upd, struct verr *e)
+    const bson_t *upd, const char *username, struct verr *e)
 {
 	mongoc_collection_t	*c = NULL;
 	bson_t			 q = BSON_INITIALIZER, reply;
@@ -228,10 +250,7 @@ db_user_update(struct db *db, const char *id, const bson_t *extra,
 	if (extra != NULL)
 		bson_concat(&q, extra);
 	if (!mongoc_collection_update_one(c, &q, upd, NULL, &reply, &be)) {
-		if (be.code == DB_DUPKEY)
-			db_user_dup(&be, e);
-		else
-			db_fail(db, "update users", &be, e);
+		db_user_dup(db, NULL, username, id, &be, e);
 		goto out;
 	}
 	rc = bson_iter_init_find(&it, &reply, "matchedCount") &&
@@ -254,7 +273,7 @@ db_user_set_password(struct db *db, const char *id, const char *hash,
 	BSON_APPEND_UTF8(&set, "password", hash);
 	BSON_APPEND_DATE_TIME(&set, "updatedAt", (int64_t)time(NULL) * 1000);
 	bson_append_document_end(&upd, &set);
-	rc = db_user_update(db, id, NULL, &upd, e);
+	rc = db_user_update(db, id, NULL, &upd, NULL, e);
 	bson_destroy(&upd);
 	return rc == -1 ? -1 : 0;
 }
@@ -279,7 +298,7 @@ db_user_patch(struct db *db, const char *id, const struct user_patch *p,
 		BSON_APPEND_UTF8(&set, "bannerUrl", p->banner_url);
 	BSON_APPEND_DATE_TIME(&set, "updatedAt", (int64_t)time(NULL) * 1000);
 	bson_append_document_end(&upd, &set);
-	rc = db_user_update(db, id, NULL, &upd, e);
+	rc = db_user_update(db, id, NULL, &upd, p->username, e);
 	bson_destroy(&upd);
 	if (rc == 0)
 		return verr_set(e, 404, "not_found", "User not found");
@@ -298,7 +317,7 @@ db_user_set_otp(struct db *db, const char *id, const char *hash,
 	BSON_APPEND_DATE_TIME(&set, "otpExpires", expires_ms);
 	BSON_APPEND_INT32(&set, "otpAttempts", 0);
 	bson_append_document_end(&upd, &set);
-	rc = db_user_update(db, id, NULL, &upd, e);
+	rc = db_user_update(db, id, NULL, &upd, NULL, e);
 	bson_destroy(&upd);
 	return rc == -1 ? -1 : 0;
 }
@@ -316,7 +335,7 @@ db_user_otp_failed(struct db *db, const char *id, const char *hash, int max,
 	BSON_APPEND_DOCUMENT_BEGIN(&upd, "$inc", &inc);
 	BSON_APPEND_INT32(&inc, "otpAttempts", 1);
 	bson_append_document_end(&upd, &inc);
-	rc = db_user_update(db, id, &cond, &upd, e);
+	rc = db_user_update(db, id, &cond, &upd, NULL, e);
 	bson_destroy(&upd);
 	bson_init(&upd);
 	if (rc == 1) {
@@ -326,7 +345,7 @@ db_user_otp_failed(struct db *db, const char *id, const char *hash, int max,
 		BSON_APPEND_DOCUMENT_BEGIN(&upd, "$set", &set);
 		BSON_APPEND_UTF8(&set, "otpHash", "");
 		bson_append_document_end(&upd, &set);
-		rc = db_user_update(db, id, &cond, &upd, e);
+		rc = db_user_update(db, id, &cond, &upd, NULL, e);
 	}
 	bson_destroy(&cond);
 	bson_destroy(&upd);
@@ -349,7 +368,7 @@ db_user_reset_password(struct db *db, const char *id, const char *hash,
 	BSON_APPEND_UTF8(&set, "otpHash", "");
 	BSON_APPEND_DATE_TIME(&set, "updatedAt", now_ms);
 	bson_append_document_end(&upd, &set);
-	rc = db_user_update(db, id, &cond, &upd, e);
+	rc = db_user_update(db, id, &cond, &upd, NULL, e);
 	bson_destroy(&cond);
 	bson_destroy(&upd);
 	return rc;

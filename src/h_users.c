@@ -655,7 +655,8 @@ h_me_patch(struct req *r, struct verr *e)
 	    json_get_str(b, "bio", 0, &p.bio, e) == -1 ||
 	    h_patch_url(b, "pfpUrl", &p.pfp_url, e) == -1 ||
 	    h_patch_url(b, "bannerUrl", &p.banner_url, e) == -1 ||
-	    h_patch_url(b, "profilePictureURL", &alias, e) == -1)
+	    (p.pfp_url == NULL &&
+	    h_patch_url(b, "profilePictureURL", &alias, e) == -1))
 		goto out;
 	if (name != NULL) {
 		if (valid_name(name, nbuf, sizeof(nbuf)) == -1) {

@@ -14,6 +14,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/rand.h>
 
 #include "enc.h"
 #include "jwt.h"
@@ -40,13 +41,19 @@ jwt_sign(const void *key, size_t klen, const struct jwt_claims *c)
 	char		 h64[ENC_B64URL_LEN(sizeof(jwt_header)) + 1];
 	char		 p64[ENC_B64URL_LEN(sizeof(payload)) + 1];
 	char		 s64[ENC_B64URL_LEN(32) + 1];
-	unsigned char	 mac[32];
+	unsigned char	 mac[32], rnd[9];
+	char		 jti[ENC_B64URL_LEN(9) + 1];
 	size_t		 len;
 	int		 n;
 
+	/* A random jti makes every token unique, even within a second. */
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+		abort();
+	enc_b64url(rnd, sizeof(rnd), jti);
 	n = snprintf(payload, sizeof(payload),
-	    "{\"sub\":\"%s\",\"sid\":\"%s\",\"iat\":%lld,\"exp\":%lld}",
-	    c->sub, c->sid, (long long)c->iat, (long long)c->exp);
+	    "{\"sub\":\"%s\",\"sid\":\"%s\",\"iat\":%lld,\"exp\":%lld,"
+	    "\"jti\":\"%s\"}", c->sub, c->sid, (long long)c->iat,
+	    (long long)c->exp, jti);
 	if (n < 0 || (size_t)n >= sizeof(payload))
 		abort();
 	enc_b64url(jwt_header, sizeof(jwt_header) - 1, h64);

@@ -356,3 +356,292 @@ def can_connect(path):
         return False
     finally:
         s.close()
+
+
+# ---------------------------------------------------------------- accounts
+# Helpers of the accounts/authentication/sessions tests (test_accounts_*).
+# Every logical client sends its own random X-Forwarded-For (the stack
+# trusts loopback proxies), so per-IP rate limits never reach another test.
+
+import base64 as _b64
+import hashlib as _hashlib
+import hmac as _hmac
+import random as _random
+import re as _re
+import uuid as _uuid
+
+API = "/api/v1"
+OID_RE = _re.compile(r"^[0-9a-f]{24}$")
+REFRESH_RE = _re.compile(r"^[A-Za-z0-9_-]{43}$")
+TS_RE = _re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+# Keys that must never appear in any response of the accounts routes.
+SECRET_KEYS = {"password", "passwordHash", "password_hash", "hash",
+               "encryptedPrivateKey", "encrypted_private_key", "privateKey",
+               "otp", "otpHash", "otpExpires", "otpAttempts",
+               "refresh_token_hash"}
+
+
+def random_ip():
+    """A random client address for X-Forwarded-For."""
+    r = _random.SystemRandom()
+    return "10.%d.%d.%d" % (r.randrange(256), r.randrange(256),
+                            r.randrange(1, 255))
+
+
+def unique_email(prefix="u", domain="example.com"):
+    return "%s%s@%s" % (prefix, _uuid.uuid4().hex[:16], domain)
+
+
+def unique_username(prefix="u"):
+    return ("%s%s" % (prefix, _uuid.uuid4().hex))[:30]
+
+
+class Client:
+    """One API client: a front end plus its own client IP (and token)."""
+
+    def __init__(self, front, ip=None, ua=None):
+        self.front = front
+        self.ip = ip or random_ip()
+        self.ua = ua or "vybes-tests/1.0"
+
+    def request(self, method, path, body=None, token=None, headers=None,
+                raw=None, timeout=15):
+        h = {"X-Forwarded-For": self.ip, "User-Agent": self.ua}
+        if token is not None:
+            h["Authorization"] = "Bearer " + token
+        if body is not None:
+            raw = json.dumps(body).encode()
+        if raw is not None:
+            h["Content-Type"] = "application/json"
+        elif method in ("POST", "PATCH", "PUT"):
+            raw = b""           # no body, but a Content-Length: 0
+        h.update(headers or {})
+        target = path if path.startswith("/health") else API + path
+        return self.front.request(method, target, headers=h, body=raw,
+                                  timeout=timeout)
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, body=None, **kw):
+        return self.request("POST", path, body=body, **kw)
+
+    def patch(self, path, body=None, **kw):
+        return self.request("PATCH", path, body=body, **kw)
+
+    def register(self, email=None, password="correct horse 1", name="Test User",
+                 username=None, expect=201):
+        body = {"name": name, "email": email or unique_email(),
+                "password": password}
+        if username is not None:
+            body["username"] = username
+        r = self.post("/users/register", body)
+        assert r.status == expect, r
+        return r
+
+    def login(self, email, password, expect=200):
+        r = self.post("/users/login", {"email": email, "password": password})
+        assert r.status == expect, r
+        return r
+
+
+class Account:
+    """A registered user with one logged-in session."""
+
+    def __init__(self, client, email, password, user, login):
+        self.client = client
+        self.email = email
+        self.password = password
+        self.user = user
+        self.id = user["id"]
+        self.username = user["username"]
+        self.token = login["access_token"]
+        self.refresh = login["refresh_token"]
+        self.sid = jwt_claims(self.token)["sid"]
+
+
+def new_account(front, ip=None, password=None, username=None, prefix="u",
+                ua=None):
+    """Register a fresh user and log it in (one session)."""
+    c = Client(front, ip, ua)
+    email = unique_email(prefix)
+    password = password or "pw-" + _uuid.uuid4().hex
+    user = c.register(email, password, username=username).json()["user"]
+    login = c.login(email, password).json()
+    return Account(c, email, password, user, login)
+
+
+def find_keys(obj, keys):
+    """Paths of every key of `keys` anywhere in a JSON value."""
+    out = []
+
+    def walk(v, path):
+        if isinstance(v, dict):
+            for k, x in v.items():
+                if k in keys:
+                    out.append(path + "." + k)
+                walk(x, path + "." + k)
+        elif isinstance(v, list):
+            for i, x in enumerate(v):
+                walk(x, "%s[%d]" % (path, i))
+
+    walk(obj, "$")
+    return out
+
+
+def assert_unauthorized(r):
+    """401 unauthorized with WWW-Authenticate: Bearer (API.md 1.5)."""
+    assert_json_error(r, 401, "unauthorized")
+    www = r.headers.get("WWW-Authenticate", "")
+    assert www.split()[:1] == ["Bearer"], "WWW-Authenticate %r" % www
+
+
+def assert_validation(r, field):
+    assert_json_error(r, 400, "validation_failed")
+    assert r.json().get("field") == field, r.json()
+
+
+# -- JWT
+
+def b64url(data):
+    return _b64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def b64url_dec(s):
+    return _b64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+
+
+def jwt_claims(token):
+    return json.loads(b64url_dec(token.split(".")[1]))
+
+
+def jwt_header(token):
+    return json.loads(b64url_dec(token.split(".")[0]))
+
+
+def jwt_make(claims, key=None, alg="HS256", header=None):
+    """A JWT signed with `key` (default: the stack's JWT secret)."""
+    if key is None:
+        key = os.environ["VYBES_JWT_SECRET"].encode()
+    hdr = header if header is not None else {"alg": alg, "typ": "JWT"}
+    signing = (b64url(json.dumps(hdr, separators=(",", ":")).encode())
+               + "." + b64url(json.dumps(claims,
+                                         separators=(",", ":")).encode()))
+    digest = {"HS256": _hashlib.sha256, "HS384": _hashlib.sha384,
+              "HS512": _hashlib.sha512}.get(alg)
+    sig = b"" if digest is None else _hmac.new(key, signing.encode(),
+                                                digest).digest()
+    return signing + "." + b64url(sig)
+
+
+# -- EIP-55 (Keccak-256, the pre-standard padding, in pure Python)
+
+_KRC = [0x0000000000000001, 0x0000000000008082, 0x800000000000808A,
+        0x8000000080008000, 0x000000000000808B, 0x0000000080000001,
+        0x8000000080008081, 0x8000000000008009, 0x000000000000008A,
+        0x0000000000000088, 0x0000000080008009, 0x000000008000000A,
+        0x000000008000808B, 0x800000000000008B, 0x8000000000008089,
+        0x8000000000008003, 0x8000000000008002, 0x8000000000000080,
+        0x000000000000800A, 0x800000008000000A, 0x8000000080008081,
+        0x8000000000008080, 0x0000000080000001, 0x8000000080008008]
+_KROT = [[0, 36, 3, 41, 18], [1, 44, 10, 45, 2], [62, 6, 43, 15, 61],
+         [28, 55, 25, 21, 56], [27, 20, 39, 8, 14]]
+_M64 = (1 << 64) - 1
+
+
+def _rol(x, n):
+    return ((x << n) | (x >> (64 - n))) & _M64 if n else x
+
+
+def _keccak_f(a):
+    for rc in _KRC:
+        c = [a[x][0] ^ a[x][1] ^ a[x][2] ^ a[x][3] ^ a[x][4]
+             for x in range(5)]
+        d = [c[(x - 1) % 5] ^ _rol(c[(x + 1) % 5], 1) for x in range(5)]
+        a = [[a[x][y] ^ d[x] for y in range(5)] for x in range(5)]
+        b = [[0] * 5 for _ in range(5)]
+        for x in range(5):
+            for y in range(5):
+                b[y][(2 * x + 3 * y) % 5] = _rol(a[x][y], _KROT[x][y])
+        a = [[b[x][y] ^ ((~b[(x + 1) % 5][y]) & b[(x + 2) % 5][y])
+              for y in range(5)] for x in range(5)]
+        a[0][0] ^= rc
+    return a
+
+
+def keccak256(data):
+    rate = 136
+    msg = bytearray(data) + b"\x01"
+    msg += b"\x00" * (-len(msg) % rate)
+    msg[-1] |= 0x80
+    a = [[0] * 5 for _ in range(5)]
+    for off in range(0, len(msg), rate):
+        block = msg[off:off + rate]
+        for i in range(rate // 8):
+            a[i % 5][i // 5] ^= int.from_bytes(block[8 * i:8 * i + 8],
+                                               "little")
+        a = _keccak_f(a)
+    out = b"".join(a[i % 5][i // 5].to_bytes(8, "little") for i in range(4))
+    return out
+
+
+def eip55(addr_hex40):
+    """The EIP-55 checksummed form of 40 hex characters."""
+    low = addr_hex40.lower()
+    h = keccak256(low.encode()).hex()
+    return "0x" + "".join(ch.upper() if int(h[i], 16) >= 8 else ch
+                          for i, ch in enumerate(low))
+
+
+# -- mail catcher (maildev)
+
+def mail_messages(address):
+    """Messages in maildev addressed to `address`, oldest first."""
+    url = os.environ["VYBES_MAIL_LIST_URL"]
+    import urllib.request
+    with urllib.request.urlopen(url, timeout=5) as f:
+        msgs = json.load(f)
+    address = address.lower()
+    out = [m for m in msgs
+           if any((t.get("address") or "").lower() == address
+                  for t in m.get("to") or [])]
+    out.sort(key=lambda m: (m.get("time") or "", m.get("id")))
+    return out
+
+
+def mail_wait_code(address, seen_ids=(), timeout=15):
+    """The 6-digit code of the first message to `address` whose id is not
+    in seen_ids (polled until the deadline)."""
+    def new():
+        for m in mail_messages(address):
+            if m["id"] in seen_ids:
+                continue
+            found = _re.findall(r"\b(\d{6})\b", m.get("text") or "")
+            assert len(found) == 1, "no single code in %r" % m.get("text")
+            return m["id"], found[0]
+        return None
+    return wait_for(new, timeout, interval=0.1,
+                    what="reset code mail to %s" % address)
+
+
+def mail_ids(address):
+    return {m["id"] for m in mail_messages(address)}
+
+
+# -- logs and readiness
+
+def assert_not_logged(stack, secrets):
+    """None of the secret strings appears in vybes-api's log (as a whole
+    word: a 6-digit code may well occur inside a random request id)."""
+    text = stack.api_log().read_text(errors="replace")
+    leaked = [s[:12] + "..." for s in secrets
+              if s and _re.search(r"(?<![A-Za-z0-9])%s(?![A-Za-z0-9])"
+                                  % _re.escape(s), text)]
+    assert not leaked, "secrets found in %s: %s" % (stack.api_log(), leaked)
+
+
+def redis_up(front):
+    r = front.get("/health/ready", timeout=5)
+    if r.status not in (200, 503):
+        return False
+    return r.json()["checks"]["redis"]["status"] == "up"
