@@ -23,7 +23,7 @@ struct post {
 	char		 caption[8801];
 	char		 content_url[2100];
 	char		 type[8];		/* image or video */
-	char		 media_key[128];	/* "" for reposts */
+	char		 media_key[160];	/* "" for reposts */
 	enum post_vis	 vis;
 	int64_t		 like_count, comment_count, repost_count, view_count;
 	int64_t		 created_ms;

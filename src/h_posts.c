@@ -26,6 +26,7 @@
 #include "st_s3.h"
 #include "svc_post.h"
 #include "svc_views.h"
+#include "upload.h"
 #include "valid.h"
 #include "verr.h"
 
@@ -820,5 +821,50 @@ out:
 	free(b.bid);
 	free(b.posts);
 	free(vis);
+	return rc;
+}
+
+int
+h_post_create(struct req *r, struct verr *e)
+{
+	struct upload	*u;
+	struct post	*p;
+	const char	*bucket = cfg_posts_bucket(r->cfg);
+	int		 rc = -1, vis = VIS_PUBLIC;
+
+	if ((u = malloc(sizeof(*u))) == NULL ||
+	    (p = calloc(1, sizeof(*p))) == NULL)
+		abort();
+	u->form.fd = -1;
+	u->stored = 0;
+	if (rl_check(r, RL_POST_USER, r->uid, 1, e) == -1 ||
+	    upload_read(r, u, 0, e) == -1)
+		goto out;
+	if (u->form.has_visibility &&
+	    (vis = post_vis_parse(u->form.visibility)) == -1) {
+		verr_field(e, "visibility", "visibility must be public, "
+		    "friends or private");
+		goto out;
+	}
+	if (upload_store(r, u, bucket, "posts/", cfg_posts_base_url(r->cfg),
+	    e) == -1)
+		goto out;
+	memcpy(p->user_id, r->uid, sizeof(p->user_id));
+	snprintf(p->caption, sizeof(p->caption), "%s", u->form.caption);
+	snprintf(p->content_url, sizeof(p->content_url), "%s", u->url);
+	snprintf(p->type, sizeof(p->type), "%s", u->type.kind);
+	snprintf(p->media_key, sizeof(p->media_key), "%s", u->key);
+	p->vis = (enum post_vis)vis;
+	p->created_ms = json_now_ms();
+	if (db_post_insert(r->be->db, p, e) == -1 ||
+	    db_user_add_posts(r->be->db, r->uid, 1, e) == -1)
+		goto out;
+	rc = h_post_json(r, 201, p, e);
+out:
+	/* The post exists once inserted: keep its media even if rendering
+	 * failed, or a reader would find a post without its object. */
+	upload_done(r, u, bucket, p->id[0] != '\0');
+	free(u);
+	free(p);
 	return rc;
 }

@@ -74,6 +74,12 @@ int	h_session_get(struct req *, struct verr *);
  */
 int	h_session_block(struct req *, struct verr *);
 
+/*
+ * POST /api/v1/posts (multipart media, caption, visibility): 201 Post;
+ * 400, 413 payload_too_large, 415 unsupported_media_type, 429, 503.
+ */
+int	h_post_create(struct req *, struct verr *);
+
 /* GET /api/v1/posts/:postID: 200 Post; 400, 404. */
 int	h_post_get(struct req *, struct verr *);
 

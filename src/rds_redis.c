@@ -333,8 +333,8 @@ rds_incrby(struct rds *r, const char *key, long long n, long long *out,
  * The sliding-window log of a rate limit, done atomically in one Lua
  * script: drop entries older than the window, refuse when n remain
  * (answering how long until the oldest leaves), else record this request
- * when asked to.  Members are "<ms>-<random>" so that two requests in the
- * same millisecond both count.
+ * when asked to.  Members are "<ms>-<pid>-<seq>" so that two requests in
+ * the same millisecond, in any processes, both count.
  */
 static const char rds_rl_lua[] =
     "local k, now, w, n, add = KEYS[1], tonumber(ARGV[1]),"
@@ -355,10 +355,13 @@ rds_rl(struct rds *r, const char *key, long long now_ms, long long window_ms,
     long long n, int add, long long *retry_ms, struct verr *e)
 {
 	redisReply	*rep;
+	static unsigned long	 seq;
 	char		 member[48];
 	int		 rc = -1;
 
-	snprintf(member, sizeof(member), "%lld-%ld", now_ms, random());
+	/* Unique across processes and calls: workers share no PRNG state. */
+	snprintf(member, sizeof(member), "%lld-%d-%lu", now_ms, (int)getpid(),
+	    ++seq);
 	if ((rep = rds_run(r, e, "EVAL %s 1 %s %lld %lld %lld %s %s",
 	    rds_rl_lua, key, now_ms, window_ms, n, add ? "1" : "0",
 	    member)) == NULL)

@@ -34,6 +34,7 @@ const struct route router_routes[] = {
 	R("GET", "/sessions/:id", h_session_get, ROUTE_AUTH),
 	R("POST", "/sessions/:id/block", h_session_block, ROUTE_AUTH),
 	R("GET", "/users/:username/posts", h_user_posts, ROUTE_AUTH),
+	R("POST", "/posts", h_post_create, ROUTE_AUTH),
 	R("GET", "/posts/:postID", h_post_get, ROUTE_AUTH),
 	R("DELETE", "/posts/:postID", h_post_delete, ROUTE_AUTH),
 	R("POST", "/posts/:postID/repost", h_post_repost, ROUTE_AUTH),

@@ -362,6 +362,10 @@ st_request(struct st *s, const char *method, const char *bucket,
 		snprintf(h, sizeof(h), "Content-Type: %s", ctype);
 		hdrs = curl_slist_append(hdrs, h);
 	}
+	/* Every object is media under a fresh UUID key: it never changes. */
+	if (strcmp(method, "PUT") == 0)
+		hdrs = curl_slist_append(hdrs,
+		    "Cache-Control: public, max-age=31536000, immutable");
 	if (hdrs == NULL) {
 		log_err("st: curl_slist_append failed");
 		abort();

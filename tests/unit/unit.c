@@ -27,6 +27,8 @@ main(void)
 	test_keccak_suite();
 	test_wkey_suite();
 	test_pwhash_suite();
+	test_multipart_suite();
+	test_media_suite();
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() +

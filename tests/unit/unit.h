@@ -18,6 +18,8 @@ void	test_valid_suite(void);
 void	test_keccak_suite(void);
 void	test_wkey_suite(void);
 void	test_pwhash_suite(void);
+void	test_multipart_suite(void);
+void	test_media_suite(void);
 
 #define UNIT_ADD(suite, name, fn)					\
 	do {								\
