@@ -15,6 +15,7 @@
 
 #include "db_internal.h"
 #include "db_posts.h"
+#include "json.h"
 #include "verr.h"
 
 static const char *const vis_names[VIS__MAX] = {
@@ -332,7 +333,7 @@ db_like_set(struct db *db, const struct post *p, const char *user, int on,
 		bson_oid_init(&oid, NULL);
 		BSON_APPEND_OID(&doc, "_id", &oid);
 		BSON_APPEND_DATE_TIME(&doc, "createdAt",
-		    (int64_t)time(NULL) * 1000);
+		    json_now_ms());
 		if (mongoc_collection_insert_one(c, &doc, NULL, NULL, &be))
 			*changed = 1;
 		else if (be.code != DB_DUPKEY) {
@@ -379,7 +380,7 @@ db_bookmark_set(struct db *db, const char *post, const char *user, int on,
 		goto out;
 	bson_oid_init(&oid, NULL);
 	BSON_APPEND_OID(&doc, "_id", &oid);
-	BSON_APPEND_DATE_TIME(&doc, "createdAt", (int64_t)time(NULL) * 1000);
+	BSON_APPEND_DATE_TIME(&doc, "createdAt", json_now_ms());
 	/* A second bookmark hits the unique index: the first time is kept. */
 	if (!mongoc_collection_insert_one(c, &doc, NULL, NULL, &be) &&
 	    be.code != DB_DUPKEY) {

@@ -461,7 +461,8 @@ db_user_summaries(struct db *db, const char *const *ids, size_t n,
 	BSON_APPEND_INT32(&proj, "pfpUrl", 1);
 	bson_append_document_end(&opts, &proj);
 	if ((rc = db_q_in(&q, "_id", ids, n, e)) == 0)
-		rc = db_each(db, "users", &q, &opts, db_sum_each, &cb, e);
+		rc = db_each(db, "users", &q, &opts, db_sum_each, &cb, e) < 0 ?
+		    -1 : 0;
 out:
 	bson_destroy(&q);
 	bson_destroy(&opts);
