@@ -36,3 +36,38 @@ out:
 	bson_destroy(&doc);
 	return rc;
 }
+
+struct db_ob_cb {
+	void	(*fn)(const char *, const char *, int64_t, void *);
+	void	*arg;
+};
+
+static void
+db_outbox_each(const bson_t *doc, void *arg)
+{
+	struct db_ob_cb	*cb = arg;
+	char		 subject[128], msgid[64];
+
+	db_get_str(doc, "subject", subject, sizeof(subject));
+	db_get_str(doc, "msgId", msgid, sizeof(msgid));
+	cb->fn(subject, msgid, db_get_int(doc, "createdAt"), cb->arg);
+}
+
+int
+db_outbox_list(struct db *db, size_t limit,
+    void (*fn)(const char *, const char *, int64_t, void *), void *arg,
+    struct verr *e)
+{
+	bson_t		 q = BSON_INITIALIZER, opts = BSON_INITIALIZER, sort;
+	struct db_ob_cb	 cb = { fn, arg };
+	int		 n;
+
+	BSON_APPEND_DOCUMENT_BEGIN(&opts, "sort", &sort);
+	BSON_APPEND_INT32(&sort, "_id", 1);
+	bson_append_document_end(&opts, &sort);
+	BSON_APPEND_INT64(&opts, "limit", (int64_t)limit);
+	n = db_each(db, "outbox", &q, &opts, db_outbox_each, &cb, e);
+	bson_destroy(&q);
+	bson_destroy(&opts);
+	return n;
+}

@@ -5,11 +5,22 @@
 #ifndef DB_OUTBOX_H
 #define DB_OUTBOX_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 struct db;
 struct verr;
 
 /* Keep the event `data' (JSON) for `subject' with message id `msgid'. */
 int	db_outbox_insert(struct db *db, const char *subject, const char *msgid,
 	    const char *data, struct verr *e);
+
+/*
+ * The oldest `limit' entries, oldest first: fn(subject, msgid,
+ * created_ms, arg) for each.  Returns how many, or -1.
+ */
+int	db_outbox_list(struct db *db, size_t limit,
+	    void (*fn)(const char *subject, const char *msgid,
+	    int64_t created_ms, void *arg), void *arg, struct verr *e);
 
 #endif

@@ -3,7 +3,8 @@
  * for a release (MongoDB indexes, the JetStream stream, a check that the
  * media buckets exist) and may be run any number of times; `check' pings
  * every backend with the same bounded timeouts the API uses and prints
- * one line each, so it fits a monitoring probe or a deployment gate.
+ * one line each, so it fits a monitoring probe or a deployment gate;
+ * `outbox' lists the domain events still waiting for NATS.
  * Exit status: 0 all well, 1 a backend failed, 2 usage or configuration.
  */
 #include <stdio.h>
@@ -15,6 +16,8 @@
 #include "be.h"
 #include "cfg.h"
 #include "db_mongo.h"
+#include "db_outbox.h"
+#include "json.h"
 #include "log.h"
 #include "mq_nats.h"
 #include "rds_redis.h"
@@ -29,7 +32,7 @@
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: vybesctl [-h] [-f file] migrate | check\n");
+	fprintf(f, "usage: vybesctl [-h] [-f file] migrate | check | outbox\n");
 }
 
 static double
@@ -143,6 +146,34 @@ vybesctl_migrate(struct be *b)
 	return bad;
 }
 
+static void
+vybesctl_outbox_line(const char *subject, const char *msgid, int64_t ms,
+    void *arg)
+{
+	char	 ts[32];
+
+	json_time(ts, ms);
+	printf("%s %s %s\n", ts, subject, msgid);
+}
+
+/* List the events waiting in the outbox, oldest first. */
+static int
+vybesctl_outbox(struct be *b)
+{
+	struct verr	 e;
+	int		 n;
+
+	verr_init(&e);
+	if (b->db == NULL || (n = db_outbox_list(b->db, 10000,
+	    vybesctl_outbox_line, NULL, &e)) == -1) {
+		fprintf(stderr, "vybesctl: outbox: %s\n", e.detail[0] != '\0' ?
+		    e.detail : "MONGO_URI: not a valid connection string");
+		return 1;
+	}
+	printf("%d pending\n", n);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -171,7 +202,7 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	if (argc != 1 || (strcmp(argv[0], "migrate") != 0 &&
-	    strcmp(argv[0], "check") != 0)) {
+	    strcmp(argv[0], "check") != 0 && strcmp(argv[0], "outbox") != 0)) {
 		usage(stderr);
 		return 2;
 	}
@@ -190,6 +221,8 @@ main(int argc, char *argv[])
 	be_open(&b, &c);
 	if (strcmp(argv[0], "migrate") == 0)
 		rc = vybesctl_migrate(&b);
+	else if (strcmp(argv[0], "outbox") == 0)
+		rc = vybesctl_outbox(&b);
 	else
 		rc = vybesctl_check(&b);
 	be_close(&b);
