@@ -96,6 +96,8 @@ const struct cfg_key cfg_keys[] = {
 	    NULL, CFG_OFF(stories_public_base_url), 0 },
 	{ "storage_timeout_ms", "VYBES_STORAGE_TIMEOUT_MS", CFG_INT, 100,
 	    600000, "30000", CFG_OFF(storage_timeout_ms), 0 },
+	{ "story_ttl", "VYBES_STORY_TTL", CFG_INT, 1, 604800, "86400",
+	    CFG_OFF(story_ttl), 0 },
 	{ "sender_email", "SENDER_EMAIL", CFG_STR, 0, 0, NULL,
 	    CFG_OFF(sender_email), 0 },
 	{ "smtp_url", "SMTP_URL", CFG_SECRET, 0, 0, NULL, CFG_OFF(smtp_url), 0 },

@@ -70,6 +70,7 @@ struct cfg {
 	char	*posts_public_base_url;
 	char	*stories_public_base_url;
 	int	 storage_timeout_ms;
+	int	 story_ttl;		/* story lifetime, seconds */
 	/* mail */
 	char	*sender_email;
 	char	*smtp_url;

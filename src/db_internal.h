@@ -9,6 +9,8 @@
 
 #include <mongoc/mongoc.h>
 
+#include "db_mongo.h"
+
 struct db;
 struct verr;
 
@@ -68,5 +70,23 @@ int	db_each(struct db *db, const char *coll, const bson_t *q,
  */
 int	db_find_one(struct db *db, const char *coll, const bson_t *q,
 	    void (*conv)(const bson_t *, void *), void *out, struct verr *e);
+
+/* $inc {field: n} on document id of collection coll. */
+int	db_inc(struct db *db, const char *coll, const char *id,
+	    const char *field, int64_t n, struct verr *e);
+
+/*
+ * Delete from coll the first (or with `many' every) document matching q;
+ * *n (when not NULL) gets how many went.
+ */
+int	db_delete(struct db *db, const char *coll, const bson_t *q, int many,
+	    int64_t *n, struct verr *e);
+
+/*
+ * Add pg's keyset condition "(sortfield, _id) < (after_key, after_id)",
+ * and its sort (both descending), skip and limit, to q and opts.
+ */
+int	db_page_apply(bson_t *q, bson_t *opts, const char *sortfield,
+	    const struct db_page *pg, struct verr *e);
 
 #endif

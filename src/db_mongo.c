@@ -68,6 +68,8 @@ static const struct db_index db_indexes[] = {
 	{ "users", "username", DB_UNIQUE | DB_SPARSE },
 	{ "users", "vid", DB_UNIQUE },
 	{ "users", "walletAddress", 0 },
+	{ "users", "nameLower", 0 },
+	{ "users", "-followerCount,_id", 0 },
 	{ "follows", "followerId,followingId", DB_UNIQUE },
 	{ "follows", "followingId", 0 },
 	{ "posts", "userId,-createdAt", 0 },
@@ -552,5 +554,107 @@ db_find_one(struct db *db, const char *coll, const bson_t *q,
 	mongoc_cursor_destroy(cur);
 	mongoc_collection_destroy(c);
 	return rc;
+}
+
+
+/* $inc {field: n} on document id of collection coll. */
+int
+db_inc(struct db *db, const char *coll, const char *id, const char *field,
+    int64_t n, struct verr *e)
+{
+	mongoc_collection_t	*c;
+	bson_t			 q = BSON_INITIALIZER, upd = BSON_INITIALIZER, inc;
+	bson_oid_t		 oid;
+	bson_error_t		 be;
+	int			 rc = -1;
+
+	if (db_parse_oid(id, &oid, e) == -1 ||
+	    (c = db_coll(db, coll, e)) == NULL) {
+		bson_destroy(&q);
+		bson_destroy(&upd);
+		return -1;
+	}
+	BSON_APPEND_OID(&q, "_id", &oid);
+	BSON_APPEND_DOCUMENT_BEGIN(&upd, "$inc", &inc);
+	BSON_APPEND_INT64(&inc, field, n);
+	bson_append_document_end(&upd, &inc);
+	if (!mongoc_collection_update_one(c, &q, &upd, NULL, NULL, &be))
+		db_fail(db, "update counter", &be, e);
+	else
+		rc = 0;
+	mongoc_collection_destroy(c);
+	bson_destroy(&q);
+	bson_destroy(&upd);
+	return rc;
+}
+
+/*
+ * Delete from coll the documents matching q; *n gets how many went.
+ */
+int
+db_delete(struct db *db, const char *coll, const bson_t *q, int many,
+    int64_t *n, struct verr *e)
+{
+	mongoc_collection_t	*c;
+	bson_t			 reply;
+	bson_error_t		 be;
+	bson_iter_t		 it;
+	bool			 ok;
+	int			 rc = -1;
+
+	if ((c = db_coll(db, coll, e)) == NULL)
+		return -1;
+	bson_init(&reply);
+	ok = many ? mongoc_collection_delete_many(c, q, NULL, &reply, &be) :
+	    mongoc_collection_delete_one(c, q, NULL, &reply, &be);
+	if (!ok)
+		db_fail(db, "delete", &be, e);
+	else {
+		if (n != NULL)
+			*n = bson_iter_init_find(&it, &reply, "deletedCount") ?
+			    bson_iter_as_int64(&it) : 0;
+		rc = 0;
+	}
+	bson_destroy(&reply);
+	mongoc_collection_destroy(c);
+	return rc;
+}
+
+/*
+ * Add the keyset condition "(sortField, _id) < (after_key, after_id)"
+ * and the sort, skip and limit of pg to q and opts.
+ */
+int
+db_page_apply(bson_t *q, bson_t *opts, const char *sortfield,
+    const struct db_page *pg, struct verr *e)
+{
+	bson_t		 or, d0, d1, lt, lt2, sort;
+	bson_oid_t	 aid;
+
+	if (pg->after) {
+		if (db_parse_oid(pg->after_id, &aid, e) == -1)
+			return -1;
+		BSON_APPEND_ARRAY_BEGIN(q, "$or", &or);
+		BSON_APPEND_DOCUMENT_BEGIN(&or, "0", &d0);
+		BSON_APPEND_DOCUMENT_BEGIN(&d0, sortfield, &lt);
+		BSON_APPEND_DATE_TIME(&lt, "$lt", pg->after_key);
+		bson_append_document_end(&d0, &lt);
+		bson_append_document_end(&or, &d0);
+		BSON_APPEND_DOCUMENT_BEGIN(&or, "1", &d1);
+		BSON_APPEND_DATE_TIME(&d1, sortfield, pg->after_key);
+		BSON_APPEND_DOCUMENT_BEGIN(&d1, "_id", &lt2);
+		BSON_APPEND_OID(&lt2, "$lt", &aid);
+		bson_append_document_end(&d1, &lt2);
+		bson_append_document_end(&or, &d1);
+		bson_append_array_end(q, &or);
+	}
+	BSON_APPEND_DOCUMENT_BEGIN(opts, "sort", &sort);
+	BSON_APPEND_INT32(&sort, sortfield, -1);
+	BSON_APPEND_INT32(&sort, "_id", -1);
+	bson_append_document_end(opts, &sort);
+	if (!pg->after && pg->skip > 0)
+		BSON_APPEND_INT64(opts, "skip", (int64_t)pg->skip);
+	BSON_APPEND_INT64(opts, "limit", (int64_t)pg->limit);
+	return 0;
 }
 

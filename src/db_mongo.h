@@ -6,9 +6,22 @@
 #ifndef DB_MONGO_H
 #define DB_MONGO_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 struct cfg;
 struct verr;
 struct db;
+
+/* A page position: after (key, id) in descending order, or skip. */
+struct db_page {
+	int	 after;
+	int64_t	 after_key;
+	char	 after_id[25];
+	size_t	 skip;
+	size_t	 limit;
+};
+
 
 /* Call once per process before db_new(); db_shutdown() at exit. */
 void	 db_init(void);

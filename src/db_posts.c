@@ -65,37 +65,6 @@ db_post_from_bson(const bson_t *doc, struct post *p)
 	p->sort_key = p->created_ms;
 }
 
-/* $inc {field: n} on document id of collection coll. */
-static int
-db_inc(struct db *db, const char *coll, const char *id, const char *field,
-    int64_t n, struct verr *e)
-{
-	mongoc_collection_t	*c;
-	bson_t			 q = BSON_INITIALIZER, upd = BSON_INITIALIZER, inc;
-	bson_oid_t		 oid;
-	bson_error_t		 be;
-	int			 rc = -1;
-
-	if (db_parse_oid(id, &oid, e) == -1 ||
-	    (c = db_coll(db, coll, e)) == NULL) {
-		bson_destroy(&q);
-		bson_destroy(&upd);
-		return -1;
-	}
-	BSON_APPEND_OID(&q, "_id", &oid);
-	BSON_APPEND_DOCUMENT_BEGIN(&upd, "$inc", &inc);
-	BSON_APPEND_INT64(&inc, field, n);
-	bson_append_document_end(&upd, &inc);
-	if (!mongoc_collection_update_one(c, &q, &upd, NULL, NULL, &be))
-		db_fail(db, "update counter", &be, e);
-	else
-		rc = 0;
-	mongoc_collection_destroy(c);
-	bson_destroy(&q);
-	bson_destroy(&upd);
-	return rc;
-}
-
 int
 db_user_add_posts(struct db *db, const char *user, int64_t n, struct verr *e)
 {
@@ -210,38 +179,6 @@ db_repost_find(struct db *db, const char *user, const char *original,
 		*e = fe;
 out:
 	bson_destroy(&q);
-	return rc;
-}
-
-/*
- * Delete from coll the documents matching q; *n gets how many went.
- */
-static int
-db_delete(struct db *db, const char *coll, const bson_t *q, int many,
-    int64_t *n, struct verr *e)
-{
-	mongoc_collection_t	*c;
-	bson_t			 reply;
-	bson_error_t		 be;
-	bson_iter_t		 it;
-	bool			 ok;
-	int			 rc = -1;
-
-	if ((c = db_coll(db, coll, e)) == NULL)
-		return -1;
-	bson_init(&reply);
-	ok = many ? mongoc_collection_delete_many(c, q, NULL, &reply, &be) :
-	    mongoc_collection_delete_one(c, q, NULL, &reply, &be);
-	if (!ok)
-		db_fail(db, "delete", &be, e);
-	else {
-		if (n != NULL)
-			*n = bson_iter_init_find(&it, &reply, "deletedCount") ?
-			    bson_iter_as_int64(&it) : 0;
-		rc = 0;
-	}
-	bson_destroy(&reply);
-	mongoc_collection_destroy(c);
 	return rc;
 }
 
@@ -473,44 +410,6 @@ out:
 	return rc;
 }
 
-/*
- * Add the keyset condition "(sortField, _id) < (after_key, after_id)"
- * and the sort, skip and limit of pg to q and opts.
- */
-static int
-db_page_apply(bson_t *q, bson_t *opts, const char *sortfield,
-    const struct db_page *pg, struct verr *e)
-{
-	bson_t		 or, d0, d1, lt, lt2, sort;
-	bson_oid_t	 aid;
-
-	if (pg->after) {
-		if (db_parse_oid(pg->after_id, &aid, e) == -1)
-			return -1;
-		BSON_APPEND_ARRAY_BEGIN(q, "$or", &or);
-		BSON_APPEND_DOCUMENT_BEGIN(&or, "0", &d0);
-		BSON_APPEND_DOCUMENT_BEGIN(&d0, sortfield, &lt);
-		BSON_APPEND_DATE_TIME(&lt, "$lt", pg->after_key);
-		bson_append_document_end(&d0, &lt);
-		bson_append_document_end(&or, &d0);
-		BSON_APPEND_DOCUMENT_BEGIN(&or, "1", &d1);
-		BSON_APPEND_DATE_TIME(&d1, sortfield, pg->after_key);
-		BSON_APPEND_DOCUMENT_BEGIN(&d1, "_id", &lt2);
-		BSON_APPEND_OID(&lt2, "$lt", &aid);
-		bson_append_document_end(&d1, &lt2);
-		bson_append_document_end(&or, &d1);
-		bson_append_array_end(q, &or);
-	}
-	BSON_APPEND_DOCUMENT_BEGIN(opts, "sort", &sort);
-	BSON_APPEND_INT32(&sort, sortfield, -1);
-	BSON_APPEND_INT32(&sort, "_id", -1);
-	bson_append_document_end(opts, &sort);
-	if (!pg->after && pg->skip > 0)
-		BSON_APPEND_INT64(opts, "skip", (int64_t)pg->skip);
-	BSON_APPEND_INT64(opts, "limit", (int64_t)pg->limit);
-	return 0;
-}
-
 struct db_cb {
 	void	(*post)(const struct post *, void *);
 	void	(*comment)(const struct comment *, void *);
@@ -691,4 +590,67 @@ db_post_marks(struct db *db, const char *user, const char *const *ids,
 	    e) == -1)
 		return -1;
 	return 0;
+}
+
+int
+db_post_feed(struct db *db, const char *self, const char *const *pub,
+    size_t npub, const char *const *fr, size_t nfr, const struct db_page *pg,
+    void (*fn)(const struct post *, void *), void *arg, struct verr *e)
+{
+	bson_t		 q = BSON_INITIALIZER, opts = BSON_INITIALIZER;
+	bson_t		 and, w, or, d, vin, varr;
+	struct db_cb	 cb = { fn, NULL, NULL, arg };
+	uint32_t	 k = 0;
+	const char	*key;
+	char		 buf[16];
+	int		 rc = -1;
+
+	if (self == NULL && npub == 0 && nfr == 0)
+		return 0;
+	/*
+	 * {$and: [{$or: [own posts, public posts of pub, public and friends
+	 * posts of fr]}]}, the keyset $or of the page beside it.  Each
+	 * branch is an $in on userId over the {userId, createdAt} index, so
+	 * a page reads about `limit' posts however many authors there are.
+	 */
+	BSON_APPEND_ARRAY_BEGIN(&q, "$and", &and);
+	BSON_APPEND_DOCUMENT_BEGIN(&and, "0", &w);
+	BSON_APPEND_ARRAY_BEGIN(&w, "$or", &or);
+	if (self != NULL) {
+		bson_uint32_to_string(k++, &key, buf, sizeof(buf));
+		BSON_APPEND_DOCUMENT_BEGIN(&or, key, &d);
+		if (db_q_oid(&d, "userId", self, e) == -1)
+			goto out;
+		bson_append_document_end(&or, &d);
+	}
+	if (npub > 0) {
+		bson_uint32_to_string(k++, &key, buf, sizeof(buf));
+		BSON_APPEND_DOCUMENT_BEGIN(&or, key, &d);
+		if (db_q_in(&d, "userId", pub, npub, e) == -1)
+			goto out;
+		BSON_APPEND_UTF8(&d, "visibility", vis_names[VIS_PUBLIC]);
+		bson_append_document_end(&or, &d);
+	}
+	if (nfr > 0) {
+		bson_uint32_to_string(k++, &key, buf, sizeof(buf));
+		BSON_APPEND_DOCUMENT_BEGIN(&or, key, &d);
+		if (db_q_in(&d, "userId", fr, nfr, e) == -1)
+			goto out;
+		BSON_APPEND_DOCUMENT_BEGIN(&d, "visibility", &vin);
+		BSON_APPEND_ARRAY_BEGIN(&vin, "$in", &varr);
+		BSON_APPEND_UTF8(&varr, "0", vis_names[VIS_PUBLIC]);
+		BSON_APPEND_UTF8(&varr, "1", vis_names[VIS_FRIENDS]);
+		bson_append_array_end(&vin, &varr);
+		bson_append_document_end(&d, &vin);
+		bson_append_document_end(&or, &d);
+	}
+	bson_append_array_end(&w, &or);
+	bson_append_document_end(&and, &w);
+	bson_append_array_end(&q, &and);
+	if (db_page_apply(&q, &opts, "createdAt", pg, e) == 0)
+		rc = db_each(db, "posts", &q, &opts, db_each_post, &cb, e);
+out:
+	bson_destroy(&q);
+	bson_destroy(&opts);
+	return rc;
 }

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "db_mongo.h"
+
 struct db;
 struct verr;
 
@@ -102,15 +104,6 @@ int	db_comment_get(struct db *db, const char *id, struct comment *c,
 int	db_comment_delete(struct db *db, const struct comment *c,
 	    struct verr *e);
 
-/* A page position: after (key, id) in descending order, or skip. */
-struct db_page {
-	int	 after;
-	int64_t	 after_key;
-	char	 after_id[25];
-	size_t	 skip;
-	size_t	 limit;
-};
-
 /* Comments of post id, newest first; returns how many went to fn. */
 int	db_comment_list(struct db *db, const char *post, const struct db_page *pg,
 	    void (*fn)(const struct comment *, void *), void *arg,
@@ -147,6 +140,16 @@ int	db_post_get_many(struct db *db, const char *const *ids, size_t n,
 int	db_post_marks(struct db *db, const char *user, const char *const *ids,
 	    size_t n, int *liked, int *bookmarked, int *reposted,
 	    struct verr *e);
+
+/*
+ * A feed page, newest first: every post of `self' (when not NULL), the
+ * public posts of the npub users in pub, and the public and friends posts
+ * of the nfr users in fr.  Returns how many went to fn.
+ */
+int	db_post_feed(struct db *db, const char *self, const char *const *pub,
+	    size_t npub, const char *const *fr, size_t nfr,
+	    const struct db_page *pg, void (*fn)(const struct post *, void *),
+	    void *arg, struct verr *e);
 
 /* Add n (+1/-1) to user's postCount. */
 int	db_user_add_posts(struct db *db, const char *user, int64_t n,

@@ -5,12 +5,14 @@
  * Uniqueness of email, username and vid is enforced by unique indexes
  * (vybesctl migrate), so two concurrent registrations cannot both win.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "db_internal.h"
 #include "db_users.h"
+#include "json.h"
 #include "verr.h"
 
 static void
@@ -118,7 +120,10 @@ db_user_next_vid(struct db *db, int64_t *vid, struct verr *e)
 	bson_t			 inc, reply, val;
 	bson_error_t		 be;
 	bson_iter_t		 it;
-	int			 rc = -1;
+	const uint8_t		*data;
+	uint32_t		 len;
+	int			 rc = -1, tries;
+	bool			 ok;
 
 	bson_init(&reply);
 	if ((c = db_coll(db, "counters", e)) == NULL)
@@ -127,8 +132,15 @@ db_user_next_vid(struct db *db, int64_t *vid, struct verr *e)
 	BSON_APPEND_DOCUMENT_BEGIN(&upd, "$inc", &inc);
 	BSON_APPEND_INT64(&inc, "seq", 1);
 	bson_append_document_end(&upd, &inc);
-	if (!mongoc_collection_find_and_modify(c, &q, NULL, &upd, NULL, false,
-	    true, true, &reply, &be)) {
+	/* Two first upserts may race to create the counter: retry once. */
+	for (tries = 0; tries < 2; tries++) {
+		bson_reinit(&reply);
+		if ((ok = mongoc_collection_find_and_modify(c, &q, NULL, &upd,
+		    NULL, false, true, true, &reply, &be)) ||
+		    be.code != DB_DUPKEY)
+			break;
+	}
+	if (!ok) {
 		db_fail(db, "findAndModify counters", &be, e);
 		goto out;
 	}
@@ -138,15 +150,10 @@ db_user_next_vid(struct db *db, int64_t *vid, struct verr *e)
 		verr_detail(e, "mongo: counters: no value in reply");
 		goto out;
 	}
-	{
-		const uint8_t	*data;
-		uint32_t	 len;
-
-		bson_iter_document(&it, &len, &data);
-		if (!bson_init_static(&val, data, len))
-			goto out;
-		*vid = db_get_int(&val, "seq");
-	}
+	bson_iter_document(&it, &len, &data);
+	if (!bson_init_static(&val, data, len))
+		goto out;
+	*vid = db_get_int(&val, "seq");
 	rc = 0;
 out:
 	mongoc_collection_destroy(c);
@@ -157,9 +164,10 @@ out:
 }
 
 /*
- * After a unique index refused a write of (email, username) for user
- * `self' (NULL on insert), say which one clashed: 409 conflict naming
- * it.  Asked of the data, not read from the driver's message, because
+ * After a write of (email, username) for user `self' (NULL on insert)
+ * failed with `be', say whether a unique field clashed: -1 with 409
+ * conflict naming it (or 503 when that cannot be asked), 0 when neither
+ * did.  Asked of the data, not read from the driver's message, because
  * MongoDB-compatible servers word (and number) that error differently.
  */
 static int
@@ -183,45 +191,77 @@ db_user_dup(struct db *db, const char *email, const char *username,
 	else if (fe.status >= 500)
 		*e = fe;
 	else
-		db_fail(db, "write users", be, e);
+		rc = 0;
 	free(u);
 	return rc;
+}
+
+/*
+ * The case-folded copy of a name that search matches prefixes against
+ * with an index (API.md 3.2.7): ASCII letters folded, other bytes kept.
+ */
+static void
+db_user_name_lower(bson_t *doc, const char *name)
+{
+	char	 low[256];
+	size_t	 i;
+
+	for (i = 0; name[i] != '\0' && i < sizeof(low) - 1; i++)
+		low[i] = (char)tolower((unsigned char)name[i]);
+	low[i] = '\0';
+	BSON_APPEND_UTF8(doc, "nameLower", low);
 }
 
 int
 db_user_insert(struct db *db, struct user *u, struct verr *e)
 {
 	mongoc_collection_t	*c;
-	bson_t			 doc = BSON_INITIALIZER;
+	bson_t			 doc;
 	bson_oid_t		 oid;
 	bson_error_t		 be;
-	int64_t			 now = (int64_t)time(NULL) * 1000;
-	int			 rc = -1;
+	int64_t			 now = json_now_ms();
+	int			 rc = -1, tries;
 
 	if ((c = db_coll(db, "users", e)) == NULL)
-		goto out;
-	bson_oid_init(&oid, NULL);
-	BSON_APPEND_OID(&doc, "_id", &oid);
-	BSON_APPEND_INT64(&doc, "vid", u->vid);
-	BSON_APPEND_UTF8(&doc, "name", u->name);
-	BSON_APPEND_UTF8(&doc, "email", u->email);
-	BSON_APPEND_UTF8(&doc, "username", u->username);
-	BSON_APPEND_UTF8(&doc, "password", u->password);
-	BSON_APPEND_UTF8(&doc, "walletAddress", u->wallet_address);
-	BSON_APPEND_UTF8(&doc, "encryptedPrivateKey", u->enc_key);
-	BSON_APPEND_INT64(&doc, "totalLikeCount", 0);
-	BSON_APPEND_INT64(&doc, "postCount", 0);
-	BSON_APPEND_INT64(&doc, "followerCount", 0);
-	BSON_APPEND_INT64(&doc, "followingCount", 0);
-	BSON_APPEND_DATE_TIME(&doc, "createdAt", now);
-	BSON_APPEND_DATE_TIME(&doc, "updatedAt", now);
-	if (!mongoc_collection_insert_one(c, &doc, NULL, NULL, &be)) {
-		db_user_dup(db, u->email, u->username, NULL, &be, e);
-		goto out;
+		return -1;
+	for (tries = 0;; tries++) {
+		bson_init(&doc);
+		bson_oid_init(&oid, NULL);
+		BSON_APPEND_OID(&doc, "_id", &oid);
+		BSON_APPEND_INT64(&doc, "vid", u->vid);
+		BSON_APPEND_UTF8(&doc, "name", u->name);
+		db_user_name_lower(&doc, u->name);
+		BSON_APPEND_UTF8(&doc, "email", u->email);
+		BSON_APPEND_UTF8(&doc, "username", u->username);
+		BSON_APPEND_UTF8(&doc, "password", u->password);
+		BSON_APPEND_UTF8(&doc, "walletAddress", u->wallet_address);
+		BSON_APPEND_UTF8(&doc, "encryptedPrivateKey", u->enc_key);
+		BSON_APPEND_INT64(&doc, "totalLikeCount", 0);
+		BSON_APPEND_INT64(&doc, "postCount", 0);
+		BSON_APPEND_INT64(&doc, "followerCount", 0);
+		BSON_APPEND_INT64(&doc, "followingCount", 0);
+		BSON_APPEND_DATE_TIME(&doc, "createdAt", now);
+		BSON_APPEND_DATE_TIME(&doc, "updatedAt", now);
+		if (mongoc_collection_insert_one(c, &doc, NULL, NULL, &be)) {
+			bson_oid_to_string(&oid, u->id);
+			rc = 0;
+			break;
+		}
+		bson_destroy(&doc);
+		/*
+		 * Neither email nor username clashed: the vid did, which a
+		 * server whose findAndModify is not atomic can hand out
+		 * twice.  Draw another.
+		 */
+		if (db_user_dup(db, u->email, u->username, NULL, &be, e) == 0) {
+			if (tries < 5 &&
+			    db_user_next_vid(db, &u->vid, e) == 0)
+				continue;
+			db_fail(db, "insert users", &be, e);
+		}
+		bson_init(&doc);
+		break;
 	}
-	bson_oid_to_string(&oid, u->id);
-	rc = 0;
-out:
 	mongoc_collection_destroy(c);
 	bson_destroy(&doc);
 	return rc;
@@ -250,7 +290,8 @@ db_user_update(struct db *db, const char *id, const bson_t *extra,
 	if (extra != NULL)
 		bson_concat(&q, extra);
 	if (!mongoc_collection_update_one(c, &q, upd, NULL, &reply, &be)) {
-		db_user_dup(db, NULL, username, id, &be, e);
+		if (db_user_dup(db, NULL, username, id, &be, e) == 0)
+			db_fail(db, "update users", &be, e);
 		goto out;
 	}
 	rc = bson_iter_init_find(&it, &reply, "matchedCount") &&
@@ -286,8 +327,10 @@ db_user_patch(struct db *db, const char *id, const struct user_patch *p,
 	int	 rc;
 
 	BSON_APPEND_DOCUMENT_BEGIN(&upd, "$set", &set);
-	if (p->name != NULL)
+	if (p->name != NULL) {
 		BSON_APPEND_UTF8(&set, "name", p->name);
+		db_user_name_lower(&set, p->name);
+	}
 	if (p->username != NULL)
 		BSON_APPEND_UTF8(&set, "username", p->username);
 	if (p->bio != NULL)
@@ -495,13 +538,12 @@ db_mut_each(const bson_t *doc, void *arg)
 }
 
 int
-db_mutuals(struct db *db, const char *viewer, const char *const *ids,
+db_relations(struct db *db, const char *viewer, const char *const *ids,
     size_t n, int *out, struct verr *e)
 {
 	bson_t		 q = BSON_INITIALIZER;
 	bson_oid_t	 v;
-	struct db_mut	 m = { ids, n, out, "followingId", 1 };
-	size_t		 i;
+	struct db_mut	 m = { ids, n, out, "followingId", REL_FOLLOWING };
 	int		 rc = -1;
 
 	memset(out, 0, n * sizeof(*out));
@@ -517,14 +559,60 @@ db_mutuals(struct db *db, const char *viewer, const char *const *ids,
 	bson_reinit(&q);
 	BSON_APPEND_OID(&q, "followingId", &v);
 	m.field = "followerId";
-	m.bit = 2;
+	m.bit = REL_FOLLOWED;
 	if (db_q_in(&q, "followerId", ids, n, e) == -1 ||
 	    db_each(db, "follows", &q, NULL, db_mut_each, &m, e) == -1)
 		goto out;
-	for (i = 0; i < n; i++)
-		out[i] = out[i] == 3;
 	rc = 0;
 out:
+	bson_destroy(&q);
+	return rc;
+}
+
+const char *
+db_rel_name(int bits)
+{
+	switch (bits & REL_MUTUAL) {
+	case REL_MUTUAL:
+		return "mutual";
+	case REL_FOLLOWING:
+		return "following";
+	case REL_FOLLOWED:
+		return "follows_you";
+	default:
+		return "none";
+	}
+}
+
+struct db_full_cb {
+	void	(*fn)(const struct user *, void *);
+	void	*arg;
+};
+
+static void
+db_full_each(const bson_t *doc, void *arg)
+{
+	struct db_full_cb	*cb = arg;
+	struct user		*u;
+
+	if ((u = malloc(sizeof(*u))) == NULL)
+		abort();
+	db_user_from_bson(doc, u);
+	cb->fn(u, cb->arg);
+	free(u);
+}
+
+int
+db_user_get_many(struct db *db, const char *const *ids, size_t n,
+    void (*fn)(const struct user *, void *), void *arg, struct verr *e)
+{
+	bson_t			 q = BSON_INITIALIZER;
+	struct db_full_cb	 cb = { fn, arg };
+	int			 rc = 0;
+
+	if (n > 0 && (rc = db_q_in(&q, "_id", ids, n, e)) == 0)
+		rc = db_each(db, "users", &q, NULL, db_full_each, &cb, e) < 0 ?
+		    -1 : 0;
 	bson_destroy(&q);
 	return rc;
 }

@@ -107,11 +107,26 @@ int	db_user_summaries(struct db *db, const char *const *ids, size_t n,
 	    struct verr *e);
 
 /*
- * For each of the n user ids, out[i] = 1 when `viewer' and that user
- * follow each other (two queries whatever n is).
+ * Full users whose ids are in ids (n of them), in one query; each found
+ * one goes to fn (any order).
  */
-int	db_mutuals(struct db *db, const char *viewer, const char *const *ids,
+int	db_user_get_many(struct db *db, const char *const *ids, size_t n,
+	    void (*fn)(const struct user *, void *), void *arg,
+	    struct verr *e);
+
+#define REL_FOLLOWING	1	/* the viewer follows the user */
+#define REL_FOLLOWED	2	/* the user follows the viewer */
+#define REL_MUTUAL	(REL_FOLLOWING | REL_FOLLOWED)
+
+/*
+ * For each of the n user ids, out[i] gets the REL_* bits between
+ * `viewer' and that user (two queries whatever n is).
+ */
+int	db_relations(struct db *db, const char *viewer, const char *const *ids,
 	    size_t n, int *out, struct verr *e);
+
+/* The friendshipStatus (API.md 1.7) of REL_* bits. */
+const char *db_rel_name(int bits);
 
 /*
  * Follow relations between a and b: *ab when a follows b, *ba when b

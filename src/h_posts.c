@@ -25,6 +25,7 @@
 #include "rl.h"
 #include "st_s3.h"
 #include "svc_post.h"
+#include "svc_user.h"
 #include "svc_views.h"
 #include "upload.h"
 #include "valid.h"
@@ -330,16 +331,11 @@ h_user_posts(struct req *r, struct verr *e)
 {
 	struct user	 u;
 	const char	*name = router_param(&r->rm, "username");
-	char		 un[VALID_USERNAME_MAX + 1], scope[48];
+	char		 scope[48];
 	unsigned	 mask = 1u << VIS_PUBLIC;
 	int		 ab, ba;
 
-	if (strcmp(name, "me") == 0) {
-		if (db_user_by_id(r->be->db, r->uid, &u, e) == -1)
-			return -1;
-	} else if (valid_username_lookup(name, un) == -1)
-		return verr_set(e, 404, "not_found", "User not found");
-	else if (db_user_by_username(r->be->db, un, &u, e) == -1)
+	if (svc_user_named(r->be, r->uid, name, &u, e) == -1)
 		return -1;
 	if (strcmp(u.id, r->uid) == 0)
 		mask = (1u << VIS__MAX) - 1;

@@ -29,6 +29,7 @@
 #include "mail.h"
 #include "pwhash.h"
 #include "rl.h"
+#include "svc_user.h"
 #include "valid.h"
 #include "verr.h"
 #include "view.h"
@@ -564,20 +565,6 @@ h_profile_of(struct req *r, const struct user *u, struct verr *e)
 	return 0;
 }
 
-/* Load the user named by `name' ("me" is the caller); 404 otherwise. */
-static int
-h_user_named(struct req *r, const char *name, struct user *u,
-    struct verr *e)
-{
-	char	 un[VALID_USERNAME_MAX + 1];
-
-	if (strcmp(name, "me") == 0)
-		return db_user_by_id(r->be->db, r->uid, u, e);
-	if (valid_username_lookup(name, un) == -1)
-		return verr_set(e, 404, "not_found", "User not found");
-	return db_user_by_username(r->be->db, un, u, e);
-}
-
 int
 h_profile(struct req *r, struct verr *e)
 {
@@ -597,7 +584,7 @@ h_profile(struct req *r, struct verr *e)
 		if (db_user_by_vid(r->be->db, v, &u, e) == -1)
 			return -1;
 	} else if (hn == 1) {
-		if (h_user_named(r, name, &u, e) == -1)
+		if (svc_user_named(r->be, r->uid, name, &u, e) == -1)
 			return -1;
 	} else
 		return verr_field(e, "username", "username or vid is "
@@ -610,7 +597,8 @@ h_user_get(struct req *r, struct verr *e)
 {
 	struct user	 u;
 
-	if (h_user_named(r, router_param(&r->rm, "username"), &u, e) == -1)
+	if (svc_user_named(r->be, r->uid,
+	    router_param(&r->rm, "username"), &u, e) == -1)
 		return -1;
 	return h_profile_of(r, &u, e);
 }

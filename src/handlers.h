@@ -131,4 +131,51 @@ int	h_unbookmark(struct req *, struct verr *);
 /* GET /api/v1/bookmarks: 200 [Post with bookmarkedAt]. */
 int	h_bookmarks(struct req *, struct verr *);
 
+/*
+ * POST /api/v1/stories (multipart media only): 201 Story expiring
+ * story_ttl seconds after its creation; 400, 413 payload_too_large, 415
+ * unsupported_media_type, 429 rate_limited, 503.
+ */
+int	h_story_create(struct req *, struct verr *);
+
+/*
+ * GET /api/v1/stories/feed: 200 [StoryGroup] of the caller's and its
+ * followees' live stories, newest group first, at most 100 groups of 100.
+ */
+int	h_story_feed(struct req *, struct verr *);
+
+/*
+ * DELETE /api/v1/stories/:storyID: 204, the media object goes too; 400
+ * validation_failed, 404 (missing, expired, or the caller neither the
+ * author nor a follower), 403 forbidden (a follower, not the author).
+ */
+int	h_story_delete(struct req *, struct verr *);
+
+/*
+ * POST and DELETE /api/v1/users/:username/follow: 200 {message,
+ * friendshipStatus}, idempotent; 400 bad_request (oneself), 404.
+ */
+int	h_follow(struct req *, struct verr *);
+int	h_unfollow(struct req *, struct verr *);
+
+/*
+ * GET /api/v1/users/:username/followers and .../following: 200
+ * [UserListItem], most recent follow first, paginated; 400, 404.
+ */
+int	h_followers(struct req *, struct verr *);
+int	h_following(struct req *, struct verr *);
+
+/* GET /api/v1/search/users?q=: 200 [UserListItem]; 400 validation_failed. */
+int	h_search(struct req *, struct verr *);
+
+/* GET /api/v1/suggestions/users: 200 [UserListItem with mutualCount]. */
+int	h_suggestions(struct req *, struct verr *);
+
+/*
+ * GET /api/v1/feeds/for-you and /api/v1/feeds/friends: 200 [Post],
+ * newest first, paginated; 400.
+ */
+int	h_feed_foryou(struct req *, struct verr *);
+int	h_feed_friends(struct req *, struct verr *);
+
 #endif

@@ -48,6 +48,17 @@ const struct route router_routes[] = {
 	R("POST", "/posts/:postID/bookmark", h_bookmark, ROUTE_AUTH),
 	R("DELETE", "/posts/:postID/bookmark", h_unbookmark, ROUTE_AUTH),
 	R("GET", "/bookmarks", h_bookmarks, ROUTE_AUTH),
+	R("POST", "/users/:username/follow", h_follow, ROUTE_AUTH),
+	R("DELETE", "/users/:username/follow", h_unfollow, ROUTE_AUTH),
+	R("GET", "/users/:username/followers", h_followers, ROUTE_AUTH),
+	R("GET", "/users/:username/following", h_following, ROUTE_AUTH),
+	R("GET", "/search/users", h_search, ROUTE_AUTH),
+	R("GET", "/suggestions/users", h_suggestions, ROUTE_AUTH),
+	R("GET", "/feeds/for-you", h_feed_foryou, ROUTE_AUTH),
+	R("GET", "/feeds/friends", h_feed_friends, ROUTE_AUTH),
+	R("POST", "/stories", h_story_create, ROUTE_AUTH),
+	R("GET", "/stories/feed", h_story_feed, ROUTE_AUTH),
+	R("DELETE", "/stories/:storyID", h_story_delete, ROUTE_AUTH),
 #undef R
 };
 const size_t router_nroutes = sizeof(router_routes) / sizeof(router_routes[0]);

@@ -1,0 +1,382 @@
+/*
+ * Follows, follower lists, search and suggestions (API.md 3.2.3-3.2.8).
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "be.h"
+#include "db_follows.h"
+#include "db_users.h"
+#include "ev.h"
+#include "handlers.h"
+#include "http.h"
+#include "json.h"
+#include "log.h"
+#include "page.h"
+#include "svc_user.h"
+#include "valid.h"
+#include "verr.h"
+
+#define SUGGEST_FOLLOWEES	500	/* most recent followees looked at */
+#define SUGGEST_CANDIDATES	1000
+#define SEARCH_MAX_SKIP		1000	/* deepest search page served */
+
+/* Follow (on=1) or unfollow the :username of the route. */
+static int
+h_follow_set(struct req *r, int on, struct verr *e)
+{
+	struct json_object	*o, *d;
+	struct user		*u;
+	struct verr		 ee;
+	int			 changed, ab, ba, rc = -1;
+
+	if ((u = malloc(sizeof(*u))) == NULL)
+		abort();
+	if (svc_user_named(r->be, r->uid, router_param(&r->rm, "username"), u,
+	    e) == -1)
+		goto out;
+	if (strcmp(u->id, r->uid) == 0) {
+		verr_set(e, 400, "bad_request", "You cannot follow yourself");
+		goto out;
+	}
+	if (db_follow_set(r->be->db, r->uid, u->id, on, &changed, e) == -1 ||
+	    db_follow_state(r->be->db, r->uid, u->id, &ab, &ba, e) == -1)
+		goto out;
+	if (on && changed) {
+		d = json_object_new_object();
+		json_object_object_add(d, "followingId",
+		    json_object_new_string(u->id));
+		verr_init(&ee);
+		if (ev_emit(r, "follow", d, &ee) == -1)
+			log_err("rid=%s follow event lost: %s", r->rid,
+			    ee.detail);
+		json_object_put(d);
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "message", json_object_new_string(on ?
+	    "Successfully followed user" : "Successfully unfollowed user"));
+	json_object_object_add(o, "friendshipStatus", json_object_new_string(
+	    db_rel_name((ab ? REL_FOLLOWING : 0) | (ba ? REL_FOLLOWED : 0))));
+	http_json(r, 200, o);
+	rc = 0;
+out:
+	free(u);
+	return rc;
+}
+
+int
+h_follow(struct req *r, struct verr *e)
+{
+	return h_follow_set(r, 1, e);
+}
+
+int
+h_unfollow(struct req *r, struct verr *e)
+{
+	return h_follow_set(r, 0, e);
+}
+
+struct flist {
+	char		(*ids)[25];
+	int64_t		 *at;
+	char		(*fid)[25];
+	size_t		  n, limit, seen;
+};
+
+static void
+flist_add(const char *uid, int64_t at, const char *fid, void *arg)
+{
+	struct flist	*l = arg;
+
+	if (l->seen++ >= l->limit)
+		return;
+	memcpy(l->ids[l->n], uid, 25);
+	memcpy(l->fid[l->n], fid, 25);
+	l->at[l->n++] = at;
+}
+
+static int
+h_follow_list(struct req *r, int followers, struct verr *e)
+{
+	struct json_object	*arr;
+	struct user		*u;
+	struct page		 pg;
+	struct db_page		 dp;
+	struct flist		 l;
+	const char		**ids = NULL;
+	char			 scope[48];
+	size_t			 i;
+	int			 rc = -1;
+
+	memset(&l, 0, sizeof(l));
+	if ((u = malloc(sizeof(*u))) == NULL)
+		abort();
+	if (svc_user_named(r->be, r->uid, router_param(&r->rm, "username"), u,
+	    e) == -1)
+		goto out;
+	snprintf(scope, sizeof(scope), "%s:%s", followers ? "followers" :
+	    "following", u->id);
+	if (page_parse(r, scope, 20, 100, &pg, e) == -1)
+		goto out;
+	l.limit = pg.limit;
+	if ((l.ids = calloc(pg.limit + 1, sizeof(*l.ids))) == NULL ||
+	    (l.fid = calloc(pg.limit + 1, sizeof(*l.fid))) == NULL ||
+	    (l.at = calloc(pg.limit + 1, sizeof(*l.at))) == NULL ||
+	    (ids = calloc(pg.limit + 1, sizeof(*ids))) == NULL)
+		abort();
+	memset(&dp, 0, sizeof(dp));
+	dp.after = pg.after;
+	dp.after_key = pg.after_key;
+	memcpy(dp.after_id, pg.after_id, sizeof(dp.after_id));
+	dp.skip = pg.skip;
+	dp.limit = pg.limit + 1;
+	if (db_follow_list(r->be->db, u->id, followers, &dp, flist_add, &l,
+	    e) == -1)
+		goto out;
+	for (i = 0; i < l.n; i++)
+		ids[i] = l.ids[i];
+	if ((arr = svc_user_list(r->be, r->uid, ids, l.n, NULL, e)) == NULL)
+		goto out;
+	http_json(r, 200, arr);
+	if (l.seen > l.limit && l.n > 0)
+		page_next(r, scope, l.at[l.n - 1], l.fid[l.n - 1]);
+	rc = 0;
+out:
+	free(l.ids);
+	free(l.fid);
+	free(l.at);
+	free(ids);
+	free(u);
+	return rc;
+}
+
+int
+h_followers(struct req *r, struct verr *e)
+{
+	return h_follow_list(r, 1, e);
+}
+
+int
+h_following(struct req *r, struct verr *e)
+{
+	return h_follow_list(r, 0, e);
+}
+
+/* Search results in the order of API.md 3.2.7, without repeats. */
+struct hit {
+	char	 id[25];
+	char	 username[32];
+	int	 group;		/* 0 exact username, 1 username, 2 name */
+};
+
+struct srch {
+	const char	*q;
+	struct hit	*h;
+	size_t		 n, cap;
+};
+
+static void
+srch_add(const char *uid, const char *username, int group, void *arg)
+{
+	struct srch	*s = arg;
+	size_t		 i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->h[i].id, uid) == 0)
+			return;
+	if (s->n == s->cap)
+		return;
+	memcpy(s->h[s->n].id, uid, 25);
+	snprintf(s->h[s->n].username, sizeof(s->h[0].username), "%s",
+	    username);
+	s->h[s->n++].group = group == 1 && strcmp(username, s->q) == 0 ? 0 :
+	    group;
+}
+
+static int
+hit_cmp(const void *a, const void *b)
+{
+	const struct hit	*x = a, *y = b;
+
+	if (x->group != y->group)
+		return x->group - y->group;
+	return strcmp(x->username, y->username);
+}
+
+int
+h_search(struct req *r, struct verr *e)
+{
+	struct json_object	*arr;
+	struct srch		 s;
+	struct page		 pg;
+	const char		**ids = NULL;
+	char			 raw[256], q[256], *p, *end;
+	size_t			 i, k, skip, want;
+	int			 rc = -1, t;
+
+	memset(&s, 0, sizeof(s));
+	if ((t = http_query(r, "q", raw, sizeof(raw), e)) == -1)
+		return -1;
+	if (t == 0)
+		return verr_field(e, "q", "q is required");
+	for (p = raw; isspace((unsigned char)*p); p++)
+		;
+	end = p + strlen(p);
+	while (end > p && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	if (*p == '@')
+		p++;
+	if (valid_utf8_len(p) < 1 || valid_utf8_len(p) > 50)
+		return verr_field(e, "q", "q must be 1 to 50 characters");
+	for (i = 0; p[i] != '\0'; i++)
+		q[i] = (char)tolower((unsigned char)p[i]);
+	q[i] = '\0';
+	if (page_parse(r, "search", 20, 20, &pg, e) == -1)
+		return -1;
+	/* The cursor's key is the position after the last item served. */
+	skip = pg.after ? (size_t)pg.after_key : pg.skip;
+	if (skip > SEARCH_MAX_SKIP)
+		skip = SEARCH_MAX_SKIP;
+	want = skip + pg.limit + 1;
+	s.q = q;
+	s.cap = 2 * want;
+	if ((s.h = calloc(s.cap, sizeof(*s.h))) == NULL ||
+	    (ids = calloc(pg.limit + 1, sizeof(*ids))) == NULL)
+		abort();
+	if (db_user_search(r->be->db, q, want, srch_add, &s, e) == -1)
+		goto out;
+	qsort(s.h, s.n, sizeof(*s.h), hit_cmp);
+	for (k = 0, i = skip; i < s.n && k < pg.limit; i++)
+		ids[k++] = s.h[i].id;
+	if ((arr = svc_user_list(r->be, r->uid, ids, k, NULL, e)) == NULL)
+		goto out;
+	http_json(r, 200, arr);
+	if (skip + k < s.n && k > 0)
+		page_next(r, "search", (int64_t)(skip + k), ids[k - 1]);
+	rc = 0;
+out:
+	free(s.h);
+	free(ids);
+	return rc;
+}
+
+/* Suggestion candidates with the counts they are ranked by. */
+struct cand {
+	char		 id[25];
+	int64_t		 mutual;
+	int64_t		 followers;
+};
+
+struct cands {
+	struct cand	*c;
+	size_t		 n, cap;
+};
+
+static void
+cands_add(const char *uid, int64_t n, void *arg)
+{
+	struct cands	*cs = arg;
+
+	if (cs->n == cs->cap)
+		return;
+	memcpy(cs->c[cs->n].id, uid, 25);
+	cs->c[cs->n++].mutual = n;
+}
+
+static void
+cands_user(const struct user *u, void *arg)
+{
+	struct cands	*cs = arg;
+	size_t		 i;
+
+	for (i = 0; i < cs->n; i++)
+		if (strcmp(cs->c[i].id, u->id) == 0)
+			cs->c[i].followers = u->follower_count;
+}
+
+static int
+cand_cmp(const void *a, const void *b)
+{
+	const struct cand	*x = a, *y = b;
+
+	if (x->mutual != y->mutual)
+		return x->mutual > y->mutual ? -1 : 1;
+	if (x->followers != y->followers)
+		return x->followers > y->followers ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+int
+h_suggestions(struct req *r, struct verr *e)
+{
+	struct json_object	*arr;
+	struct cands		 cs;
+	char			(*fe)[25] = NULL;
+	const char		**fids = NULL, **ids = NULL;
+	int64_t			*mutual = NULL;
+	size_t			 nf = 0, i, limit;
+	int			 rc = -1;
+	struct page		 pg;
+
+	memset(&cs, 0, sizeof(cs));
+	if (page_parse(r, "suggestions", 20, 20, &pg, e) == -1)
+		return -1;
+	limit = pg.limit;
+	/*
+	 * Bounded work for large graphs: the 500 most recent followees, and
+	 * the 1000 best friends-of-friends counted by one aggregation.
+	 */
+	if (db_followees(r->be->db, r->uid, SUGGEST_FOLLOWEES, &fe, &nf,
+	    e) == -1)
+		goto out;
+	cs.cap = SUGGEST_CANDIDATES;
+	if ((cs.c = calloc(cs.cap, sizeof(*cs.c))) == NULL ||
+	    (fids = calloc(nf + 1, sizeof(*fids))) == NULL)
+		abort();
+	for (i = 0; i < nf; i++)
+		fids[i] = fe[i];
+	if (db_follow_candidates(r->be->db, r->uid, fids, nf, cs.cap,
+	    cands_add, &cs, e) == -1)
+		goto out;
+	if (cs.n == 0) {
+		/* Fallback: the most-followed users not yet followed. */
+		if (db_user_most_followed(r->be->db, r->uid, fids, nf, limit,
+		    cands_add, &cs, e) == -1)
+			goto out;
+	} else {
+		if ((ids = calloc(cs.n, sizeof(*ids))) == NULL)
+			abort();
+		for (i = 0; i < cs.n; i++)
+			ids[i] = cs.c[i].id;
+		if (db_user_get_many(r->be->db, ids, cs.n, cands_user, &cs,
+		    e) == -1)
+			goto out;
+		qsort(cs.c, cs.n, sizeof(*cs.c), cand_cmp);
+		free(ids);
+		ids = NULL;
+	}
+	if (cs.n > limit)
+		cs.n = limit;
+	if ((ids = calloc(cs.n + 1, sizeof(*ids))) == NULL ||
+	    (mutual = calloc(cs.n + 1, sizeof(*mutual))) == NULL)
+		abort();
+	for (i = 0; i < cs.n; i++) {
+		ids[i] = cs.c[i].id;
+		mutual[i] = cs.c[i].mutual;
+	}
+	if ((arr = svc_user_list(r->be, r->uid, ids, cs.n, mutual, e)) == NULL)
+		goto out;
+	http_json(r, 200, arr);
+	rc = 0;
+out:
+	free(cs.c);
+	free(fe);
+	free(fids);
+	free(ids);
+	free(mutual);
+	return rc;
+}

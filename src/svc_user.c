@@ -1,0 +1,85 @@
+/*
+ * Shared user lookups.  A list of n users costs three queries whatever n
+ * is: the users, then the follows each way between them and the caller.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "be.h"
+#include "db_users.h"
+#include "svc_user.h"
+#include "valid.h"
+#include "verr.h"
+#include "view.h"
+
+int
+svc_user_named(struct be *be, const char *caller, const char *name,
+    struct user *u, struct verr *e)
+{
+	char	 un[VALID_USERNAME_MAX + 1];
+
+	if (strcmp(name, "me") == 0)
+		return db_user_by_id(be->db, caller, u, e);
+	if (valid_username_lookup(name, un) == -1)
+		return verr_set(e, 404, "not_found", "User not found");
+	return db_user_by_username(be->db, un, u, e);
+}
+
+struct ulist {
+	const char *const	*ids;
+	size_t			 n;
+	struct user		**found;	/* aligned with ids */
+};
+
+static void
+ulist_add(const struct user *u, void *arg)
+{
+	struct ulist	*l = arg;
+	size_t		 i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->found[i] == NULL && strcmp(l->ids[i], u->id) == 0) {
+			if ((l->found[i] = malloc(sizeof(*u))) == NULL)
+				abort();
+			*l->found[i] = *u;
+		}
+}
+
+struct json_object *
+svc_user_list(struct be *be, const char *caller, const char *const *ids,
+    size_t n, const int64_t *mutual, struct verr *e)
+{
+	struct json_object	*arr = NULL, *o;
+	struct ulist		 l = { ids, n, NULL };
+	int			*rel = NULL;
+	size_t			 i;
+
+	if ((l.found = calloc(n + 1, sizeof(*l.found))) == NULL ||
+	    (rel = calloc(n + 1, sizeof(*rel))) == NULL)
+		abort();
+	if (db_user_get_many(be->db, ids, n, ulist_add, &l, e) == -1 ||
+	    db_relations(be->db, caller, ids, n, rel, e) == -1)
+		goto out;
+	arr = json_object_new_array();
+	for (i = 0; i < n; i++) {
+		if (l.found[i] == NULL)
+			continue;
+		/* Lists use the public view, the caller included (2.4). */
+		o = view_user(l.found[i], 0);
+		json_object_object_add(o, "friendshipStatus",
+		    json_object_new_string(strcmp(ids[i], caller) == 0 ?
+		    "none" : db_rel_name(rel[i])));
+		if (mutual != NULL)
+			json_object_object_add(o, "mutualCount",
+			    json_object_new_int64(mutual[i]));
+		json_object_array_add(arr, o);
+	}
+out:
+	for (i = 0; i < n; i++)
+		free(l.found[i]);
+	free(l.found);
+	free(rel);
+	return arr;
+}

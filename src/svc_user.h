@@ -1,0 +1,35 @@
+/*
+ * User lookups and lists shared by several resources: resolving a
+ * `:username' (or "me"), and rendering UserListItem arrays (API.md 2.4)
+ * with relationship fields in a fixed number of queries.
+ */
+#ifndef SVC_USER_H
+#define SVC_USER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct be;
+struct json_object;
+struct user;
+struct verr;
+
+/*
+ * Load the user named `name' (lower-cased, one leading '@' dropped;
+ * "me" is `caller') into u.  404 not_found when none, or when the name
+ * cannot be a username.
+ */
+int	svc_user_named(struct be *be, const char *caller, const char *name,
+	    struct user *u, struct verr *e);
+
+/*
+ * The n users of ids, in that order, as UserListItem objects (public
+ * view and friendshipStatus relative to caller); with `mutual' not NULL
+ * each also gets mutualCount.  Users that no longer exist are skipped.
+ * NULL on error.
+ */
+struct json_object *svc_user_list(struct be *be, const char *caller,
+	    const char *const *ids, size_t n, const int64_t *mutual,
+	    struct verr *e);
+
+#endif
