@@ -645,3 +645,394 @@ def redis_up(front):
     if r.status not in (200, 503):
         return False
     return r.json()["checks"]["redis"]["status"] == "up"
+
+
+# ---------------------------------------------------------------- posts
+# Helpers of the posts tests (test_posts_*): tiny media files that pass
+# the content detection of API.md Appendix A, multipart bodies, post
+# creation and the s3rver bucket seen from outside.
+
+import threading as _threading
+import urllib.request as _urlreq
+import urllib.error as _urlerr
+import xml.etree.ElementTree as _ET
+
+UUID4_RE = _re.compile(
+    r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+
+_PNG = (b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR"
+        + b"\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+        + b"\x1f\x15\xc4\x89")
+_JPEG = (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01"
+         b"\x00\x00\xff\xd9")
+_GIF = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff"
+        b"!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00"
+        b"\x00\x02\x02D\x01\x00;")
+_WEBP_VP8 = b"VP8 " + (10).to_bytes(4, "little") + b"\x00" * 10
+_WEBP = b"RIFF" + (4 + len(_WEBP_VP8)).to_bytes(4, "little") + b"WEBP" \
+    + _WEBP_VP8
+_MP4 = (b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2"
+        + b"\x00\x00\x00\x08free")
+_MOV = (b"\x00\x00\x00\x14ftypqt  \x00\x00\x02\x00qt  "
+        + b"\x00\x00\x00\x08moov")
+
+# ext -> (bytes, detected Content-Type, post type)
+POST_MEDIA = {
+    "jpg": (_JPEG, "image/jpeg", "image"),
+    "png": (_PNG, "image/png", "image"),
+    "gif": (_GIF, "image/gif", "image"),
+    "webp": (_WEBP, "image/webp", "image"),
+    "mp4": (_MP4, "video/mp4", "video"),
+    "mov": (_MOV, "video/quicktime", "video"),
+}
+
+
+def multipart(parts, boundary=None):
+    """(body, Content-Type) of a multipart/form-data body.  parts: list of
+    (name, value) or (name, value, filename, content_type); value bytes or
+    str."""
+    boundary = boundary or "vybes" + _uuid.uuid4().hex
+    out = []
+    for part in parts:
+        name, value = part[0], part[1]
+        filename = part[2] if len(part) > 2 else None
+        ctype = part[3] if len(part) > 3 else None
+        if isinstance(value, str):
+            value = value.encode("utf-8")
+        disp = 'form-data; name="%s"' % name
+        if filename is not None:
+            disp += '; filename="%s"' % filename
+        head = "--%s\r\nContent-Disposition: %s\r\n" % (boundary, disp)
+        if ctype:
+            head += "Content-Type: %s\r\n" % ctype
+        out.append(head.encode() + b"\r\n" + value + b"\r\n")
+    out.append(("--%s--\r\n" % boundary).encode())
+    return b"".join(out), "multipart/form-data; boundary=" + boundary
+
+
+def post_upload(acct, parts, timeout=30):
+    """POST /posts with the given multipart parts as acct."""
+    body, ctype = multipart(parts)
+    return acct.client.request("POST", "/posts", raw=body, token=acct.token,
+                               headers={"Content-Type": ctype},
+                               timeout=timeout)
+
+
+def create_post(acct, ext="png", caption=None, visibility=None):
+    """A new post of acct (asserts 201); returns the Post."""
+    data, mime, _kind = POST_MEDIA[ext]
+    parts = [("media", data, "file." + ext, mime)]
+    if caption is not None:
+        parts.append(("caption", caption))
+    if visibility is not None:
+        parts.append(("visibility", visibility))
+    r = post_upload(acct, parts)
+    assert r.status == 201, r
+    return r.json()
+
+
+def api(acct, method, path, **kw):
+    """A request of acct with its token."""
+    return acct.client.request(method, path, token=acct.token, **kw)
+
+
+def get_post(acct, post_id):
+    return api(acct, "GET", "/posts/" + post_id)
+
+
+def get_user(acct, username):
+    r = api(acct, "GET", "/users/" + username)
+    assert r.status == 200, r
+    return r.json()
+
+
+def s3_get(url, timeout=10):
+    """(status, headers, body) of a plain GET on s3rver."""
+    try:
+        with _urlreq.urlopen(url, timeout=timeout) as f:
+            return f.status, f.headers, f.read()
+    except _urlerr.HTTPError as exc:
+        return exc.code, exc.headers, exc.read()
+
+
+def s3_objects(bucket="posts"):
+    """{key: size} of every object of a bucket (s3rver lists without
+    authentication)."""
+    base = os.environ["VYBES_S3_ENDPOINT"].rstrip("/")
+    ns = "{http://doc.s3.amazonaws.com/2006-03-01/}"
+    out, token = {}, None
+    while True:
+        q = {"list-type": "2", "max-keys": "1000"}
+        if token:
+            q["continuation-token"] = token
+        status, _h, body = s3_get("%s/%s?%s" % (base, bucket,
+                                                urllib.parse.urlencode(q)))
+        assert status == 200, (status, body[:200])
+        root = _ET.fromstring(body)
+        for c in root.iter(ns + "Contents"):
+            out[c.find(ns + "Key").text] = int(c.find(ns + "Size").text)
+        if root.findtext(ns + "IsTruncated") != "true":
+            return out
+        token = root.findtext(ns + "NextContinuationToken")
+
+
+def run_threads(fn, args_list, timeout=120):
+    """Run fn(*args) for each args at once (one thread each, released
+    together); returns the results in order (exceptions re-raised)."""
+    results = [None] * len(args_list)
+    errors = []
+    gate = _threading.Barrier(len(args_list))
+
+    def one(i, args):
+        try:
+            gate.wait(30)
+            results[i] = fn(*args)
+        except Exception as exc:  # noqa: BLE001 - re-raised below
+            errors.append(exc)
+
+    ts = [_threading.Thread(target=one, args=(i, a), daemon=True)
+          for i, a in enumerate(args_list)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join(timeout)
+    if errors:
+        raise errors[0]
+    return results
+
+
+def new_accounts(front, n):
+    """n fresh accounts, registered one after the other (concurrent
+    registrations are not what the posts tests are about)."""
+    return [new_account(front) for _ in range(n)]
+
+
+def page_walk(acct, path, limit, max_pages=50, between=None):
+    """Follow X-Next-Cursor from path?limit=N to the end; returns the list
+    of pages (each the JSON list) and checks Link on each page."""
+    pages = []
+    sep = "&" if "?" in path else "?"
+    target = "%s%slimit=%d" % (path, sep, limit)
+    for _ in range(max_pages):
+        r = api(acct, "GET", target)
+        assert r.status == 200, r
+        pages.append(r.json())
+        cur = r.headers.get("X-Next-Cursor")
+        if cur is None:
+            assert r.headers.get("Link") is None, r.headers.get("Link")
+            return pages
+        link = r.headers.get("Link", "")
+        assert 'rel="next"' in link and ("cursor=" + cur) in link, link
+        if between is not None:
+            between(len(pages))
+        target = "%s%slimit=%d&cursor=%s" % (path, sep, limit, cur)
+    raise AssertionError("more than %d pages" % max_pages)
+
+
+def outbox_lines():
+    """The pending events of `vybesctl outbox`: [(time, subject, msgid)],
+    and the count from its "N pending" line."""
+    r = subprocess.run([str(build_dir() / "vybesctl"), "-f",
+                        os.environ["VYBES_CONF"], "outbox"],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.strip().splitlines()
+    assert lines and lines[-1].endswith(" pending"), r.stdout
+    n = int(lines[-1].split()[0])
+    events = [tuple(x.split()) for x in lines[:-1]]
+    assert len(events) == n, r.stdout
+    return events
+
+
+# ---------------------------------------------------------------- social
+# Helpers of the follows/search/suggestions/feeds tests (test_social_*,
+# test_feeds_*).
+
+def on_front(acct, front):
+    """A copy of acct whose requests go through `front` (same client IP,
+    same token)."""
+    a = Account.__new__(Account)
+    a.__dict__.update(acct.__dict__)
+    a.client = Client(front, acct.client.ip, acct.client.ua)
+    return a
+
+
+def new_named_account(front, name, username=None, prefix="s"):
+    """Register a user with the given display name (and username) and log
+    it in."""
+    c = Client(front)
+    email = unique_email(prefix)
+    password = "pw-" + _uuid.uuid4().hex
+    user = c.register(email, password, name=name,
+                      username=username).json()["user"]
+    login = c.login(email, password).json()
+    return Account(c, email, password, user, login)
+
+
+def follow(acct, target, on=True, expect=200):
+    """POST (on) or DELETE /users/:target/follow as acct; target an Account
+    or a username."""
+    name = target if isinstance(target, str) else target.username
+    r = api(acct, "POST" if on else "DELETE", "/users/%s/follow" % name)
+    assert r.status == expect, r
+    return r
+
+
+def feed_key(post):
+    """Sort key of the feeds and user post lists: createdAt, then id."""
+    return (post["createdAt"], post["id"])
+
+
+def new_accounts_retry(front, n, name=None):
+    """n fresh accounts registered 8 at a time in parallel; a registration
+    answered 500 is retried (up to 3 times) so that the social tests do not
+    depend on the concurrent-registration bug that
+    test_social_follow.py::test_concurrent_registrations reports."""
+    def one(i):
+        for attempt in range(4):
+            try:
+                if name is None:
+                    return new_account(front)
+                return new_named_account(front, name(i))
+            except AssertionError as exc:
+                if "HTTP 500" not in str(exc) or attempt == 3:
+                    raise
+                time.sleep(0.05)
+    out = []
+    for i in range(0, n, 8):
+        k = min(8, n - i)
+        out.extend(run_threads(one, [(i + j,) for j in range(k)]))
+    return out
+
+
+# ---------------------------------------------------------------- stories
+# Helpers of the stories tests (test_stories_*): uploads, the feed, the
+# stories bucket's public base URL, and a FastCGI request whose CGI
+# parameters (CONTENT_TYPE among them) are given in full.
+
+def stories_base_url():
+    """stories_public_base_url of the stack's configuration."""
+    for line in open(os.environ["VYBES_CONF"]):
+        k, _, v = line.partition("=")
+        if k.strip() == "stories_public_base_url":
+            return v.strip().rstrip("/")
+    raise AssertionError("no stories_public_base_url in VYBES_CONF")
+
+
+def story_upload(acct, parts, token=True, timeout=30):
+    """POST /stories with the given multipart parts as acct (token=False:
+    without Authorization)."""
+    body, ctype = multipart(parts)
+    return acct.client.request("POST", "/stories", raw=body,
+                               token=acct.token if token else None,
+                               headers={"Content-Type": ctype},
+                               timeout=timeout)
+
+
+def create_story(acct, ext="png"):
+    """A new story of acct (asserts 201); returns the Story."""
+    data, mime, _kind = POST_MEDIA[ext]
+    r = story_upload(acct, [("media", data, "file." + ext, mime)])
+    assert r.status == 201, r
+    return r.json()
+
+
+def story_feed(acct):
+    """GET /stories/feed as acct (asserts 200); returns the groups."""
+    r = api(acct, "GET", "/stories/feed")
+    assert r.status == 200, r
+    out = r.json()
+    assert isinstance(out, list), out
+    return out
+
+
+def parse_ts(ts):
+    """A UTC datetime of an API timestamp (TS_RE)."""
+    import datetime as _dt
+    assert TS_RE.match(ts), ts
+    return _dt.datetime.strptime(ts, "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+        tzinfo=_dt.timezone.utc)
+
+
+def fcgi_call(address, method, uri, params=None, body=b"", timeout=15.0):
+    """One FastCGI request with CGI parameters set in full (unlike
+    fcgi_client.request, CONTENT_TYPE can be given); params override the
+    defaults, HTTP headers go in as HTTP_* names."""
+    import struct as _struct
+    path, _, query = uri.partition("?")
+    p = {
+        "GATEWAY_INTERFACE": "CGI/1.1", "SERVER_SOFTWARE": "vybes-tests",
+        "SERVER_PROTOCOL": "HTTP/1.1", "REQUEST_METHOD": method,
+        "REQUEST_URI": uri, "DOCUMENT_URI": path, "SCRIPT_NAME": "",
+        "QUERY_STRING": query,
+        "CONTENT_LENGTH": str(len(body)) if body else "",
+        "CONTENT_TYPE": "", "REMOTE_ADDR": "127.0.0.1",
+        "REMOTE_PORT": "40000", "SERVER_ADDR": "127.0.0.1",
+        "SERVER_PORT": "80", "SERVER_NAME": "localhost",
+        "REQUEST_SCHEME": "http",
+    }
+    p.update(params or {})
+    rec = fcgi_client._record
+    msg = (rec(fcgi_client.FCGI_BEGIN_REQUEST,
+               _struct.pack(">HB5x", fcgi_client.FCGI_RESPONDER, 0))
+           + rec(fcgi_client.FCGI_PARAMS, fcgi_client._params(p))
+           + rec(fcgi_client.FCGI_PARAMS)
+           + (rec(fcgi_client.FCGI_STDIN, body) if body else b"")
+           + rec(fcgi_client.FCGI_STDIN))
+    sock = fcgi_client.connect(address, timeout)
+    hdr = fcgi_client._HEADER
+    try:
+        sock.sendall(msg)
+        out, err = bytearray(), bytearray()
+        while True:
+            _, rtype, _, clen, pad = hdr.unpack(
+                fcgi_client._recv_exact(sock, hdr.size))
+            content = fcgi_client._recv_exact(sock, clen + pad)[:clen]
+            if rtype == fcgi_client.FCGI_STDOUT:
+                out += content
+            elif rtype == fcgi_client.FCGI_STDERR:
+                err += content
+            elif rtype == fcgi_client.FCGI_END_REQUEST:
+                app_status, _ = _struct.unpack(">IB3x", content)
+                break
+    finally:
+        sock.close()
+    status, hdrs, resp_body = fcgi_client._parse_cgi(bytes(out))
+    return fcgi_client.Response(status, hdrs, resp_body, bytes(err),
+                                app_status)
+
+
+def stack_api_bin(stack):
+    """The executable the stack's vybes-api runs (so that a separate
+    instance runs the same build whatever VYBES_BUILD says); the build
+    directory's binary when that file was replaced meanwhile."""
+    try:
+        exe = os.readlink("/proc/%d/exe" % stack.api_pid())
+    except OSError:
+        return vybes_api_bin()
+    if exe.endswith(" (deleted)") or not os.access(exe, os.X_OK):
+        return vybes_api_bin()
+    return exe
+
+
+@pytest.fixture
+def story_api(tmp_path, stack):
+    """Factory: story_api(ttl, extra_env) -> a started LocalApi (one
+    worker) running the stack's build and configuration with
+    VYBES_STORY_TTL=ttl (unless None) and extra_env; stopped at
+    teardown."""
+    started = []
+
+    def make(ttl=None, extra_env=None, workers=1):
+        env = dict(os.environ)
+        if ttl is not None:
+            env["VYBES_STORY_TTL"] = str(ttl)
+        env.update(extra_env or {})
+        a = LocalApi(tmp_path, stack.conf, workers, (), env)
+        a.argv[0] = stack_api_bin(stack)
+        started.append(a)
+        return a.start()
+
+    yield make
+    for a in started:
+        a.stop()
