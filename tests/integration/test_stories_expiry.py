@@ -4,7 +4,6 @@ of the test's own runs with VYBES_STORY_TTL=3 and is driven over FastCGI;
 accounts come from the stack (same database)."""
 
 import datetime
-import os
 import time
 
 import pytest
