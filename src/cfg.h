@@ -78,6 +78,9 @@ struct cfg {
 	/* ethereum */
 	char	*eth_rpc_url;
 	char	*eth_chain_id;
+	/* vybes-worker */
+	char	*worker_consumer;	/* durable JetStream consumer */
+	int	 worker_max_deliver;
 	/* passwords */
 	int	 argon2_memory_kib;
 	int	 argon2_passes;

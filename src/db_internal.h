@@ -89,4 +89,14 @@ int	db_delete(struct db *db, const char *coll, const bson_t *q, int many,
 int	db_page_apply(bson_t *q, bson_t *opts, const char *sortfield,
 	    const struct db_page *pg, struct verr *e);
 
+/*
+ * Serialize updates of document `id' of coll across processes, where the
+ * server needs it (see db_mongo.c; a no-op on MongoDB).  Waits at most
+ * about 2 s, then 503.  Every db_lock() that returned 0 needs its
+ * db_unlock().
+ */
+int	db_lock(struct db *db, const char *coll, const char *id,
+	    struct verr *e);
+void	db_unlock(struct db *db, const char *coll, const char *id);
+
 #endif

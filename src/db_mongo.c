@@ -36,6 +36,7 @@
 #include "cfg.h"
 #include "db_internal.h"
 #include "db_mongo.h"
+#include "json.h"
 #include "log.h"
 #include "verr.h"
 
@@ -44,6 +45,8 @@
 #define DB_SELECT_MS	2000	/* default of cfg->mongo_timeout_ms */
 #define DB_PING_MS	1000	/* every timeout of the ping client */
 #define DB_RESCAN_MS	1000	/* fail fast this long after failing */
+#define DB_LOCK_WAIT_MS	2000	/* longest wait for a document lock */
+#define DB_LOCK_STALE_MS 5000	/* a lock this old has lost its holder */
 
 struct db {
 	mongoc_uri_t	*db_uri;	/* with our timeouts */
@@ -52,6 +55,7 @@ struct db {
 	char		*db_name;
 	char		 db_safeuri[256]; /* scheme and hosts, for logs */
 	long long	 db_failed;	/* ms of last network failure */
+	int		 db_serialize;	/* -1 unknown, 0 no, 1 lock updates */
 };
 
 /* One index of DESIGN.md section 5: fields comma-separated, '-' desc. */
@@ -85,6 +89,7 @@ static const struct db_index db_indexes[] = {
 	{ "notifications", "userId,-createdAt", 0 },
 	{ "notifications", "userId,read", 0 },
 	{ "notifications", "dedupeKey", DB_UNIQUE | DB_SPARSE },
+	{ "notifications", "eventId", DB_UNIQUE | DB_SPARSE },
 	{ "sessions", "user_id,-created_at", 0 },
 	{ "sessions", "refresh_token_hash", DB_UNIQUE | DB_SPARSE },
 	{ "sessions", "rotated_hashes", 0 },
@@ -179,6 +184,7 @@ db_new(const struct cfg *c, struct verr *e)
 		log_err("db_new: %s", strerror(errno));
 		abort();
 	}
+	db->db_serialize = -1;
 	s = c->mongo_uri != NULL && c->mongo_uri[0] != '\0' ? c->mongo_uri :
 	    "mongodb://127.0.0.1:27017";
 	db_redact(s, db->db_safeuri, sizeof(db->db_safeuri));
@@ -407,6 +413,120 @@ db_migrate(struct db *db, struct verr *e)
 	return 0;
 }
 
+/*
+ * Does the server apply an update as a separate read and write of the
+ * whole document?  FerretDB 1.x does: two concurrent $inc of one
+ * document lose one of them, and an update of one field can undo a
+ * concurrent update of another.  MongoDB updates a document atomically.
+ * Asked once per client with buildInfo, which FerretDB marks.
+ */
+static int
+db_needs_locks(struct db *db)
+{
+	mongoc_client_t	*cli;
+	bson_t		 cmd = BSON_INITIALIZER, reply;
+	bson_iter_t	 it;
+	bson_error_t	 be;
+	struct verr	 e;
+
+	if (db->db_serialize != -1)
+		return db->db_serialize;
+	verr_init(&e);
+	if ((cli = db_client(db, &e)) == NULL)
+		return 1;
+	BSON_APPEND_INT32(&cmd, "buildInfo", 1);
+	if (!mongoc_client_command_simple(cli, "admin", &cmd, NULL, &reply,
+	    &be)) {
+		bson_destroy(&cmd);
+		bson_destroy(&reply);
+		return 1;
+	}
+	db->db_serialize = bson_iter_init_find(&it, &reply, "ferretdbVersion");
+	if (db->db_serialize)
+		log_info("mongo: server updates are not atomic (FerretDB): "
+		    "serializing document updates with locks");
+	bson_destroy(&cmd);
+	bson_destroy(&reply);
+	return db->db_serialize;
+}
+
+int
+db_lock(struct db *db, const char *coll, const char *id, struct verr *e)
+{
+	mongoc_collection_t	*c;
+	bson_t			 doc, stale, lt;
+	bson_error_t		 be;
+	struct timespec		 nap = { 0, 1000000 };
+	char			 key[160];
+	long long		 start = db_now_ms(), now;
+	int			 rc = -1;
+
+	if (!db_needs_locks(db))
+		return 0;
+	if ((c = db_coll(db, "locks", e)) == NULL)
+		return -1;
+	snprintf(key, sizeof(key), "%s:%s", coll, id);
+	/*
+	 * A unique _id is the one thing every server enforces atomically:
+	 * whoever inserts the lock document holds the lock.  A lock older
+	 * than DB_LOCK_STALE_MS belongs to a dead process and is broken.
+	 */
+	for (;;) {
+		now = json_now_ms();
+		bson_init(&doc);
+		BSON_APPEND_UTF8(&doc, "_id", key);
+		BSON_APPEND_DATE_TIME(&doc, "at", now);
+		if (mongoc_collection_insert_one(c, &doc, NULL, NULL, &be)) {
+			bson_destroy(&doc);
+			rc = 0;
+			break;
+		}
+		bson_destroy(&doc);
+		if (be.code != DB_DUPKEY) {
+			db_fail(db, "insert locks", &be, e);
+			break;
+		}
+		if (db_now_ms() - start > DB_LOCK_WAIT_MS) {
+			verr_backend(e, "mongo", "lock wait timed out");
+			break;
+		}
+		bson_init(&stale);
+		BSON_APPEND_UTF8(&stale, "_id", key);
+		BSON_APPEND_DOCUMENT_BEGIN(&stale, "at", &lt);
+		BSON_APPEND_DATE_TIME(&lt, "$lt", now - DB_LOCK_STALE_MS);
+		bson_append_document_end(&stale, &lt);
+		(void)mongoc_collection_delete_one(c, &stale, NULL, NULL, NULL);
+		bson_destroy(&stale);
+		nanosleep(&nap, NULL);
+		if (nap.tv_nsec < 16000000)
+			nap.tv_nsec *= 2;
+	}
+	mongoc_collection_destroy(c);
+	return rc;
+}
+
+void
+db_unlock(struct db *db, const char *coll, const char *id)
+{
+	mongoc_collection_t	*c;
+	bson_t			 q = BSON_INITIALIZER;
+	struct verr		 e;
+	char			 key[160];
+
+	if (db->db_serialize != 1)
+		return;
+	verr_init(&e);
+	if ((c = db_coll(db, "locks", &e)) == NULL)
+		return;
+	snprintf(key, sizeof(key), "%s:%s", coll, id);
+	BSON_APPEND_UTF8(&q, "_id", key);
+	if (!mongoc_collection_delete_one(c, &q, NULL, NULL, NULL))
+		log_warnx("mongo: lock %s not released; it expires in %d ms",
+		    key, DB_LOCK_STALE_MS);
+	mongoc_collection_destroy(c);
+	bson_destroy(&q);
+}
+
 mongoc_collection_t *
 db_coll(struct db *db, const char *name, struct verr *e)
 {
@@ -578,10 +698,13 @@ db_inc(struct db *db, const char *coll, const char *id, const char *field,
 	BSON_APPEND_DOCUMENT_BEGIN(&upd, "$inc", &inc);
 	BSON_APPEND_INT64(&inc, field, n);
 	bson_append_document_end(&upd, &inc);
-	if (!mongoc_collection_update_one(c, &q, &upd, NULL, NULL, &be))
-		db_fail(db, "update counter", &be, e);
-	else
-		rc = 0;
+	if (db_lock(db, coll, id, e) == 0) {
+		if (!mongoc_collection_update_one(c, &q, &upd, NULL, NULL, &be))
+			db_fail(db, "update counter", &be, e);
+		else
+			rc = 0;
+		db_unlock(db, coll, id);
+	}
 	mongoc_collection_destroy(c);
 	bson_destroy(&q);
 	bson_destroy(&upd);

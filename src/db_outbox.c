@@ -71,3 +71,62 @@ db_outbox_list(struct db *db, size_t limit,
 	bson_destroy(&opts);
 	return n;
 }
+
+struct db_ob_full {
+	int	(*fn)(const char *, const char *, const char *, const char *,
+		    void *);
+	void	*arg;
+	int	 stop;
+};
+
+static void
+db_outbox_full(const bson_t *doc, void *arg)
+{
+	struct db_ob_full	*f = arg;
+	bson_iter_t		 it;
+	const char		*data = "";
+	uint32_t		 len;
+	char			 id[25], subject[128], msgid[64];
+
+	if (f->stop)
+		return;
+	db_oidstr(doc, "_id", id);
+	db_get_str(doc, "subject", subject, sizeof(subject));
+	db_get_str(doc, "msgId", msgid, sizeof(msgid));
+	if (bson_iter_init_find(&it, doc, "data") && BSON_ITER_HOLDS_UTF8(&it))
+		data = bson_iter_utf8(&it, &len);
+	if (f->fn(id, subject, msgid, data, f->arg) == -1)
+		f->stop = 1;
+}
+
+int
+db_outbox_replay(struct db *db, size_t limit,
+    int (*fn)(const char *, const char *, const char *, const char *, void *),
+    void *arg, struct verr *e)
+{
+	bson_t			 q = BSON_INITIALIZER, opts = BSON_INITIALIZER;
+	bson_t			 sort;
+	struct db_ob_full	 f = { fn, arg, 0 };
+	int			 n;
+
+	BSON_APPEND_DOCUMENT_BEGIN(&opts, "sort", &sort);
+	BSON_APPEND_INT32(&sort, "_id", 1);
+	bson_append_document_end(&opts, &sort);
+	BSON_APPEND_INT64(&opts, "limit", (int64_t)limit);
+	n = db_each(db, "outbox", &q, &opts, db_outbox_full, &f, e);
+	bson_destroy(&q);
+	bson_destroy(&opts);
+	return n;
+}
+
+int
+db_outbox_delete(struct db *db, const char *id, struct verr *e)
+{
+	bson_t	 q = BSON_INITIALIZER;
+	int	 rc = -1;
+
+	if (db_q_oid(&q, "_id", id, e) == 0)
+		rc = db_delete(db, "outbox", &q, 0, NULL, e);
+	bson_destroy(&q);
+	return rc;
+}

@@ -7,6 +7,7 @@
  * same token, exactly one matches; the other sees a rotated token.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db_internal.h"
@@ -116,10 +117,13 @@ db_session_by_refresh(struct db *db, const char *rth, struct session *s,
 	return rc;
 }
 
-/* update_one q with upd on sessions: 1 matched, 0 not, -1 error. */
+/*
+ * update_one (or with `many' update_many) q with upd on sessions, under
+ * the lock of session `id' when given: 1 matched, 0 not, -1 error.
+ */
 static int
-db_session_update(struct db *db, const bson_t *q, const bson_t *upd, int many,
-    struct verr *e)
+db_session_update(struct db *db, const char *id, const bson_t *q,
+    const bson_t *upd, int many, struct verr *e)
 {
 	mongoc_collection_t	*c;
 	bson_t			 reply;
@@ -130,9 +134,15 @@ db_session_update(struct db *db, const bson_t *q, const bson_t *upd, int many,
 
 	if ((c = db_coll(db, "sessions", e)) == NULL)
 		return -1;
+	if (id != NULL && db_lock(db, "sessions", id, e) == -1) {
+		mongoc_collection_destroy(c);
+		return -1;
+	}
 	bson_init(&reply);
 	ok = many ? mongoc_collection_update_many(c, q, upd, NULL, &reply, &be) :
 	    mongoc_collection_update_one(c, q, upd, NULL, &reply, &be);
+	if (id != NULL)
+		db_unlock(db, "sessions", id);
 	if (!ok)
 		db_fail(db, "update sessions", &be, e);
 	else
@@ -172,7 +182,7 @@ db_session_rotate(struct db *db, const char *id, const char *old,
 	BSON_APPEND_INT32(&each, "$slice", -ROTATED_KEEP);
 	bson_append_document_end(&push, &each);
 	bson_append_document_end(&upd, &push);
-	rc = db_session_update(db, &q, &upd, 0, e);
+	rc = db_session_update(db, id, &q, &upd, 0, e);
 	bson_destroy(&q);
 	bson_destroy(&upd);
 	return rc;
@@ -204,7 +214,7 @@ db_session_block(struct db *db, const char *id, const char *user_id,
 	if (user_id != NULL)
 		BSON_APPEND_OID(&q, "user_id", &uid);
 	db_session_blocked(&upd);
-	if ((rc = db_session_update(db, &q, &upd, 0, e)) == 0) {
+	if ((rc = db_session_update(db, id, &q, &upd, 0, e)) == 0) {
 		verr_set(e, 404, "not_found", "Session not found");
 		rc = -1;
 	} else if (rc == 1)
@@ -215,45 +225,54 @@ out:
 	return rc;
 }
 
+struct db_sids {
+	char	(*ids)[25];
+	size_t	 n, cap;
+};
+
+static void
+db_sids_each(const bson_t *doc, void *arg)
+{
+	struct db_sids	*l = arg;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		if ((l->ids = reallocarray(l->ids, l->cap,
+		    sizeof(*l->ids))) == NULL)
+			abort();
+	}
+	db_oidstr(doc, "_id", l->ids[l->n]);
+	if (l->ids[l->n][0] != '\0')
+		l->n++;
+}
+
 int
 db_session_block_all(struct db *db, const char *user_id,
     void (*fn)(const char *, void *), void *arg, struct verr *e)
 {
-	mongoc_collection_t	*c = NULL;
-	mongoc_cursor_t		*cur = NULL;
-	const bson_t		*doc;
-	bson_t			 q = BSON_INITIALIZER, upd = BSON_INITIALIZER;
-	bson_oid_t		 uid;
-	bson_error_t		 be;
-	bson_iter_t		 it;
-	char			 sid[25];
-	int			 rc = -1;
+	struct db_sids	 l = { NULL, 0, 0 };
+	bson_t		 q = BSON_INITIALIZER;
+	size_t		 i;
+	int		 rc = -1;
 
-	if (db_parse_oid(user_id, &uid, e) == -1 ||
-	    (c = db_coll(db, "sessions", e)) == NULL)
+	/*
+	 * One session at a time, each under its lock, so a refresh rotating
+	 * one of them at this moment cannot write it back unblocked.
+	 */
+	if (db_q_oid(&q, "user_id", user_id, e) == -1 ||
+	    db_each(db, "sessions", &q, NULL, db_sids_each, &l, e) < 0)
 		goto out;
-	BSON_APPEND_OID(&q, "user_id", &uid);
-	db_session_blocked(&upd);
-	if (db_session_update(db, &q, &upd, 1, e) == -1)
-		goto out;
-	/* Every session of the user may sit in a cache: report them all. */
-	cur = mongoc_collection_find_with_opts(c, &q, NULL, NULL);
-	while (mongoc_cursor_next(cur, &doc))
-		if (bson_iter_init_find(&it, doc, "_id") &&
-		    BSON_ITER_HOLDS_OID(&it)) {
-			bson_oid_to_string(bson_iter_oid(&it), sid);
-			fn(sid, arg);
-		}
-	if (mongoc_cursor_error(cur, &be)) {
-		db_fail(db, "find sessions", &be, e);
-		goto out;
+	for (i = 0; i < l.n; i++) {
+		if (db_session_block(db, l.ids[i], NULL, e) == -1 &&
+		    e->status != 404)
+			goto out;
+		verr_init(e);
+		fn(l.ids[i], arg);
 	}
 	rc = 0;
 out:
-	mongoc_cursor_destroy(cur);
-	mongoc_collection_destroy(c);
+	free(l.ids);
 	bson_destroy(&q);
-	bson_destroy(&upd);
 	return rc;
 }
 

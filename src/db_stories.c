@@ -143,3 +143,23 @@ out:
 	bson_destroy(&opts);
 	return rc;
 }
+
+int
+db_story_expired(struct db *db, int64_t now_ms, size_t limit,
+    void (*fn)(const struct story *, void *), void *arg, struct verr *e)
+{
+	struct db_story_cb	 cb = { fn, arg };
+	bson_t			 q = BSON_INITIALIZER, lte;
+	bson_t			 opts = BSON_INITIALIZER;
+	int			 rc;
+
+	/* {expiresAt: {$lte: now}} is served by the expiresAt index. */
+	BSON_APPEND_DOCUMENT_BEGIN(&q, "expiresAt", &lte);
+	BSON_APPEND_DATE_TIME(&lte, "$lte", now_ms);
+	bson_append_document_end(&q, &lte);
+	BSON_APPEND_INT64(&opts, "limit", (int64_t)limit);
+	rc = db_each(db, "stories", &q, &opts, db_story_each, &cb, e);
+	bson_destroy(&q);
+	bson_destroy(&opts);
+	return rc;
+}

@@ -44,4 +44,12 @@ int	db_story_feed(struct db *db, const char *const *authors, size_t n,
 	    void (*fn)(const struct story *, void *), void *arg,
 	    struct verr *e);
 
+/*
+ * Stories that expired at or before now_ms, at most `limit', each to fn
+ * (borrowed for the call).  Returns how many, or -1.
+ */
+int	db_story_expired(struct db *db, int64_t now_ms, size_t limit,
+	    void (*fn)(const struct story *, void *), void *arg,
+	    struct verr *e);
+
 #endif

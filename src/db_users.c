@@ -132,6 +132,8 @@ db_user_next_vid(struct db *db, int64_t *vid, struct verr *e)
 	BSON_APPEND_DOCUMENT_BEGIN(&upd, "$inc", &inc);
 	BSON_APPEND_INT64(&inc, "seq", 1);
 	bson_append_document_end(&upd, &inc);
+	if (db_lock(db, "counters", "user_vid", e) == -1)
+		goto out;
 	/* Two first upserts may race to create the counter: retry once. */
 	for (tries = 0; tries < 2; tries++) {
 		bson_reinit(&reply);
@@ -140,6 +142,7 @@ db_user_next_vid(struct db *db, int64_t *vid, struct verr *e)
 		    be.code != DB_DUPKEY)
 			break;
 	}
+	db_unlock(db, "counters", "user_vid");
 	if (!ok) {
 		db_fail(db, "findAndModify counters", &be, e);
 		goto out;
@@ -289,11 +292,15 @@ db_user_update(struct db *db, const char *id, const bson_t *extra,
 	BSON_APPEND_OID(&q, "_id", &oid);
 	if (extra != NULL)
 		bson_concat(&q, extra);
+	if (db_lock(db, "users", id, e) == -1)
+		goto out;
 	if (!mongoc_collection_update_one(c, &q, upd, NULL, &reply, &be)) {
+		db_unlock(db, "users", id);
 		if (db_user_dup(db, NULL, username, id, &be, e) == 0)
 			db_fail(db, "update users", &be, e);
 		goto out;
 	}
+	db_unlock(db, "users", id);
 	rc = bson_iter_init_find(&it, &reply, "matchedCount") &&
 	    bson_iter_as_int64(&it) > 0;
 out:

@@ -178,4 +178,23 @@ int	h_suggestions(struct req *, struct verr *);
 int	h_feed_foryou(struct req *, struct verr *);
 int	h_feed_friends(struct req *, struct verr *);
 
+/*
+ * GET /api/v1/notifications: 200 [Notification] of the caller with
+ * their actors, newest first, paginated (limit 30 by default, at most
+ * 100); 400 validation_failed (limit, page, cursor).
+ */
+int	h_notif_list(struct req *, struct verr *);
+
+/* GET /api/v1/notifications/unread-count: 200 {"unreadCount": n}. */
+int	h_notif_unread(struct req *, struct verr *);
+
+/*
+ * PATCH /api/v1/notifications/read with {"notificationIds": [...]} or
+ * {"all": true}: 200 {modifiedCount, updated}, the number changed from
+ * unread to read (malformed, foreign and unknown ids are ignored); 400
+ * bad_request (body), 400 validation_failed (neither given, not an
+ * array of at most 500 strings, all not a boolean), 413.
+ */
+int	h_notif_mark_read(struct req *, struct verr *);
+
 #endif

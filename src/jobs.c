@@ -1,25 +1,193 @@
 /*
- * Between-request jobs.  Today: flushing buffered view counts, so that a
- * counted view reaches viewCount within the 60 s API.md 1.8 allows while
- * the stack has any traffic at all.
+ * Periodic jobs.  A job is due when its interval has passed in this
+ * process; it then runs only if its lease can be taken.  Until then a
+ * tick costs a clock read.
  */
+#include <stdio.h>
+#include <string.h>
 #include <time.h>
 
+#include "be.h"
+#include "cfg.h"
+#include "db_outbox.h"
+#include "db_recount.h"
+#include "db_stories.h"
 #include "jobs.h"
+#include "json.h"
 #include "log.h"
+#include "mq_nats.h"
+#include "rds_redis.h"
+#include "st_s3.h"
 #include "svc_views.h"
+#include "verr.h"
 
 #define JOBS_VIEWS_EVERY	5	/* seconds */
+#define JOBS_OUTBOX_EVERY	2
+#define JOBS_STORIES_EVERY	10
+#define JOBS_RECOUNT_EVERY	5
+#define JOBS_BATCH		200
+
+static int
+jobs_due(time_t *last, int every)
+{
+	time_t	 now = time(NULL);
+
+	if (now - *last < every)
+		return 0;
+	*last = now;
+	return 1;
+}
+
+/* Take lease `name' for `ttl' s; Redis down means no job runs. */
+static int
+jobs_lease(struct be *be, const char *name, int ttl)
+{
+	struct verr	 e;
+
+	verr_init(&e);
+	return rds_lease(be->rds, name, ttl, &e) == 1;
+}
+
+static void
+jobs_views(struct be *be)
+{
+	if (svc_views_flush(be) == -1)
+		log_warnx("views: flush failed, will retry");
+}
 
 void
 jobs_tick(struct be *be)
 {
-	static time_t	 last_views;
-	time_t		 now = time(NULL);
+	static time_t	 last;
 
-	if (now - last_views < JOBS_VIEWS_EVERY)
+	if (jobs_due(&last, JOBS_VIEWS_EVERY))
+		jobs_views(be);
+}
+
+struct replay {
+	struct be	*be;
+	int		 sent;
+};
+
+/* Publish one outbox entry, then forget it; -1 stops (order matters). */
+static int
+jobs_replay_one(const char *id, const char *subject, const char *msgid,
+    const char *data, void *arg)
+{
+	struct replay	*rp = arg;
+	struct verr	 e;
+
+	verr_init(&e);
+	if (mq_publish(rp->be->mq, subject, msgid, data, strlen(data),
+	    &e) == -1)
+		return -1;
+	/*
+	 * Deleted only after JetStream acknowledged it: should the delete
+	 * fail, the next replay publishes it again and the stream drops the
+	 * copy by its Nats-Msg-Id.
+	 */
+	verr_init(&e);
+	if (db_outbox_delete(rp->be->db, id, &e) == -1) {
+		log_warnx("outbox: %s published, not deleted: %s", msgid,
+		    e.detail);
+		return -1;
+	}
+	rp->sent++;
+	return 0;
+}
+
+static void
+jobs_outbox(struct be *be)
+{
+	struct replay	 rp = { be, 0 };
+	struct verr	 e;
+
+	if (!mq_connected(be->mq) || !jobs_lease(be, "outbox",
+	    JOBS_OUTBOX_EVERY + 10))
 		return;
-	last_views = now;
-	if (svc_views_flush(be) == -1)
-		log_warnx("views: flush failed, will retry");
+	verr_init(&e);
+	if (db_outbox_replay(be->db, JOBS_BATCH, jobs_replay_one, &rp,
+	    &e) == -1)
+		log_warnx("outbox: replay failed: %s", e.detail);
+	if (rp.sent > 0)
+		log_info("outbox: %d events published", rp.sent);
+}
+
+struct gc {
+	struct be	*be;
+	int		 n;
+};
+
+static void
+jobs_story_gone(const struct story *s, void *arg)
+{
+	struct gc	*g = arg;
+	struct verr	 e;
+
+	verr_init(&e);
+	/* The object first: a story left without one is retried. */
+	if (s->media_key[0] != '\0' && st_delete(g->be->st,
+	    cfg_stories_bucket(g->be->cfg), s->media_key, &e) == -1) {
+		log_warnx("stories: object %s not deleted: %s", s->media_key,
+		    e.detail);
+		return;
+	}
+	verr_init(&e);
+	if (db_story_delete(g->be->db, s->id, &e) == -1)
+		log_warnx("stories: %s not deleted: %s", s->id, e.detail);
+	else
+		g->n++;
+}
+
+static void
+jobs_stories(struct be *be)
+{
+	struct gc	 g = { be, 0 };
+	struct verr	 e;
+
+	if (!jobs_lease(be, "stories", JOBS_STORIES_EVERY + 20))
+		return;
+	verr_init(&e);
+	if (db_story_expired(be->db, json_now_ms(), JOBS_BATCH,
+	    jobs_story_gone, &g, &e) == -1)
+		log_warnx("stories: expiry failed: %s", e.detail);
+	if (g.n > 0)
+		log_info("stories: %d expired stories deleted", g.n);
+}
+
+static void
+jobs_recount(struct be *be)
+{
+	struct verr	 e;
+	int64_t		 fixed;
+	int		 r;
+
+	verr_init(&e);
+	if ((r = db_recount_take(be->db, &e)) != 1) {
+		if (r == -1)
+			log_warnx("recount: %s", e.detail);
+		return;
+	}
+	log_info("recount: started");
+	if (db_recount(be->db, &fixed, &e) == -1) {
+		log_err("recount: failed: %s; run vybesctl recount again",
+		    e.detail);
+		return;
+	}
+	log_info("recount: done, %lld documents corrected", (long long)fixed);
+}
+
+void
+jobs_worker_tick(struct be *be)
+{
+	static time_t	 views, outbox, stories, recount;
+
+	if (jobs_due(&outbox, JOBS_OUTBOX_EVERY))
+		jobs_outbox(be);
+	if (jobs_due(&views, JOBS_VIEWS_EVERY))
+		jobs_views(be);
+	if (jobs_due(&stories, JOBS_STORIES_EVERY))
+		jobs_stories(be);
+	if (jobs_due(&recount, JOBS_RECOUNT_EVERY))
+		jobs_recount(be);
 }

@@ -1,14 +1,21 @@
 /*
- * Periodic work that vybes-api workers do between requests until
- * vybes-worker takes it over: each job runs at most once per interval
- * per process, and its own lease keeps it to one process at a time.
+ * Periodic jobs.  Each runs under a Redis lease of its own, so that of
+ * all the processes that tick, one at a time does the work; a lease
+ * expires by itself if its holder dies.  vybes-api workers tick the view
+ * flush between requests; vybes-worker ticks them all.
  */
 #ifndef JOBS_H
 #define JOBS_H
 
 struct be;
 
-/* Run the jobs that are due; cheap (a clock read) when none is. */
+/* vybes-api: flush buffered views when due (cheap when not). */
 void	jobs_tick(struct be *be);
+
+/*
+ * vybes-worker: run every job that is due: replay the outbox, flush
+ * views, delete expired stories and their media, recount on request.
+ */
+void	jobs_worker_tick(struct be *be);
 
 #endif

@@ -36,6 +36,9 @@ struct mq {
 	char		*mq_stream;
 	int		 mq_replicas;
 	long long	 mq_last;	/* ms of the last connect attempt */
+	natsSubscription *mq_sub;	/* mq_fetch(): the pull consumer */
+	char		*mq_durable;
+	int		 mq_max_deliver;
 };
 
 static long long
@@ -125,6 +128,8 @@ mq_free(struct mq *m)
 {
 	if (m == NULL)
 		return;
+	natsSubscription_Destroy(m->mq_sub);
+	free(m->mq_durable);
 	jsCtx_Destroy(m->mq_js);
 	if (m->mq_nc != NULL) {
 		natsConnection_Close(m->mq_nc);
@@ -315,4 +320,126 @@ mq_publish(struct mq *m, const char *subject, const char *msgid,
 	if (s != NATS_OK)
 		return mq_fail(m, "publish", s, jerr, 0, e);
 	return 0;
+}
+
+/* Nak delay after `n' deliveries: 1 s doubling to a minute. */
+static int64_t
+mq_backoff_ms(uint64_t n)
+{
+	int64_t	 ms = 1000;
+
+	while (n-- > 1 && ms < 60000)
+		ms *= 2;
+	return ms > 60000 ? 60000 : ms;
+}
+
+/* Bind (creating it if needed) the durable pull consumer of m. */
+static int
+mq_bind(struct mq *m, struct verr *e)
+{
+	jsOptions	 jo;
+	jsSubOptions	 so;
+	jsErrCode	 jerr = 0;
+	natsStatus	 s;
+
+	if (m->mq_sub != NULL)
+		return 0;
+	if (!mq_connected(m))
+		return mq_fail(m, "subscribe", NATS_NOT_YET_CONNECTED, 0, 0, e);
+	jsOptions_Init(&jo);
+	jo.Wait = MQ_TIMEOUT_MS;
+	jsSubOptions_Init(&so);
+	so.Stream = m->mq_stream;
+	so.Config.Durable = m->mq_durable;
+	so.Config.AckPolicy = js_AckExplicit;
+	so.Config.AckWait = 30LL * 1000000000;
+	so.Config.MaxDeliver = m->mq_max_deliver;
+	so.Config.DeliverPolicy = js_DeliverAll;
+	s = js_PullSubscribe(&m->mq_sub, m->mq_js, "vybes.>", m->mq_durable,
+	    &jo, &so, &jerr);
+	if (s != NATS_OK) {
+		m->mq_sub = NULL;
+		return mq_fail(m, "subscribe", s, jerr, jerr != 0, e);
+	}
+	return 0;
+}
+
+int
+mq_consumer(struct mq *m, const char *durable, int max_deliver,
+    struct verr *e)
+{
+	free(m->mq_durable);
+	m->mq_durable = mq_xstrdup(durable);
+	m->mq_max_deliver = max_deliver;
+	natsSubscription_Destroy(m->mq_sub);
+	m->mq_sub = NULL;
+	return mq_bind(m, e);
+}
+
+int
+mq_fetch(struct mq *m, int batch, int timeout_ms,
+    enum mq_verdict (*fn)(const struct mq_msg *, void *), void *arg,
+    volatile sig_atomic_t *stop, struct verr *e)
+{
+	natsMsgList	 list = { 0 };
+	jsFetchRequest	 fr;
+	jsMsgMetaData	*md;
+	jsErrCode	 jerr = 0;
+	struct mq_msg	 mm;
+	natsStatus	 s;
+	enum mq_verdict	 v;
+	int		 i, done = 0;
+
+	if (mq_bind(m, e) == -1)
+		return -1;
+	jsFetchRequest_Init(&fr);
+	fr.Batch = batch;
+	fr.Expires = (int64_t)timeout_ms * 1000000;
+	s = natsSubscription_FetchRequest(&list, m->mq_sub, &fr);
+	if (s == NATS_TIMEOUT)
+		return 0;
+	if (s != NATS_OK) {
+		/* The consumer may be gone (stream re-created): bind anew. */
+		natsSubscription_Destroy(m->mq_sub);
+		m->mq_sub = NULL;
+		return mq_fail(m, "fetch", s, jerr, 0, e);
+	}
+	for (i = 0; i < list.Count; i++) {
+		natsMsg	*msg = list.Msgs[i];
+
+		/* Stopping: hand the rest back at once for another worker. */
+		if (stop != NULL && *stop) {
+			natsMsg_Nak(msg, NULL);
+			continue;
+		}
+		memset(&mm, 0, sizeof(mm));
+		mm.subject = natsMsg_GetSubject(msg);
+		mm.data = natsMsg_GetData(msg);
+		mm.len = (size_t)natsMsg_GetDataLength(msg);
+		mm.deliveries = 1;
+		md = NULL;
+		if (natsMsg_GetMetaData(&md, msg) == NATS_OK) {
+			mm.deliveries = (int)md->NumDelivered;
+			jsMsgMetaData_Destroy(md);
+		}
+		v = fn(&mm, arg);
+		switch (v) {
+		case MQ_ACK:
+			/* Synchronous: the message is settled before the next. */
+			if (natsMsg_AckSync(msg, NULL, &jerr) != NATS_OK)
+				log_warnx("nats: ack of %s failed; it will be "
+				    "redelivered", mm.subject);
+			done++;
+			break;
+		case MQ_RETRY:
+			natsMsg_NakWithDelay(msg, mq_backoff_ms(
+			    (uint64_t)mm.deliveries), NULL);
+			break;
+		case MQ_PARK:
+			natsMsg_Term(msg, NULL);
+			break;
+		}
+	}
+	natsMsgList_Destroy(&list);
+	return done;
 }

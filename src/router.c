@@ -59,6 +59,9 @@ const struct route router_routes[] = {
 	R("POST", "/stories", h_story_create, ROUTE_AUTH),
 	R("GET", "/stories/feed", h_story_feed, ROUTE_AUTH),
 	R("DELETE", "/stories/:storyID", h_story_delete, ROUTE_AUTH),
+	R("GET", "/notifications", h_notif_list, ROUTE_AUTH),
+	R("GET", "/notifications/unread-count", h_notif_unread, ROUTE_AUTH),
+	R("PATCH", "/notifications/read", h_notif_mark_read, ROUTE_AUTH),
 #undef R
 };
 const size_t router_nroutes = sizeof(router_routes) / sizeof(router_routes[0]);

@@ -4,7 +4,8 @@
  * media buckets exist) and may be run any number of times; `check' pings
  * every backend with the same bounded timeouts the API uses and prints
  * one line each, so it fits a monitoring probe or a deployment gate;
- * `outbox' lists the domain events still waiting for NATS.
+ * `outbox' lists the domain events still waiting for NATS; `recount'
+ * asks vybes-worker to recompute every counter.
  * Exit status: 0 all well, 1 a backend failed, 2 usage or configuration.
  */
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "cfg.h"
 #include "db_mongo.h"
 #include "db_outbox.h"
+#include "db_recount.h"
 #include "json.h"
 #include "log.h"
 #include "mq_nats.h"
@@ -32,7 +34,8 @@
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: vybesctl [-h] [-f file] migrate | check | outbox\n");
+	fprintf(f, "usage: vybesctl [-h] [-f file] migrate | check | outbox | "
+	    "recount\n");
 }
 
 static double
@@ -174,6 +177,22 @@ vybesctl_outbox(struct be *b)
 	return 0;
 }
 
+/* Ask vybes-worker to recompute every counter. */
+static int
+vybesctl_recount(struct be *b)
+{
+	struct verr	 e;
+
+	verr_init(&e);
+	if (b->db == NULL || db_recount_request(b->db, &e) == -1) {
+		fprintf(stderr, "vybesctl: recount: %s\n", e.detail[0] != '\0' ?
+		    e.detail : "MONGO_URI: not a valid connection string");
+		return 1;
+	}
+	printf("recount requested; vybes-worker logs its result\n");
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -202,7 +221,8 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	if (argc != 1 || (strcmp(argv[0], "migrate") != 0 &&
-	    strcmp(argv[0], "check") != 0 && strcmp(argv[0], "outbox") != 0)) {
+	    strcmp(argv[0], "check") != 0 && strcmp(argv[0], "outbox") != 0 &&
+	    strcmp(argv[0], "recount") != 0)) {
 		usage(stderr);
 		return 2;
 	}
@@ -223,6 +243,8 @@ main(int argc, char *argv[])
 		rc = vybesctl_migrate(&b);
 	else if (strcmp(argv[0], "outbox") == 0)
 		rc = vybesctl_outbox(&b);
+	else if (strcmp(argv[0], "recount") == 0)
+		rc = vybesctl_recount(&b);
 	else
 		rc = vybesctl_check(&b);
 	be_close(&b);

@@ -1,0 +1,238 @@
+/*
+ * The caller's notifications (API.md 3.6): the list, the unread count
+ * and marking read.  Notifications are created by the event worker, not
+ * here.  A page renders its actors from one summaries query; an actor
+ * whose account is gone keeps just its id.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "be.h"
+#include "db_notifications.h"
+#include "db_users.h"
+#include "handlers.h"
+#include "http.h"
+#include "json.h"
+#include "page.h"
+#include "verr.h"
+
+#define NOTIF_SCOPE	"notifications"
+#define NOTIF_LIMIT	30	/* default page size, as in the reference */
+#define NOTIF_MAX_PAGE	100
+#define NOTIF_MAX_IDS	500	/* notificationIds per PATCH */
+
+struct nlist {
+	struct notif	*items;
+	size_t		 n, limit, seen;
+};
+
+/* Keep up to limit notifications; one more only says a next page exists. */
+static void
+nlist_add(const struct notif *n, void *arg)
+{
+	struct nlist	*l = arg;
+
+	if (l->seen++ < l->limit)
+		l->items[l->n++] = *n;
+}
+
+struct nsum {
+	struct user_sum	*u;
+	size_t		 n;
+};
+
+static void
+nsum_add(const struct user_sum *u, void *arg)
+{
+	struct nsum	*s = arg;
+
+	s->u[s->n++] = *u;
+}
+
+/* UserSummary (2.2) of actor id, or just {id} when the user is gone. */
+static struct json_object *
+h_notif_actor(const char *id, const struct nsum *s)
+{
+	struct json_object	*a = json_object_new_object();
+	size_t			 i;
+
+	json_object_object_add(a, "id", json_object_new_string(id));
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->u[i].id, id) == 0) {
+			json_object_object_add(a, "username",
+			    json_object_new_string(s->u[i].username));
+			json_object_object_add(a, "name",
+			    json_object_new_string(s->u[i].name));
+			if (s->u[i].pfp_url[0] != '\0')
+				json_object_object_add(a, "pfpUrl",
+				    json_object_new_string(s->u[i].pfp_url));
+			break;
+		}
+	return a;
+}
+
+/* Notification (2.8). */
+static struct json_object *
+h_notif_json(const struct notif *n, const struct nsum *s)
+{
+	struct json_object	*o = json_object_new_object();
+	char			 ts[32];
+
+	json_object_object_add(o, "id", json_object_new_string(n->id));
+	json_object_object_add(o, "userId", json_object_new_string(n->user_id));
+	json_object_object_add(o, "actorId",
+	    json_object_new_string(n->actor_id));
+	json_object_object_add(o, "type", json_object_new_string(n->type));
+	if (n->post_id[0] != '\0' && strcmp(n->type, "follow") != 0)
+		json_object_object_add(o, "postId",
+		    json_object_new_string(n->post_id));
+	if (n->comment_id[0] != '\0' && strcmp(n->type, "comment") == 0)
+		json_object_object_add(o, "commentId",
+		    json_object_new_string(n->comment_id));
+	json_object_object_add(o, "read", json_object_new_boolean(n->read));
+	json_time(ts, n->created_ms);
+	json_object_object_add(o, "createdAt", json_object_new_string(ts));
+	json_object_object_add(o, "actor", h_notif_actor(n->actor_id, s));
+	return o;
+}
+
+int
+h_notif_list(struct req *r, struct verr *e)
+{
+	struct page		 pg;
+	struct db_page		 dp;
+	struct nlist		 l;
+	struct nsum		 s = { NULL, 0 };
+	struct json_object	*arr;
+	const char		**ids = NULL;
+	size_t			 i;
+	int			 rc = -1;
+
+	memset(&l, 0, sizeof(l));
+	if (page_parse(r, NOTIF_SCOPE, NOTIF_LIMIT, NOTIF_MAX_PAGE, &pg,
+	    e) == -1)
+		goto out;
+	memset(&dp, 0, sizeof(dp));
+	dp.after = pg.after;
+	dp.after_key = pg.after_key;
+	memcpy(dp.after_id, pg.after_id, sizeof(dp.after_id));
+	dp.skip = pg.skip;
+	dp.limit = pg.limit + 1;
+	l.limit = pg.limit;
+	if ((l.items = calloc(pg.limit + 1, sizeof(*l.items))) == NULL)
+		abort();
+	if (db_notif_list(r->be->db, r->uid, &dp, nlist_add, &l, e) == -1)
+		goto out;
+	if ((s.u = calloc(l.n + 1, sizeof(*s.u))) == NULL ||
+	    (ids = calloc(l.n + 1, sizeof(*ids))) == NULL)
+		abort();
+	for (i = 0; i < l.n; i++)
+		ids[i] = l.items[i].actor_id;
+	if (db_user_summaries(r->be->db, ids, l.n, nsum_add, &s, e) == -1)
+		goto out;
+	arr = json_object_new_array();
+	for (i = 0; i < l.n; i++)
+		json_object_array_add(arr, h_notif_json(&l.items[i], &s));
+	http_json(r, 200, arr);
+	http_header(r, "Cache-Control", "no-store");
+	if (l.seen > l.limit && l.n > 0)
+		page_next(r, NOTIF_SCOPE, l.items[l.n - 1].created_ms,
+		    l.items[l.n - 1].id);
+	rc = 0;
+out:
+	free(ids);
+	free(s.u);
+	free(l.items);
+	return rc;
+}
+
+int
+h_notif_unread(struct req *r, struct verr *e)
+{
+	struct json_object	*o;
+	int64_t			 n;
+
+	if (db_notif_unread(r->be->db, r->uid, &n, e) == -1)
+		return -1;
+	o = json_object_new_object();
+	json_object_object_add(o, "unreadCount", json_object_new_int64(n));
+	http_json(r, 200, o);
+	http_header(r, "Cache-Control", "no-store");
+	return 0;
+}
+
+/*
+ * The notificationIds of body b, borrowed from it, into a malloc'd
+ * *ids (*n of them); *ids stays NULL when the field is absent or null.
+ * 400 validation_failed when it is not an array of at most
+ * NOTIF_MAX_IDS strings.
+ */
+static int
+h_notif_ids(struct json_object *b, const char ***ids, size_t *n,
+    struct verr *e)
+{
+	struct json_object	*a, *v;
+	size_t			 i, len;
+
+	*ids = NULL;
+	*n = 0;
+	if (!json_object_object_get_ex(b, "notificationIds", &a) || a == NULL)
+		return 0;
+	if (!json_object_is_type(a, json_type_array))
+		return verr_field(e, "notificationIds",
+		    "notificationIds must be an array of strings");
+	if ((len = json_object_array_length(a)) > NOTIF_MAX_IDS)
+		return verr_field(e, "notificationIds",
+		    "notificationIds may hold at most %d ids", NOTIF_MAX_IDS);
+	if ((*ids = calloc(len + 1, sizeof(**ids))) == NULL)
+		abort();
+	for (i = 0; i < len; i++) {
+		v = json_object_array_get_idx(a, i);
+		if (!json_object_is_type(v, json_type_string)) {
+			free(*ids);
+			*ids = NULL;
+			return verr_field(e, "notificationIds",
+			    "notificationIds must be an array of strings");
+		}
+		(*ids)[i] = json_object_get_string(v);
+	}
+	*n = len;
+	return 0;
+}
+
+int
+h_notif_mark_read(struct req *r, struct verr *e)
+{
+	struct json_object	*b = NULL, *o;
+	const char		**ids = NULL;
+	size_t			 n = 0;
+	int64_t			 modified;
+	int			 all = 0, rc = -1;
+
+	if (http_json_body(r, &b, e) == -1 ||
+	    json_get_bool(b, "all", 0, &all, e) == -1 ||
+	    h_notif_ids(b, &ids, &n, e) == -1)
+		goto out;
+	/* An empty array is a valid request that changes nothing. */
+	if (!all && ids == NULL) {
+		verr_field(e, "notificationIds", "give notificationIds or "
+		    "\"all\": true");
+		goto out;
+	}
+	if (db_notif_mark_read(r->be->db, r->uid, ids, n, all, &modified,
+	    e) == -1)
+		goto out;
+	o = json_object_new_object();
+	json_object_object_add(o, "modifiedCount",
+	    json_object_new_int64(modified));
+	json_object_object_add(o, "updated", json_object_new_int64(modified));
+	http_json(r, 200, o);
+	http_header(r, "Cache-Control", "no-store");
+	rc = 0;
+out:
+	free(ids);
+	json_object_put(b);
+	return rc;
+}
