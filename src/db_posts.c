@@ -197,6 +197,15 @@ db_post_delete(struct db *db, const struct post *p, struct verr *e)
 	    (p->original_id[0] != '\0' && db_inc(db, "posts", p->original_id,
 	    "repostCount", -1, e) == -1)))
 		rc = -1;
+	/* A repost takes the notification it caused with it (3.3.3). */
+	bson_reinit(&q);
+	if (rc == 1 && p->original_id[0] != '\0') {
+		BSON_APPEND_UTF8(&q, "type", "repost");
+		if (db_q_oid(&q, "actorId", p->user_id, e) == -1 ||
+		    db_q_oid(&q, "postId", p->original_id, e) == -1 ||
+		    db_delete(db, "notifications", &q, 1, NULL, e) == -1)
+			rc = -1;
+	}
 out:
 	bson_destroy(&q);
 	return rc;

@@ -61,9 +61,9 @@ int	db_repost_find(struct db *db, const char *user, const char *original,
 	    struct post *p, struct verr *e);
 
 /*
- * Delete post id (authored by p->user_id): returns 1 when this call
- * removed it, 0 when it was already gone.  Moves the author's postCount
- * (and for a repost the original's repostCount).
+ * Delete post p: returns 1 when this call removed it, 0 when it was
+ * already gone.  Moves the author's postCount; for a repost also the
+ * original's repostCount, and removes the repost notification it caused.
  */
 int	db_post_delete(struct db *db, const struct post *p, struct verr *e);
 
