@@ -145,6 +145,12 @@ auth_forget(struct req *r, const char *sid)
 		log_warnx("rid=%s session cache: cannot drop %s: %s; it "
 		    "expires within %d s", r->rid, key, e.detail,
 		    AUTH_CACHE_TTL);
+	/* A session that ends takes its wallet unlock with it (3.8.1). */
+	snprintf(key, sizeof(key), "%s%s", AUTH_UNLOCK_PREFIX, sid);
+	verr_init(&e);
+	if (rds_del(r->be->rds, key, &e) == -1)
+		log_warnx("rid=%s wallet unlock of %s not ended: %s", r->rid,
+		    sid, e.detail);
 }
 
 void

@@ -21,9 +21,13 @@ struct verr;
  */
 int	auth_request(struct req *r, struct verr *e);
 
+/* Redis key prefix of a session's wallet unlock mark ("wul:<sid>"). */
+#define AUTH_UNLOCK_PREFIX	"wul:"
+
 /*
- * Drop the cached validity of session sid so that the next request sees
- * the database's state.  Call after the database write.
+ * Drop the cached validity and the wallet unlock of session sid so that
+ * the next request sees the database's state.  Call after the database
+ * write that ends or blocks the session.
  */
 void	auth_forget(struct req *r, const char *sid);
 

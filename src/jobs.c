@@ -38,14 +38,22 @@ jobs_due(time_t *last, int every)
 	return 1;
 }
 
-/* Take lease `name' for `ttl' s; Redis down means no job runs. */
+/*
+ * Take lease `name' for `ttl' s (the longest a run may take; it is given
+ * back as soon as the run ends).  1 when held, 0 when another process
+ * holds it; with Redis down, `idempotent' jobs run anyway: two
+ * processes doing them at once repeat work but do no harm.
+ */
 static int
-jobs_lease(struct be *be, const char *name, int ttl)
+jobs_lease(struct be *be, const char *name, int ttl, int idempotent)
 {
 	struct verr	 e;
+	int		 r;
 
 	verr_init(&e);
-	return rds_lease(be->rds, name, ttl, &e) == 1;
+	if ((r = rds_lease(be->rds, name, ttl, &e)) == -1)
+		return idempotent;
+	return r;
 }
 
 static void
@@ -102,13 +110,14 @@ jobs_outbox(struct be *be)
 	struct replay	 rp = { be, 0 };
 	struct verr	 e;
 
-	if (!mq_connected(be->mq) || !jobs_lease(be, "outbox",
-	    JOBS_OUTBOX_EVERY + 10))
+	/* Replayed twice, an event is dropped by its Nats-Msg-Id. */
+	if (!mq_connected(be->mq) || !jobs_lease(be, "outbox", 60, 1))
 		return;
 	verr_init(&e);
 	if (db_outbox_replay(be->db, JOBS_BATCH, jobs_replay_one, &rp,
 	    &e) == -1)
 		log_warnx("outbox: replay failed: %s", e.detail);
+	rds_unlease(be->rds, "outbox");
 	if (rp.sent > 0)
 		log_info("outbox: %d events published", rp.sent);
 }
@@ -145,12 +154,13 @@ jobs_stories(struct be *be)
 	struct gc	 g = { be, 0 };
 	struct verr	 e;
 
-	if (!jobs_lease(be, "stories", JOBS_STORIES_EVERY + 20))
+	if (!jobs_lease(be, "stories", 120, 1))
 		return;
 	verr_init(&e);
 	if (db_story_expired(be->db, json_now_ms(), JOBS_BATCH,
 	    jobs_story_gone, &g, &e) == -1)
 		log_warnx("stories: expiry failed: %s", e.detail);
+	rds_unlease(be->rds, "stories");
 	if (g.n > 0)
 		log_info("stories: %d expired stories deleted", g.n);
 }

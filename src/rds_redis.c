@@ -455,3 +455,25 @@ rds_lease(struct rds *r, const char *name, int ttl, struct verr *e)
 	freeReplyObject(rep);
 	return got;
 }
+
+/* Delete the lease only if this process still holds it. */
+static const char rds_unlease_lua[] =
+    "if redis.call('GET', KEYS[1]) == ARGV[1] then\n"
+    "  return redis.call('DEL', KEYS[1])\n"
+    "end\n"
+    "return 0\n";
+
+void
+rds_unlease(struct rds *r, const char *name)
+{
+	redisReply	*rep;
+	struct verr	 e;
+	char		 key[128], pid[16];
+
+	snprintf(key, sizeof(key), "lease:%s", name);
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	verr_init(&e);
+	if ((rep = rds_run(r, &e, "EVAL %s 1 %s %s", rds_unlease_lua, key,
+	    pid)) != NULL)
+		freeReplyObject(rep);
+}

@@ -65,4 +65,7 @@ int	 rds_views_take(struct rds *r, int max,
  */
 int	 rds_lease(struct rds *r, const char *name, int ttl, struct verr *e);
 
+/* Give back lease `name' if this process holds it; best effort. */
+void	 rds_unlease(struct rds *r, const char *name);
+
 #endif

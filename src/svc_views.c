@@ -21,7 +21,7 @@
 #include "verr.h"
 
 #define VIEWS_BATCH	500
-#define VIEWS_LEASE_TTL	10
+#define VIEWS_LEASE_TTL	60	/* longest a flush may take; given back after */
 
 void
 svc_views_count(struct req *r, const struct post *o)
@@ -95,6 +95,7 @@ svc_views_flush(struct be *be)
 		return 0;
 	if (rds_views_take(be->rds, VIEWS_BATCH, svc_views_apply, &f,
 	    &e) == -1)
-		return -1;
+		f.failed = 1;
+	rds_unlease(be->rds, "viewflush");
 	return f.failed ? -1 : f.n;
 }
