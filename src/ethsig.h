@@ -30,7 +30,7 @@ struct eth_access {
  * them.
  */
 struct eth_tx {
-	int			 tx_type;	/* 0 (EIP-155) or 2 (EIP-1559) */
+	int			 tx_type;	/* 0 (EIP-155), 2 (EIP-1559) */
 	unsigned char		 tx_chain_id[32];
 	unsigned char		 tx_nonce[32];
 	unsigned char		 tx_gas_price[32];		/* type 0 */
@@ -51,8 +51,9 @@ struct eth_tx {
  * recovery id, with an RFC 6979 nonce and low s, so the same input gives
  * the same signature.  Fails with 500 internal for an invalid key.
  */
-int	ethsig_sign(const unsigned char priv[32], const unsigned char digest[32],
-	    unsigned char sig[ETHSIG_LEN], struct verr *e);
+int	ethsig_sign(const unsigned char priv[32],
+	    const unsigned char digest[32], unsigned char sig[ETHSIG_LEN],
+	    struct verr *e);
 
 /*
  * The EIP-191 version 0x45 digest of len bytes of msg:

@@ -29,6 +29,9 @@ main(void)
 	test_pwhash_suite();
 	test_multipart_suite();
 	test_media_suite();
+	test_rlp_suite();
+	test_eip712_suite();
+	test_ethsig_suite();
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() +

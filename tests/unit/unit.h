@@ -20,6 +20,9 @@ void	test_wkey_suite(void);
 void	test_pwhash_suite(void);
 void	test_multipart_suite(void);
 void	test_media_suite(void);
+void	test_rlp_suite(void);
+void	test_eip712_suite(void);
+void	test_ethsig_suite(void);
 
 #define UNIT_ADD(suite, name, fn)					\
 	do {								\
