@@ -197,4 +197,42 @@ int	h_notif_unread(struct req *, struct verr *);
  */
 int	h_notif_mark_read(struct req *, struct verr *);
 
+/* GET /api/v1/wallet/status: 200 {walletAddress, unlocked[, until]}. */
+int	h_wallet_status(struct req *, struct verr *);
+
+/*
+ * POST /api/v1/wallet/unlock {password}: 200 {message, unlockedUntil};
+ * 400, 401 invalid_credentials, 429, 503 while Redis is down.
+ */
+int	h_wallet_unlock(struct req *, struct verr *);
+
+/* POST /api/v1/wallet/lock: 200 {message}, idempotent; 503 (Redis). */
+int	h_wallet_lock(struct req *, struct verr *);
+
+/*
+ * POST /api/v1/wallet/export {password}: 200 {privateKey}; 400, 401
+ * invalid_credentials, 429 (every attempt counts), 503.
+ */
+int	h_wallet_export(struct req *, struct verr *);
+
+/*
+ * POST /api/v1/wallet/personal-sign, /secp256k1-sign, /sign-typed-data:
+ * 200 {signature}; 400 validation_failed, 403 wallet_locked, 503.
+ */
+int	h_wallet_personal_sign(struct req *, struct verr *);
+int	h_wallet_secp256k1_sign(struct req *, struct verr *);
+int	h_wallet_sign_typed_data(struct req *, struct verr *);
+
+/*
+ * POST /api/v1/wallet/sign-transaction: 200 {signedTx, hash}; 400,
+ * 403 wallet_locked.
+ */
+int	h_wallet_sign_transaction(struct req *, struct verr *);
+
+/*
+ * POST /api/v1/wallet/send-transaction: 200 {transactionHash}; 400,
+ * 403 wallet_locked, 422 chain_rejected, 429, 503.
+ */
+int	h_wallet_send_transaction(struct req *, struct verr *);
+
 #endif

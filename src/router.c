@@ -62,6 +62,19 @@ const struct route router_routes[] = {
 	R("GET", "/notifications", h_notif_list, ROUTE_AUTH),
 	R("GET", "/notifications/unread-count", h_notif_unread, ROUTE_AUTH),
 	R("PATCH", "/notifications/read", h_notif_mark_read, ROUTE_AUTH),
+	R("GET", "/wallet/status", h_wallet_status, ROUTE_AUTH),
+	R("POST", "/wallet/unlock", h_wallet_unlock, ROUTE_AUTH),
+	R("POST", "/wallet/lock", h_wallet_lock, ROUTE_AUTH),
+	R("POST", "/wallet/export", h_wallet_export, ROUTE_AUTH),
+	R("POST", "/wallet/personal-sign", h_wallet_personal_sign, ROUTE_AUTH),
+	R("POST", "/wallet/secp256k1-sign", h_wallet_secp256k1_sign,
+	    ROUTE_AUTH),
+	R("POST", "/wallet/sign-typed-data", h_wallet_sign_typed_data,
+	    ROUTE_AUTH),
+	R("POST", "/wallet/sign-transaction", h_wallet_sign_transaction,
+	    ROUTE_AUTH),
+	R("POST", "/wallet/send-transaction", h_wallet_send_transaction,
+	    ROUTE_AUTH),
 #undef R
 };
 const size_t router_nroutes = sizeof(router_routes) / sizeof(router_routes[0]);

@@ -1,9 +1,7 @@
 """Post visibility on every read and write path (API.md 1.7): a private
 post does not exist for anyone but its author."""
 
-import pytest
-
-from conftest import (api, assert_json_error, create_post, get_post,
+from conftest import (api, assert_json_error, create_post, follow, get_post,
                       new_account)
 
 
@@ -61,14 +59,43 @@ def test_private_post_visible_to_author(front):
                       "forbidden")
 
 
-@pytest.mark.skip(reason="follows arrive with the social issue: friends "
-                  "visibility (mutual follows) cannot be set up yet")
 def test_friends_post_visible_only_to_mutuals(front):
-    pass
+    a, b, c = new_account(front), new_account(front), new_account(front)
+    fr = create_post(a, "png", visibility="friends")
+    pid = fr["id"]
+    # b follows a only: not mutual, not visible.
+    follow(b, a)
+    assert_json_error(get_post(b, pid), 404, "not_found")
+    assert_json_error(api(b, "POST", "/posts/%s/like" % pid), 404,
+                      "not_found")
+    # Mutual: visible on every path.
+    follow(a, b)
+    assert get_post(b, pid).status == 200
+    assert pid in [x["id"] for x in api(b, "GET", "/users/%s/posts"
+                                        % a.username).json()]
+    assert api(b, "POST", "/posts/%s/comments" % pid,
+               body={"text": "friendly"}).status == 201
+    # A third user who is not mutual never sees it.
+    follow(c, a)
+    assert_json_error(get_post(c, pid), 404, "not_found")
+    # Friends posts cannot be reposted, even by a mutual.
+    assert_json_error(api(b, "POST", "/posts/%s/repost" % pid), 403,
+                      "forbidden")
 
 
-@pytest.mark.skip(reason="posts cannot change visibility, and follows "
-                  "arrive with the social issue: a bookmark of a post that "
-                  "later becomes invisible cannot be set up yet")
 def test_bookmark_of_post_no_longer_visible(front):
-    pass
+    a, b = new_account(front), new_account(front)
+    follow(a, b)
+    follow(b, a)
+    fr = create_post(a, "png", visibility="friends")
+    assert api(b, "POST", "/posts/%s/bookmark" % fr["id"]).status == 200
+    assert [x["id"] for x in api(b, "GET", "/bookmarks").json()] == \
+        [fr["id"]]
+    # No longer mutual: the bookmark stays but the post is left out.
+    follow(a, b, on=False)
+    assert api(b, "GET", "/bookmarks").json() == []
+    assert_json_error(get_post(b, fr["id"]), 404, "not_found")
+    # Mutual again: it is back.
+    follow(a, b)
+    assert [x["id"] for x in api(b, "GET", "/bookmarks").json()] == \
+        [fr["id"]]
