@@ -33,6 +33,11 @@ const struct cfg_key cfg_keys[] = {
 	{ "listen", "VYBES_LISTEN", CFG_STR, 0, 0, NULL, CFG_OFF(listen), 0 },
 	{ "port", "PORT", CFG_INT, 1, 65535, "8080", CFG_OFF(port), 0 },
 	{ "workers", "VYBES_WORKERS", CFG_INT, 1, 512, "4", CFG_OFF(workers), 0 },
+	/* No default: both follow workers, so scaling is off unless set. */
+	{ "min_workers", "VYBES_MIN_WORKERS", CFG_INT, 1, 512, NULL,
+	    CFG_OFF(min_workers), 0 },
+	{ "max_workers", "VYBES_MAX_WORKERS", CFG_INT, 1, 512, NULL,
+	    CFG_OFF(max_workers), 0 },
 	{ "max_requests", "VYBES_MAX_REQUESTS", CFG_INT, 0, INT_MAX, "10000",
 	    CFG_OFF(max_requests), 0 },
 	{ "socket_mode", "VYBES_SOCKET_MODE", CFG_OCTAL, 0, 0777, "0660",
@@ -532,6 +537,16 @@ cfg_validate(struct cfg *c, char *err)
 	if (cfg_wallet_key(c->wallet_encryption_key, c->wallet_key) == -1)
 		return cfg_err(err, "WALLET_ENCRYPTION_KEY: not 64 hex digits, "
 		    "base64 of 32 bytes, or 32 raw bytes");
+	if (c->min_workers == 0)
+		c->min_workers = c->workers;
+	if (c->max_workers == 0)
+		c->max_workers = c->workers;
+	if (c->min_workers > c->workers)
+		return cfg_err(err, "VYBES_MIN_WORKERS: %d is more than "
+		    "VYBES_WORKERS (%d)", c->min_workers, c->workers);
+	if (c->max_workers < c->workers)
+		return cfg_err(err, "VYBES_MAX_WORKERS: %d is less than "
+		    "VYBES_WORKERS (%d)", c->max_workers, c->workers);
 	if (log_level_parse(c->log_level) == -1)
 		return cfg_err(err, "VYBES_LOG_LEVEL: must be err, warn, info "
 		    "or debug");

@@ -29,7 +29,9 @@ struct cfg {
 	/* process */
 	char	*listen;		/* unix:PATH or HOST:PORT */
 	int	 port;			/* PORT: listen default 127.0.0.1:PORT */
-	int	 workers;
+	int	 workers;		/* started first */
+	int	 min_workers;		/* scaling bounds; 0 in the table: */
+	int	 max_workers;		/* = workers after cfg_load() */
 	int	 max_requests;		/* 0: never recycle */
 	int	 socket_mode;		/* octal, for unix sockets */
 	char	*user;

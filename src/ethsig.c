@@ -29,9 +29,7 @@
 #include "keccak.h"
 #include "rlp.h"
 #include "verr.h"
-
-static secp256k1_context	*ethsig_ctx;
-static pid_t			 ethsig_pid;	/* who randomized ethsig_ctx */
+#include "wkey.h"
 
 static int
 ethsig_internal(struct verr *e, const char *why)
@@ -41,30 +39,6 @@ ethsig_internal(struct verr *e, const char *why)
 	return -1;
 }
 
-static secp256k1_context *
-ethsig_context(struct verr *e)
-{
-	unsigned char	 seed[32];
-	pid_t		 pid = getpid();
-	int		 ok;
-
-	if (ethsig_ctx != NULL && ethsig_pid == pid)
-		return ethsig_ctx;
-	if (ethsig_ctx == NULL && (ethsig_ctx =
-	    secp256k1_context_create(SECP256K1_CONTEXT_NONE)) == NULL) {
-		ethsig_internal(e, "secp256k1_context_create failed");
-		return NULL;
-	}
-	ok = RAND_priv_bytes(seed, sizeof(seed)) == 1 &&
-	    secp256k1_context_randomize(ethsig_ctx, seed) == 1;
-	OPENSSL_cleanse(seed, sizeof(seed));
-	if (!ok) {
-		ethsig_internal(e, "cannot randomize secp256k1 context");
-		return NULL;
-	}
-	ethsig_pid = pid;
-	return ethsig_ctx;
-}
 
 /*
  * Sign digest into the 64 bytes r || s of rs and the recovery id *recid,
@@ -79,7 +53,7 @@ ethsig_sign_raw(const unsigned char priv[32], const unsigned char digest[32],
 	secp256k1_ecdsa_signature		 sig;
 	secp256k1_pubkey			 pub, rec;
 
-	if ((ctx = ethsig_context(e)) == NULL)
+	if ((ctx = wkey_context(e)) == NULL)
 		return -1;
 	/* NULL nonce function: secp256k1_nonce_function_rfc6979 */
 	if (secp256k1_ecdsa_sign_recoverable(ctx, &rsig, digest, priv,

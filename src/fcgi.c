@@ -6,6 +6,12 @@
  * workers wake for one connection, the losers get EAGAIN from
  * FCGX_Accept_r and go back to ppoll instead of sleeping in accept(2)
  * where a signal could not reach them in time.
+ *
+ * Each worker marks its scoreboard slot busy from the moment the socket
+ * is readable until the request and its deferred work are done, and
+ * counts every answered request there (route, status, latency, backend
+ * that failed) before the reply is released, so that a client reading
+ * /metrics after its answer always finds its request counted.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +34,7 @@
 #include "jobs.h"
 #include "log.h"
 #include "router.h"
+#include "score.h"
 #include "verr.h"
 
 static volatile sig_atomic_t fcgi_stop;
@@ -157,13 +164,18 @@ fcgi_handle(FCGX_Request *fr, const struct cfg *c, struct be *be,
 		bytes = r.bodylen;
 	}
 	fcgi_access(&r, &e, bytes);
+	score_request(r.rm.route != NULL ?
+	    (size_t)(r.rm.route - router_routes) : router_nroutes, r.status,
+	    (uint64_t)((http_now_ns() - r.start_ns) / 1000),
+	    e.status != 0 ? e.detail : NULL);
 	*fn = r.defer_fn;
 	*arg = r.defer_arg;
 	http_req_free(&r);
 }
 
 int
-fcgi_serve(int fd, const struct cfg *c, int max_requests, int ready_fd)
+fcgi_serve(int fd, const struct cfg *c, int max_requests, int ready_fd,
+    struct score *sb, size_t slot)
 {
 	FCGX_Request		 fr;
 	struct be		 be;
@@ -172,6 +184,7 @@ fcgi_serve(int fd, const struct cfg *c, int max_requests, int ready_fd)
 	sigset_t		 block, during_poll, pending;
 	void			(*fn)(const struct cfg *, void *);
 	void			*arg;
+	struct score		*own = NULL;
 	int			 served = 0, rc, flags;
 
 	memset(&sa, 0, sizeof(sa));
@@ -197,6 +210,15 @@ fcgi_serve(int fd, const struct cfg *c, int max_requests, int ready_fd)
 		log_err("FCGX_Init: failed");
 		return 1;
 	}
+	/* Alone (spawn-fcgi, systemd): /metrics shows this process only. */
+	if (sb == NULL) {
+		if ((sb = own = score_new(1, router_nroutes + 1)) == NULL) {
+			log_err("scoreboard: mmap: %s", strerror(errno));
+			return 1;
+		}
+		slot = (size_t)score_slot_take(sb, http_now_ns() / 1000000);
+	}
+	score_attach(sb, slot);
 	db_init();
 	be_open(&be, c);
 	if (ready_fd != -1) {
@@ -212,7 +234,13 @@ fcgi_serve(int fd, const struct cfg *c, int max_requests, int ready_fd)
 			log_err("poll: listening socket: %s", strerror(errno));
 			break;
 		}
+		/*
+		 * Busy already: FCGX_Accept_r also reads the request's
+		 * parameters, which a slow client may take long to send.
+		 */
+		score_busy();
 		if ((rc = FCGX_Accept_r(&fr)) < 0) {
+			score_idle(0, 0);
 			if (rc == -EAGAIN || rc == -EWOULDBLOCK ||
 			    rc == -EINTR || rc == -ECONNABORTED)
 				continue;
@@ -225,6 +253,7 @@ fcgi_serve(int fd, const struct cfg *c, int max_requests, int ready_fd)
 		if (fn != NULL)
 			fn(c, arg);
 		jobs_tick(&be);
+		score_idle(1, http_now_ns() / 1000000);
 		served++;
 		/*
 		 * Under steady load the socket is always readable and ppoll
@@ -238,5 +267,6 @@ fcgi_serve(int fd, const struct cfg *c, int max_requests, int ready_fd)
 	FCGX_Free(&fr, 1);
 	be_close(&be);
 	db_shutdown();
+	score_free(own);
 	return 0;
 }

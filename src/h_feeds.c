@@ -78,12 +78,7 @@ h_feed(struct req *r, int friends, struct verr *e)
 			fr[nfr++] = fe[i];
 		else if (!friends)
 			pub[np++] = fe[i];
-	memset(&dp, 0, sizeof(dp));
-	dp.after = pg.after;
-	dp.after_key = pg.after_key;
-	memcpy(dp.after_id, pg.after_id, sizeof(dp.after_id));
-	dp.skip = pg.skip;
-	dp.limit = pg.limit + 1;
+	page_to_db(&pg, &dp);
 	f.limit = pg.limit;
 	if (db_post_feed(r->be->db, friends ? NULL : r->uid, pub, np, fr, nfr,
 	    &dp, fpage_add, &f, e) == -1)

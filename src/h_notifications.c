@@ -16,6 +16,7 @@
 #include "http.h"
 #include "json.h"
 #include "page.h"
+#include "svc_user.h"
 #include "verr.h"
 
 #define NOTIF_SCOPE	"notifications"
@@ -38,44 +39,9 @@ nlist_add(const struct notif *n, void *arg)
 		l->items[l->n++] = *n;
 }
 
-struct nsum {
-	struct user_sum	*u;
-	size_t		 n;
-};
-
-static void
-nsum_add(const struct user_sum *u, void *arg)
-{
-	struct nsum	*s = arg;
-
-	s->u[s->n++] = *u;
-}
-
-/* UserSummary (2.2) of actor id, or just {id} when the user is gone. */
-static struct json_object *
-h_notif_actor(const char *id, const struct nsum *s)
-{
-	struct json_object	*a = json_object_new_object();
-	size_t			 i;
-
-	json_object_object_add(a, "id", json_object_new_string(id));
-	for (i = 0; i < s->n; i++)
-		if (strcmp(s->u[i].id, id) == 0) {
-			json_object_object_add(a, "username",
-			    json_object_new_string(s->u[i].username));
-			json_object_object_add(a, "name",
-			    json_object_new_string(s->u[i].name));
-			if (s->u[i].pfp_url[0] != '\0')
-				json_object_object_add(a, "pfpUrl",
-				    json_object_new_string(s->u[i].pfp_url));
-			break;
-		}
-	return a;
-}
-
 /* Notification (2.8). */
 static struct json_object *
-h_notif_json(const struct notif *n, const struct nsum *s)
+h_notif_json(const struct notif *n, const struct sums *s)
 {
 	struct json_object	*o = json_object_new_object();
 	char			 ts[32];
@@ -94,7 +60,7 @@ h_notif_json(const struct notif *n, const struct nsum *s)
 	json_object_object_add(o, "read", json_object_new_boolean(n->read));
 	json_time(ts, n->created_ms);
 	json_object_object_add(o, "createdAt", json_object_new_string(ts));
-	json_object_object_add(o, "actor", h_notif_actor(n->actor_id, s));
+	json_object_object_add(o, "actor", svc_sum_json(s, n->actor_id));
 	return o;
 }
 
@@ -104,7 +70,7 @@ h_notif_list(struct req *r, struct verr *e)
 	struct page		 pg;
 	struct db_page		 dp;
 	struct nlist		 l;
-	struct nsum		 s = { NULL, 0 };
+	struct sums		 s = { NULL, 0 };
 	struct json_object	*arr;
 	const char		**ids = NULL;
 	size_t			 i;
@@ -114,23 +80,17 @@ h_notif_list(struct req *r, struct verr *e)
 	if (page_parse(r, NOTIF_SCOPE, NOTIF_LIMIT, NOTIF_MAX_PAGE, &pg,
 	    e) == -1)
 		goto out;
-	memset(&dp, 0, sizeof(dp));
-	dp.after = pg.after;
-	dp.after_key = pg.after_key;
-	memcpy(dp.after_id, pg.after_id, sizeof(dp.after_id));
-	dp.skip = pg.skip;
-	dp.limit = pg.limit + 1;
+	page_to_db(&pg, &dp);
 	l.limit = pg.limit;
 	if ((l.items = calloc(pg.limit + 1, sizeof(*l.items))) == NULL)
 		abort();
 	if (db_notif_list(r->be->db, r->uid, &dp, nlist_add, &l, e) == -1)
 		goto out;
-	if ((s.u = calloc(l.n + 1, sizeof(*s.u))) == NULL ||
-	    (ids = calloc(l.n + 1, sizeof(*ids))) == NULL)
+	if ((ids = calloc(l.n + 1, sizeof(*ids))) == NULL)
 		abort();
 	for (i = 0; i < l.n; i++)
 		ids[i] = l.items[i].actor_id;
-	if (db_user_summaries(r->be->db, ids, l.n, nsum_add, &s, e) == -1)
+	if (svc_sums_load(r->be, ids, l.n, &s, e) == -1)
 		goto out;
 	arr = json_object_new_array();
 	for (i = 0; i < l.n; i++)
@@ -143,7 +103,7 @@ h_notif_list(struct req *r, struct verr *e)
 	rc = 0;
 out:
 	free(ids);
-	free(s.u);
+	svc_sums_free(&s);
 	free(l.items);
 	return rc;
 }

@@ -244,17 +244,6 @@ plist_free(struct plist *l)
 	free(l->items);
 }
 
-static void
-h_dbpage(const struct page *pg, struct db_page *dp)
-{
-	memset(dp, 0, sizeof(*dp));
-	dp->after = pg->after;
-	dp->after_key = pg->after_key;
-	memcpy(dp->after_id, pg->after_id, sizeof(dp->after_id));
-	dp->skip = pg->skip;
-	dp->limit = pg->limit + 1;
-}
-
 /*
  * Answer the posts of l as a page of `scope'; the next cursor points
  * after the last one kept.
@@ -291,7 +280,7 @@ h_user_post_list(struct req *r, const char *uid, int reposts,
 		return -1;
 	memset(&l, 0, sizeof(l));
 	l.limit = pg.limit;
-	h_dbpage(&pg, &dp);
+	page_to_db(&pg, &dp);
 	if (db_post_list_user(r->be->db, uid, reposts, vismask, &dp, plist_add,
 	    &l, e) == -1)
 		goto out;
@@ -401,26 +390,12 @@ clist_add(const struct comment *c, void *arg)
 		l->items[l->n++] = *c;
 }
 
-/* Comment objects with their authors, in one summaries query. */
-struct csum {
-	struct user_sum	*u;
-	size_t		 n;
-};
-
-static void
-csum_add(const struct user_sum *u, void *arg)
-{
-	struct csum	*s = arg;
-
-	s->u[s->n++] = *u;
-}
-
+/* Comment (2.6) with its author from s. */
 static struct json_object *
-h_comment_json(const struct comment *c, const struct csum *s)
+h_comment_json(const struct comment *c, const struct sums *s)
 {
-	struct json_object	*o = json_object_new_object(), *a;
+	struct json_object	*o = json_object_new_object();
 	char			 ts[32];
-	size_t			 i;
 
 	json_object_object_add(o, "id", json_object_new_string(c->id));
 	json_object_object_add(o, "userId", json_object_new_string(c->user_id));
@@ -428,46 +403,31 @@ h_comment_json(const struct comment *c, const struct csum *s)
 	json_object_object_add(o, "text", json_object_new_string(c->text));
 	json_time(ts, c->created_ms);
 	json_object_object_add(o, "createdAt", json_object_new_string(ts));
-	a = json_object_new_object();
-	json_object_object_add(a, "id", json_object_new_string(c->user_id));
-	for (i = 0; i < s->n; i++)
-		if (strcmp(s->u[i].id, c->user_id) == 0) {
-			json_object_object_add(a, "username",
-			    json_object_new_string(s->u[i].username));
-			json_object_object_add(a, "name",
-			    json_object_new_string(s->u[i].name));
-			if (s->u[i].pfp_url[0] != '\0')
-				json_object_object_add(a, "pfpUrl",
-				    json_object_new_string(s->u[i].pfp_url));
-			break;
-		}
-	json_object_object_add(o, "author", a);
+	json_object_object_add(o, "author", svc_sum_json(s, c->user_id));
 	return o;
 }
 
-/* Render n comments with their authors into a JSON array. */
+/* Render n comments with their authors (one query) into a JSON array. */
 static struct json_object *
 h_comments_json(struct req *r, const struct comment *c, size_t n,
     struct verr *e)
 {
-	struct json_object	*arr;
-	struct csum		 s = { NULL, 0 };
+	struct json_object	*arr = NULL;
+	struct sums		 s = { NULL, 0 };
 	const char		**ids;
 	size_t			 i;
 
-	if ((s.u = calloc(n + 1, sizeof(*s.u))) == NULL ||
-	    (ids = calloc(n + 1, sizeof(*ids))) == NULL)
+	if ((ids = calloc(n + 1, sizeof(*ids))) == NULL)
 		abort();
 	for (i = 0; i < n; i++)
 		ids[i] = c[i].user_id;
-	arr = NULL;
-	if (db_user_summaries(r->be->db, ids, n, csum_add, &s, e) == 0) {
+	if (svc_sums_load(r->be, ids, n, &s, e) == 0) {
 		arr = json_object_new_array();
 		for (i = 0; i < n; i++)
 			json_object_array_add(arr, h_comment_json(&c[i], &s));
 	}
+	svc_sums_free(&s);
 	free(ids);
-	free(s.u);
 	return arr;
 }
 
@@ -493,7 +453,7 @@ h_comments_list(struct req *r, struct verr *e)
 	l.limit = pg.limit;
 	if ((l.items = calloc(pg.limit + 1, sizeof(*l.items))) == NULL)
 		abort();
-	h_dbpage(&pg, &dp);
+	page_to_db(&pg, &dp);
 	if (db_comment_list(r->be->db, p[1].id, &dp, clist_add, &l, e) == -1 ||
 	    (arr = h_comments_json(r, l.items, l.n, e)) == NULL)
 		goto out;
@@ -785,7 +745,7 @@ h_bookmarks(struct req *r, struct verr *e)
 	    (b.posts = calloc(pg.limit + 1, sizeof(*b.posts))) == NULL ||
 	    (vis = calloc(pg.limit + 1, sizeof(*vis))) == NULL)
 		abort();
-	h_dbpage(&pg, &dp);
+	page_to_db(&pg, &dp);
 	if (db_bookmark_list(r->be->db, r->uid, &dp, bm_add, &b, e) == -1 ||
 	    db_post_get_many(r->be->db, b.ids, b.n, bm_post, &b, e) == -1)
 		goto out;

@@ -128,12 +128,7 @@ h_follow_list(struct req *r, int followers, struct verr *e)
 	    (l.at = calloc(pg.limit + 1, sizeof(*l.at))) == NULL ||
 	    (ids = calloc(pg.limit + 1, sizeof(*ids))) == NULL)
 		abort();
-	memset(&dp, 0, sizeof(dp));
-	dp.after = pg.after;
-	dp.after_key = pg.after_key;
-	memcpy(dp.after_id, pg.after_id, sizeof(dp.after_id));
-	dp.skip = pg.skip;
-	dp.limit = pg.limit + 1;
+	page_to_db(&pg, &dp);
 	if (db_follow_list(r->be->db, u->id, followers, &dp, flist_add, &l,
 	    e) == -1)
 		goto out;

@@ -182,6 +182,27 @@ out:
 	return rc;
 }
 
+/*
+ * The prelude of the routes that name an existing account by email:
+ * the per-IP limit `id', then the JSON body (*b, for the caller to put)
+ * and its "email", checked loosely and normalized into norm (3.1.1).
+ */
+static int
+h_email_body(struct req *r, enum rl_id id, struct json_object **b,
+    char norm[VALID_EMAIL_MAX + 1], struct verr *e)
+{
+	const char	*email;
+	char		 ip[64];
+
+	http_client_ip(r, ip, sizeof(ip));
+	if (rl_check(r, id, ip, 1, e) == -1 || http_json_body(r, b, e) == -1 ||
+	    h_str(*b, "email", &email, e) == -1)
+		return -1;
+	if (valid_email(email, 0, norm) == -1)
+		return verr_field(e, "email", "email is not a valid address");
+	return 0;
+}
+
 /* Create a session for u and answer the LoginResponse. */
 static int
 h_new_session(struct req *r, const struct user *u, struct verr *e)
@@ -220,21 +241,14 @@ h_login(struct req *r, struct verr *e)
 	struct user		 u;
 	struct pw_params	 pp;
 	struct verr		 fe;
-	const char		*email, *pw;
-	char			 ip[64], norm[VALID_EMAIL_MAX + 1];
+	const char		*pw;
+	char			 norm[VALID_EMAIL_MAX + 1];
 	char			 newhash[PW_HASH_MAX];
 	size_t			 pwlen;
 	int			 rc = -1, ok, rehash = 0;
 
-	http_client_ip(r, ip, sizeof(ip));
-	if (rl_check(r, RL_LOGIN_IP, ip, 1, e) == -1 ||
-	    http_json_body(r, &b, e) == -1 ||
-	    h_str(b, "email", &email, e) == -1)
+	if (h_email_body(r, RL_LOGIN_IP, &b, norm, e) == -1)
 		goto out;
-	if (valid_email(email, 0, norm) == -1) {
-		verr_field(e, "email", "email is not a valid address");
-		goto out;
-	}
 	if (h_str(b, "password", &pw, e) == -1)
 		goto out;
 	pwlen = strlen(pw);
@@ -414,19 +428,11 @@ h_request_otp(struct req *r, struct verr *e)
 	struct user		 u;
 	struct otp_mail		*m = NULL;
 	struct verr		 fe;
-	const char		*email;
-	char			 ip[64], norm[VALID_EMAIL_MAX + 1], hash[65];
+	char			 norm[VALID_EMAIL_MAX + 1], hash[65];
 	int			 rc = -1;
 
-	http_client_ip(r, ip, sizeof(ip));
-	if (rl_check(r, RL_OTP_IP, ip, 1, e) == -1 ||
-	    http_json_body(r, &b, e) == -1 ||
-	    h_str(b, "email", &email, e) == -1)
+	if (h_email_body(r, RL_OTP_IP, &b, norm, e) == -1)
 		goto out;
-	if (valid_email(email, 0, norm) == -1) {
-		verr_field(e, "email", "email is not a valid address");
-		goto out;
-	}
 	if (rl_check(r, RL_OTP_EMAIL, norm, 1, e) == -1)
 		goto out;
 	if (!mail_configured(r->cfg)) {
@@ -476,21 +482,14 @@ h_reset_password(struct req *r, struct verr *e)
 	struct user		 u;
 	struct pw_params	 pp;
 	struct verr		 fe;
-	const char		*email, *otp, *pw;
-	char			 ip[64], norm[VALID_EMAIL_MAX + 1], hash[65];
+	const char		*otp, *pw;
+	char			 norm[VALID_EMAIL_MAX + 1], hash[65];
 	char			 pwh[PW_HASH_MAX];
 	int64_t			 now = json_now_ms();
 	int			 rc = -1, i, m;
 
-	http_client_ip(r, ip, sizeof(ip));
-	if (rl_check(r, RL_RESET_IP, ip, 1, e) == -1 ||
-	    http_json_body(r, &b, e) == -1 ||
-	    h_str(b, "email", &email, e) == -1)
+	if (h_email_body(r, RL_RESET_IP, &b, norm, e) == -1)
 		goto out;
-	if (valid_email(email, 0, norm) == -1) {
-		verr_field(e, "email", "email is not a valid address");
-		goto out;
-	}
 	if (h_str(b, "otp", &otp, e) == -1)
 		goto out;
 	for (i = 0; otp[i] >= '0' && otp[i] <= '9'; i++)

@@ -20,6 +20,14 @@ int	h_health(struct req *, struct verr *);
 int	h_health_ready(struct req *, struct verr *);
 
 /*
+ * GET /metrics: 200 text/plain; version=0.0.4, the node's scoreboard in
+ * Prometheus text format (requests by route and status, latency
+ * histogram, busy and running workers, 503s by backend).  Touches no
+ * backend; never fails once the worker has its scoreboard.
+ */
+int	h_metrics(struct req *, struct verr *);
+
+/*
  * POST /api/v1/users/register: 201 {message, user}; 400
  * validation_failed, 409 conflict, 429 rate_limited.
  */

@@ -3,9 +3,11 @@
  * then either the prefork supervisor or a single FastCGI responder.
  *
  * Where the socket comes from decides the mode:
- *   --listen ADDR         bind it here and supervise --workers children;
+ *   --listen ADDR         bind it here and supervise --workers children
+ *                         (between --min-workers and --max-workers);
  *   systemd (LISTEN_FDS)  or spawn-fcgi (fd 0): serve it in this process,
- *                         or supervise children when --workers is given;
+ *                         or supervise children when --workers,
+ *                         --min-workers or --max-workers is given;
  *   none of these         bind 127.0.0.1:PORT and supervise.
  */
 #include <sys/types.h>
@@ -37,8 +39,9 @@ usage(int asked)
 {
 	fprintf(asked ? stdout : stderr, "usage: vybes-api [-dhnV] [-f file] "
 	    "[--listen unix:path | host:port]\n"
-	    "\t[--workers n] [--max-requests n] [--pidfile file] "
-	    "[--set key=value]\n");
+	    "\t[--workers n] [--min-workers n] [--max-workers n] "
+	    "[--max-requests n]\n"
+	    "\t[--pidfile file] [--set key=value]\n");
 	exit(asked ? 0 : 2);
 }
 
@@ -107,6 +110,8 @@ main(int argc, char *argv[])
 		{ "foreground", no_argument, NULL, 'd' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "max-requests", required_argument, NULL, 'm' },
+		{ "max-workers", required_argument, NULL, 'X' },
+		{ "min-workers", required_argument, NULL, 'N' },
 		{ "pidfile", required_argument, NULL, 'p' },
 		{ "set", required_argument, NULL, 's' },
 		{ "version", no_argument, NULL, 'V' },
@@ -157,6 +162,18 @@ main(int argc, char *argv[])
 		case 'w':
 			workers_given = 1;
 			if (asprintf(&set[nset++], "workers=%s", optarg) == -1)
+				abort();
+			break;
+		case 'N':
+			workers_given = 1;
+			if (asprintf(&set[nset++], "min_workers=%s",
+			    optarg) == -1)
+				abort();
+			break;
+		case 'X':
+			workers_given = 1;
+			if (asprintf(&set[nset++], "max_workers=%s",
+			    optarg) == -1)
 				abort();
 			break;
 		case 's':
@@ -218,7 +235,7 @@ main(int argc, char *argv[])
 	} else {
 		log_info("responder %d: serving the inherited socket",
 		    (int)getpid());
-		rc = fcgi_serve(fd, c, 0, -1);
+		rc = fcgi_serve(fd, c, 0, -1, NULL, 0);
 		cfg_free(c);
 		free(c);
 	}

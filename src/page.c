@@ -14,6 +14,7 @@
 #include <openssl/hmac.h>
 
 #include "cfg.h"
+#include "db_mongo.h"
 #include "enc.h"
 #include "http.h"
 #include "page.h"
@@ -123,4 +124,15 @@ page_next(struct req *r, const char *scope, int64_t key, const char *id)
 	}
 	http_header(r, "Link", "<%s?%scursor=%s>; rel=\"next\"", r->path, q,
 	    cur);
+}
+
+void
+page_to_db(const struct page *pg, struct db_page *dp)
+{
+	memset(dp, 0, sizeof(*dp));
+	dp->after = pg->after;
+	dp->after_key = pg->after_key;
+	memcpy(dp->after_id, pg->after_id, sizeof(dp->after_id));
+	dp->skip = pg->skip;
+	dp->limit = pg->limit + 1;
 }

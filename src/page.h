@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct db_page;
 struct req;
 struct verr;
 
@@ -27,6 +28,12 @@ struct page {
  */
 int	page_parse(struct req *r, const char *scope, size_t def, size_t max,
 	    struct page *pg, struct verr *e);
+
+/*
+ * The database position of pg, asking for one item more than the page
+ * holds so that the caller learns whether a next page exists.
+ */
+void	page_to_db(const struct page *pg, struct db_page *dp);
 
 /*
  * Announce the next page, after the item (key, id), with X-Next-Cursor

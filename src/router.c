@@ -19,6 +19,8 @@ const struct route router_routes[] = {
 	{ "GET", "/health", h_health, ROUTE_PUBLIC, "/health" },
 	{ "GET", "/health/ready", h_health_ready, ROUTE_PUBLIC,
 	    "/health/ready" },
+	/* Public here: the web server decides who may reach it. */
+	{ "GET", "/metrics", h_metrics, ROUTE_PUBLIC, "/metrics" },
 #define R(m, p, h, a)	{ m, "/api/v1" p, h, a, "/api/v1" p }
 	R("POST", "/users/register", h_register, ROUTE_PUBLIC),
 	R("POST", "/users/login", h_login, ROUTE_PUBLIC),

@@ -10,6 +10,15 @@
  * and the old one stops only between requests, so there is always a worker
  * accepting and no request fails.  Drain (SIGTERM) stops every worker
  * between requests and exits 0 once they are all gone.
+ *
+ * Scaling reads the scoreboard (score.c), where each child marks itself
+ * busy or idle.  The slot table holds max_workers active slots, of which
+ * the first nactive are in use, then max_workers more where retiring
+ * workers finish their last request; every worker also owns a
+ * scoreboard slot, given before fork and taken back when it is reaped.
+ * Growing uses the next active slot; shrinking sends SIGTERM to the
+ * worker idle longest (it is between requests, or finishes the one it
+ * has just accepted) through the same retiring area as a reload.
  */
 #include <sys/wait.h>
 
@@ -25,6 +34,8 @@
 #include "cfg.h"
 #include "fcgi.h"
 #include "log.h"
+#include "router.h"
+#include "score.h"
 #include "super.h"
 
 #define SUPER_READY_MS		10000
@@ -74,6 +85,48 @@ super_slot_find(const struct super_slot *slots, size_t n, pid_t pid)
 	return -1;
 }
 
+void
+super_load_init(struct super_load *l, int64_t now)
+{
+	memset(l, 0, sizeof(*l));
+	l->busy_since = l->spare_since = -1;
+	l->up_ms = l->down_ms = now;
+}
+
+void
+super_load_observe(struct super_load *l, int total, int live, int busy,
+    int64_t now)
+{
+	l->total = total;
+	l->live = live;
+	l->busy = busy;
+	if (live > 0 && busy >= live) {
+		if (l->busy_since == -1)
+			l->busy_since = now;
+	} else
+		l->busy_since = -1;
+	if (busy < live) {
+		if (l->spare_since == -1)
+			l->spare_since = now;
+	} else
+		l->spare_since = -1;
+}
+
+int
+super_scale_decision(const struct super_load *l, int min, int max,
+    int64_t now)
+{
+	if (l->total < max && l->live == l->total && l->busy_since != -1 &&
+	    now - l->busy_since >= SUPER_UP_AFTER_MS &&
+	    now - l->up_ms >= SUPER_UP_COOL_MS)
+		return 1;
+	if (l->total > min && l->spare_since != -1 && l->busy < l->live &&
+	    now - l->spare_since >= SUPER_IDLE_MS &&
+	    now - l->down_ms >= SUPER_DOWN_COOL_MS)
+		return -1;
+	return 0;
+}
+
 static int64_t
 super_now_ms(void)
 {
@@ -87,9 +140,13 @@ struct super {
 	int			 fd;
 	struct cfg		*cfg;
 	const struct super_src	*src;
-	struct super_slot	*slots;		/* 2 * workers: room to retire */
+	struct super_slot	*slots;		/* 2 * nmax: room to retire */
 	size_t			 nslots;
-	size_t			 nactive;	/* the first nactive are live */
+	size_t			 nmax;		/* max_workers active slots */
+	size_t			 nactive;	/* the first nactive are in use */
+	size_t			 nmin;
+	struct score		*score;
+	struct super_load	 load;
 	sigset_t		 mask;		/* signals the master waits on */
 };
 
@@ -102,15 +159,23 @@ super_spawn(struct super *sv, struct super_slot *s, int wait_ready)
 {
 	struct pollfd	 pfd;
 	char		 b;
+	ssize_t		 idx;
 	int		 p[2] = { -1, -1 }, rc;
 	pid_t		 pid;
 
+	/* Room for 2 * max_workers children: a full table is a bug. */
+	if ((idx = score_slot_take(sv->score, super_now_ms())) == -1) {
+		log_err("scoreboard full: %zu slots", sv->nslots);
+		abort();
+	}
 	if (wait_ready && pipe(p) == -1) {
 		log_err("pipe: %s", strerror(errno));
+		score_slot_release(sv->score, (size_t)idx);
 		return -1;
 	}
 	if ((pid = fork()) == -1) {
 		log_err("fork: %s", strerror(errno));
+		score_slot_release(sv->score, (size_t)idx);
 		if (p[0] != -1) {
 			close(p[0]);
 			close(p[1]);
@@ -123,9 +188,11 @@ super_spawn(struct super *sv, struct super_slot *s, int wait_ready)
 		signal(SIGCHLD, SIG_DFL);
 		if (p[0] != -1)
 			close(p[0]);
-		_exit(fcgi_serve(sv->fd, sv->cfg, sv->cfg->max_requests, p[1]));
+		_exit(fcgi_serve(sv->fd, sv->cfg, sv->cfg->max_requests, p[1],
+		    sv->score, (size_t)idx));
 	}
 	s->pid = pid;
+	s->score = (size_t)idx;
 	s->started_ms = super_now_ms();
 	s->retiring = 0;
 	if (!wait_ready)
@@ -169,6 +236,7 @@ super_reap(struct super *sv, int draining)
 		if ((i = super_slot_find(sv->slots, sv->nslots, pid)) == -1)
 			continue;
 		s = &sv->slots[i];
+		score_slot_release(sv->score, s->score);
 		super_log_exit(pid, status, draining ? " (stopped)" :
 		    s->retiring ? " (replaced)" : " (recycled)");
 		if (draining)
@@ -194,11 +262,17 @@ super_fill(struct super *sv)
 			super_spawn(sv, &sv->slots[i], 0);
 }
 
-/* Milliseconds until the earliest pending restart, capped at 1 s. */
+/*
+ * Milliseconds until the earliest pending restart, capped at 1 s, or at
+ * one scaling tick when scaling is on.
+ */
 static long
 super_next_wait(const struct super *sv)
 {
 	int64_t	 now = super_now_ms(), w = 1000;
+
+	if (sv->nmin < sv->nmax)
+		w = SUPER_TICK_MS;
 	size_t	 i;
 
 	for (i = 0; i < sv->nactive; i++)
@@ -214,7 +288,7 @@ super_retire_slot(struct super *sv, size_t i)
 {
 	size_t	 j;
 
-	for (j = sv->nactive; j < sv->nslots; j++)
+	for (j = sv->nmax; j < sv->nslots; j++)
 		if (sv->slots[j].pid == 0) {
 			sv->slots[j] = sv->slots[i];
 			sv->slots[j].retiring = 1;
@@ -242,10 +316,15 @@ super_reload(struct super *sv)
 		free(nc);
 		return;
 	}
-	if (nc->workers != sv->cfg->workers)
-		log_warnx("reload: workers changes only at restart (%d kept)",
-		    sv->cfg->workers);
+	if (nc->workers != sv->cfg->workers ||
+	    nc->min_workers != sv->cfg->min_workers ||
+	    nc->max_workers != sv->cfg->max_workers)
+		log_warnx("reload: workers, min_workers and max_workers change "
+		    "only at restart (%d, %d, %d kept)", sv->cfg->workers,
+		    sv->cfg->min_workers, sv->cfg->max_workers);
 	nc->workers = sv->cfg->workers;
+	nc->min_workers = sv->cfg->min_workers;
+	nc->max_workers = sv->cfg->max_workers;
 	cfg_free(sv->cfg);
 	free(sv->cfg);
 	sv->cfg = nc;
@@ -266,7 +345,89 @@ super_reload(struct super *sv)
 		super_spawn(sv, &sv->slots[i], 1);
 		kill(old->pid, SIGTERM);
 	}
+	super_load_init(&sv->load, super_now_ms());
 	log_info("reload: done");
+}
+
+/* Start one more worker in the next active slot. */
+static void
+super_grow(struct super *sv, int64_t now)
+{
+	struct super_slot	*s = &sv->slots[sv->nactive];
+
+	memset(s, 0, sizeof(*s));
+	sv->nactive++;
+	sv->load.up_ms = now;
+	if (super_spawn(sv, s, 0) == 0)
+		log_info("scale: all %d workers busy, started worker %d "
+		    "(%zu of at most %zu)", sv->load.live, (int)s->pid,
+		    sv->nactive, sv->nmax);
+}
+
+/*
+ * Retire the live worker that has been idle longest: it moves to the
+ * retiring area, gets SIGTERM, and the last active slot takes its place.
+ */
+static void
+super_shrink(struct super *sv, int64_t now)
+{
+	struct score_slot	*sc;
+	struct super_slot	*old;
+	size_t			 i, pick = sv->nactive;
+	int64_t			 since, oldest = INT64_MAX;
+
+	for (i = 0; i < sv->nactive; i++) {
+		if (sv->slots[i].pid == 0)
+			continue;
+		sc = &sv->score->sc_slots[sv->slots[i].score];
+		if (__atomic_load_n(&sc->sl_state, __ATOMIC_ACQUIRE) !=
+		    SCORE_IDLE)
+			continue;
+		since = __atomic_load_n(&sc->sl_since_ms, __ATOMIC_RELAXED);
+		if (since < oldest) {
+			oldest = since;
+			pick = i;
+		}
+	}
+	if (pick == sv->nactive || (old = super_retire_slot(sv, pick)) == NULL)
+		return;
+	sv->load.down_ms = now;
+	kill(old->pid, SIGTERM);
+	log_info("scale: idle for %d s, retiring worker %d (%zu left, at "
+	    "least %zu)", SUPER_IDLE_MS / 1000, (int)old->pid,
+	    sv->nactive - 1, sv->nmin);
+	if (pick != sv->nactive - 1) {
+		sv->slots[pick] = sv->slots[sv->nactive - 1];
+		memset(&sv->slots[sv->nactive - 1], 0, sizeof(sv->slots[0]));
+	}
+	sv->nactive--;
+}
+
+/* One scaling tick: look at the active workers, then act. */
+static void
+super_scale(struct super *sv)
+{
+	const struct super_slot	*s;
+	int64_t			 now = super_now_ms();
+	int			 live = 0, busy = 0, d;
+	size_t			 i;
+
+	if (sv->nmin >= sv->nmax)
+		return;
+	for (i = 0; i < sv->nactive; i++) {
+		s = &sv->slots[i];
+		if (s->pid == 0)
+			continue;
+		live++;
+		busy += __atomic_load_n(&sv->score->sc_slots[s->score].sl_state,
+		    __ATOMIC_ACQUIRE) == SCORE_BUSY;
+	}
+	super_load_observe(&sv->load, (int)sv->nactive, live, busy, now);
+	d = super_scale_decision(&sv->load, (int)sv->nmin, (int)sv->nmax, now);
+	if (d > 0)
+		super_grow(sv, now);
+	else if (d < 0)
+		super_shrink(sv, now);
 }
 
 static int
@@ -314,9 +475,19 @@ super_run(int fd, struct cfg *c, const struct super_src *src)
 	sv.cfg = c;
 	sv.src = src;
 	sv.nactive = (size_t)c->workers;
-	sv.nslots = 2 * sv.nactive;
+	sv.nmin = (size_t)c->min_workers;
+	sv.nmax = (size_t)c->max_workers;
+	sv.nslots = 2 * sv.nmax;
 	if ((sv.slots = calloc(sv.nslots, sizeof(*sv.slots))) == NULL)
 		abort();
+	if ((sv.score = score_new(sv.nslots, router_nroutes + 1)) == NULL) {
+		log_err("scoreboard: mmap: %s", strerror(errno));
+		free(sv.slots);
+		cfg_free(sv.cfg);
+		free(sv.cfg);
+		return 1;
+	}
+	super_load_init(&sv.load, super_now_ms());
 	sigemptyset(&sv.mask);
 	sigaddset(&sv.mask, SIGCHLD);
 	sigaddset(&sv.mask, SIGTERM);
@@ -324,8 +495,13 @@ super_run(int fd, struct cfg *c, const struct super_src *src)
 	sigaddset(&sv.mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &sv.mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	log_info("supervisor %d: starting %zu workers", (int)getpid(),
-	    sv.nactive);
+	if (sv.nmin < sv.nmax)
+		log_info("supervisor %d: starting %zu workers, scaling "
+		    "between %zu and %zu", (int)getpid(), sv.nactive, sv.nmin,
+		    sv.nmax);
+	else
+		log_info("supervisor %d: starting %zu workers", (int)getpid(),
+		    sv.nactive);
 	for (i = 0; i < sv.nactive; i++)
 		super_spawn(&sv, &sv.slots[i], 0);
 	for (;;) {
@@ -337,6 +513,7 @@ super_run(int fd, struct cfg *c, const struct super_src *src)
 		case SIGTERM:
 		case SIGINT:
 			sig = super_drain(&sv);
+			score_free(sv.score);
 			free(sv.slots);
 			cfg_free(sv.cfg);
 			free(sv.cfg);
@@ -349,5 +526,6 @@ super_run(int fd, struct cfg *c, const struct super_src *src)
 		}
 		super_reap(&sv, 0);
 		super_fill(&sv);
+		super_scale(&sv);
 	}
 }

@@ -14,6 +14,7 @@
 #include "enc.h"
 #include "json.h"
 #include "svc_post.h"
+#include "svc_user.h"
 #include "verr.h"
 
 int
@@ -61,8 +62,7 @@ struct render {
 	struct post		**orig;		/* per item, or NULL */
 	const char		**want;		/* original ids wanted */
 	size_t			  n;
-	struct user_sum		 *users;
-	size_t			  nusers;
+	struct sums		  users;
 };
 
 static void
@@ -78,34 +78,6 @@ render_orig(const struct post *p, void *arg)
 				abort();
 			*rd->orig[i] = *p;
 		}
-}
-
-static void
-render_user(const struct user_sum *u, void *arg)
-{
-	struct render	*rd = arg;
-
-	rd->users[rd->nusers++] = *u;
-}
-
-static struct json_object *
-render_sum(const struct render *rd, const char *id)
-{
-	struct json_object	*o = json_object_new_object();
-	size_t			 i;
-
-	for (i = 0; i < rd->nusers; i++)
-		if (strcmp(rd->users[i].id, id) == 0)
-			break;
-	json_object_object_add(o, "id", json_object_new_string(id));
-	json_object_object_add(o, "username", json_object_new_string(
-	    i < rd->nusers ? rd->users[i].username : ""));
-	json_object_object_add(o, "name", json_object_new_string(
-	    i < rd->nusers ? rd->users[i].name : ""));
-	if (i < rd->nusers && rd->users[i].pfp_url[0] != '\0')
-		json_object_object_add(o, "pfpUrl",
-		    json_object_new_string(rd->users[i].pfp_url));
-	return o;
 }
 
 static void
@@ -155,10 +127,10 @@ render_one(const struct render *rd, const struct post *p,
 	    json_object_new_string(post_vis_name(repost ? VIS_PUBLIC : p->vis)));
 	render_time(j, "createdAt", p->created_ms);
 	render_time(j, "updatedAt", p->created_ms);
-	json_object_object_add(j, "author", render_sum(rd, p->user_id));
+	json_object_object_add(j, "author", svc_sum_json(&rd->users, p->user_id));
 	if (repost)
 		json_object_object_add(j, "originalAuthor",
-		    render_sum(rd, o->user_id));
+		    svc_sum_json(&rd->users, o->user_id));
 	json_object_object_add(j, "likedByMe", json_object_new_boolean(liked));
 	json_object_object_add(j, "bookmarkedByMe",
 	    json_object_new_boolean(bm));
@@ -185,7 +157,6 @@ svc_posts_render(struct be *be, const char *viewer, struct post *const *posts,
 		return json_object_new_array();
 	if ((rd.orig = calloc(n, sizeof(*rd.orig))) == NULL ||
 	    (rd.want = calloc(n, sizeof(*rd.want))) == NULL ||
-	    (rd.users = calloc(2 * n, sizeof(*rd.users))) == NULL ||
 	    (uids = calloc(2 * n, sizeof(*uids))) == NULL ||
 	    (eff = calloc(n, sizeof(*eff))) == NULL ||
 	    (liked = calloc(n, sizeof(int))) == NULL ||
@@ -209,7 +180,7 @@ svc_posts_render(struct be *be, const char *viewer, struct post *const *posts,
 		if (o != posts[i])
 			uids[nu++] = o->user_id;
 	}
-	if (db_user_summaries(be->db, uids, nu, render_user, &rd, e) == -1 ||
+	if (svc_sums_load(be, uids, nu, &rd.users, e) == -1 ||
 	    db_post_marks(be->db, viewer, eff, n, liked, bm, rp, e) == -1)
 		goto out;
 	arr = json_object_new_array();
@@ -223,7 +194,7 @@ out:
 		free(rd.orig[i]);
 	free(rd.orig);
 	free(rd.want);
-	free(rd.users);
+	svc_sums_free(&rd.users);
 	free(uids);
 	free(eff);
 	free(liked);

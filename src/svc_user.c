@@ -83,3 +83,50 @@ out:
 	free(rel);
 	return arr;
 }
+
+static void
+svc_sums_add(const struct user_sum *u, void *arg)
+{
+	struct sums	*s = arg;
+
+	s->u[s->n++] = *u;
+}
+
+int
+svc_sums_load(struct be *be, const char *const *ids, size_t n,
+    struct sums *s, struct verr *e)
+{
+	s->n = 0;
+	if ((s->u = calloc(n + 1, sizeof(*s->u))) == NULL)
+		abort();
+	return db_user_summaries(be->db, ids, n, svc_sums_add, s, e);
+}
+
+void
+svc_sums_free(struct sums *s)
+{
+	free(s->u);
+	s->u = NULL;
+	s->n = 0;
+}
+
+struct json_object *
+svc_sum_json(const struct sums *s, const char *id)
+{
+	struct json_object	*a = json_object_new_object();
+	size_t			 i;
+
+	json_object_object_add(a, "id", json_object_new_string(id));
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->u[i].id, id) == 0) {
+			json_object_object_add(a, "username",
+			    json_object_new_string(s->u[i].username));
+			json_object_object_add(a, "name",
+			    json_object_new_string(s->u[i].name));
+			if (s->u[i].pfp_url[0] != '\0')
+				json_object_object_add(a, "pfpUrl",
+				    json_object_new_string(s->u[i].pfp_url));
+			break;
+		}
+	return a;
+}

@@ -12,6 +12,7 @@
 struct be;
 struct json_object;
 struct user;
+struct user_sum;
 struct verr;
 
 /*
@@ -31,5 +32,22 @@ int	svc_user_named(struct be *be, const char *caller, const char *name,
 struct json_object *svc_user_list(struct be *be, const char *caller,
 	    const char *const *ids, size_t n, const int64_t *mutual,
 	    struct verr *e);
+
+/* UserSummaries (API.md 2.2) loaded for a page of objects. */
+struct sums {
+	struct user_sum	*u;
+	size_t		 n;
+};
+
+/*
+ * Load the summaries of the n user ids (repeats allowed) into s in one
+ * query; s needs svc_sums_free() whether or not this succeeds.
+ */
+int	svc_sums_load(struct be *be, const char *const *ids, size_t n,
+	    struct sums *s, struct verr *e);
+void	svc_sums_free(struct sums *s);
+
+/* The UserSummary of id from s, or just {id} for a user who is gone. */
+struct json_object *svc_sum_json(const struct sums *s, const char *id);
 
 #endif

@@ -53,7 +53,7 @@ wkey_internal(struct verr *e, const char *why)
 	return -1;
 }
 
-static secp256k1_context *
+secp256k1_context *
 wkey_context(struct verr *e)
 {
 	unsigned char	 seed[32];

@@ -41,4 +41,11 @@ int	wkey_seal(const unsigned char key[32], const unsigned char priv[32],
 int	wkey_open(const unsigned char key[32], const char *sealed,
 	    unsigned char priv[32], struct verr *e);
 
+/*
+ * The process's secp256k1 context, created on first use and randomized
+ * again in each new process after fork(); borrowed, never destroyed.
+ * NULL with 500 internal in e when it cannot be set up.
+ */
+struct secp256k1_context_struct *wkey_context(struct verr *e);
+
 #endif
