@@ -392,10 +392,24 @@ mq_fetch(struct mq *m, int batch, int timeout_ms,
 
 	if (mq_bind(m, e) == -1)
 		return -1;
+	/*
+	 * A fetch of `batch' waits until that many arrive or it expires, so
+	 * a lone event would wait out the window.  Take what is there at
+	 * once instead; only when nothing is, wait for the next one.
+	 */
 	jsFetchRequest_Init(&fr);
 	fr.Batch = batch;
+	fr.NoWait = true;
 	fr.Expires = (int64_t)timeout_ms * 1000000;
 	s = natsSubscription_FetchRequest(&list, m->mq_sub, &fr);
+	if (s == NATS_NOT_FOUND || s == NATS_TIMEOUT ||
+	    (s == NATS_OK && list.Count == 0)) {
+		natsMsgList_Destroy(&list);
+		jsFetchRequest_Init(&fr);
+		fr.Batch = 1;
+		fr.Expires = (int64_t)timeout_ms * 1000000;
+		s = natsSubscription_FetchRequest(&list, m->mq_sub, &fr);
+	}
 	if (s == NATS_TIMEOUT)
 		return 0;
 	if (s != NATS_OK) {

@@ -60,7 +60,7 @@ struct rds {
 	struct rds_slotmap *rds_map;
 	struct rds_slotmap *rds_next;	/* scratch for a refresh */
 	redisContext	*rds_ctx[RDS_CLUSTER_MAXNODES];
-	int		 rds_stale;	/* re-read the map before next command */
+	int		 rds_stale;	/* re-read the map before next call */
 	int		 rds_last;	/* node of the last reply */
 	long long	 rds_deadline;	/* cluster: end of this call's budget */
 	struct rds_addr	 rds_seed[RDS_MAXSEEDS];
@@ -458,6 +458,7 @@ rds_cluster_exec(struct rds *r, const char *key, int flags, const char *cmd,
 
 	r->rds_deadline = rds_now_ms() + r->rds_connect_ms +
 	    r->rds_command_ms;
+	r->rds_why[0] = '\0';
 	slot = key != NULL ? rds_cluster_keyslot(key, strlen(key)) :
 	    RDS_CLUSTER_NONE;
 	for (try = 0; try < RDS_TRIES; try++) {
@@ -711,10 +712,13 @@ rds_rl(struct rds *r, const char *key, long long now_ms, long long window_ms,
 	/* Unique across processes and calls: workers share no PRNG state. */
 	snprintf(member, sizeof(member), "%lld-%d-%lu", now_ms, (int)getpid(),
 	    ++seq);
-	/* Idempotent: a second ZADD of the same member changes nothing. */
+	/*
+	 * Safe to retry: a second run adds the same member again, so the
+	 * count cannot grow; at worst it sees itself and refuses at the limit.
+	 */
 	if ((rep = rds_run(r, e, key, RDS_IDEMPOTENT,
-	    "EVAL %s 1 %s %lld %lld %lld %s %s", rds_rl_lua, key, now_ms, window_ms, n, add ? "1" : "0",
-	    member)) == NULL)
+	    "EVAL %s 1 %s %lld %lld %lld %s %s", rds_rl_lua, key, now_ms,
+	    window_ms, n, add ? "1" : "0", member)) == NULL)
 		return -1;
 	if (rep->type != REDIS_REPLY_INTEGER)
 		rds_fail(r, "EVAL", "unexpected reply type", e);
@@ -793,6 +797,8 @@ rds_views_take(struct rds *r, int max,
 	size_t		 i, n, argc, nkey = 0;
 	int		 len, rc = -1;
 
+	if (max <= 0)
+		return 0;	/* SRANDMEMBER would repeat members */
 	if ((ids = rds_run(r, e, RDS_VIEWS_DIRTY, RDS_IDEMPOTENT,
 	    "SRANDMEMBER %s %d", RDS_VIEWS_DIRTY, max)) == NULL)
 		goto out;

@@ -1,7 +1,12 @@
 /*
- * Redis: cache and helper, never the only copy of data.  One connection
- * per process with connect/command timeouts, re-opened on the next call
- * after any error.  This header hides hiredis from the rest of the program.
+ * Redis: cache and helper, never the only copy of data.  One server, or
+ * a Redis Cluster when REDIS_ADDR lists several seed nodes separated by
+ * commas: each command then goes to the master of its key's slot,
+ * following MOVED and ASK and finding a promoted replica after a
+ * failover.  Connections have connect/command timeouts and are re-opened
+ * on the next call after any error.  Every function works on one key or
+ * on keys sharing a {hash tag}, so all of them work on a cluster.  This
+ * header hides hiredis from the rest of the program.
  */
 #ifndef RDS_REDIS_H
 #define RDS_REDIS_H
@@ -12,11 +17,15 @@ struct cfg;
 struct verr;
 struct rds;
 
-/* A handle on cfg->redis_addr; connects lazily.  Never fails. */
+/*
+ * A handle on cfg->redis_addr; connects lazily.  Never fails.  In cluster
+ * mode redis_db must be 0 (a cluster has no other): it is ignored with a
+ * warning.
+ */
 struct rds *rds_new(const struct cfg *c);
 void	 rds_free(struct rds *r);
 
-/* PING.  503 unavailable when unreachable or timed out. */
+/* PING (any node of a cluster).  503 when unreachable or timed out. */
 int	 rds_ping(struct rds *r, struct verr *e);
 
 /*
@@ -46,7 +55,8 @@ int	 rds_rl(struct rds *r, const char *key, long long now_ms,
 
 /*
  * Buffer n views of post `post' (counted in MongoDB later by
- * rds_views_take()).  503 when Redis is unreachable.
+ * rds_views_take()) in key "views:{v}:<post>", listed in the set
+ * "views:{v}:dirty".  503 when Redis is unreachable.
  */
 int	 rds_views_add(struct rds *r, const char *post, long long n,
 	    struct verr *e);

@@ -40,6 +40,7 @@
 
 #define SUPER_READY_MS		10000
 #define SUPER_DRAIN_MS		30000
+#define SUPER_RETIRED		2	/* retiring: scaled down, not replaced */
 
 int64_t
 super_backoff_ms(int fails)
@@ -238,6 +239,7 @@ super_reap(struct super *sv, int draining)
 		s = &sv->slots[i];
 		score_slot_release(sv->score, s->score);
 		super_log_exit(pid, status, draining ? " (stopped)" :
+		    s->retiring == SUPER_RETIRED ? " (retired)" :
 		    s->retiring ? " (replaced)" : " (recycled)");
 		if (draining)
 			s->retiring = 1;
@@ -391,10 +393,11 @@ super_shrink(struct super *sv, int64_t now)
 	}
 	if (pick == sv->nactive || (old = super_retire_slot(sv, pick)) == NULL)
 		return;
+	old->retiring = SUPER_RETIRED;
 	sv->load.down_ms = now;
 	kill(old->pid, SIGTERM);
-	log_info("scale: idle for %d s, retiring worker %d (%zu left, at "
-	    "least %zu)", SUPER_IDLE_MS / 1000, (int)old->pid,
+	log_info("scale: workers idle for %d s, retiring worker %d (%zu "
+	    "left, at least %zu)", SUPER_IDLE_MS / 1000, (int)old->pid,
 	    sv->nactive - 1, sv->nmin);
 	if (pick != sv->nactive - 1) {
 		sv->slots[pick] = sv->slots[sv->nactive - 1];

@@ -4,7 +4,7 @@
  * event finds its notification already there; likes, follows and reposts
  * also carry a de-duplication key that stays unique while they are
  * unread, so like, unlike, like leaves one unread notification.  Events
- * about a post or comment deleted in the meantime create nothing.
+ * about a post, comment or repost deleted in the meantime create nothing.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,10 +32,13 @@ svc_str(struct json_object *o, const char *k)
 	return "";
 }
 
-/* Does the object still exist?  1 yes, 0 gone, -1 backend error. */
+/*
+ * Does what the event is about still exist (the post, and the comment or
+ * repost the event names)?  1 yes, 0 gone, -1 backend error.
+ */
 static int
 svc_exists(struct be *be, const char *type, const char *post,
-    const char *comment, struct verr *e)
+    const char *comment, const char *repost, struct verr *e)
 {
 	struct post	*p;
 	struct comment	*c;
@@ -50,6 +53,9 @@ svc_exists(struct be *be, const char *type, const char *post,
 		rc = fe.status == 404 ? 0 : -1;
 	else if (strcmp(type, "comment") == 0) {
 		rc = db_comment_get(be->db, comment, c, &fe) == 0 ? 1 :
+		    fe.status == 404 ? 0 : -1;
+	} else if (strcmp(type, "repost") == 0 && *repost != '\0') {
+		rc = db_post_get(be->db, repost, p, &fe) == 0 ? 1 :
 		    fe.status == 404 ? 0 : -1;
 	} else
 		rc = 1;
@@ -67,6 +73,7 @@ svc_notify_event(struct be *be, const char *data, size_t len,
 	struct json_object	*env = NULL, *d = NULL;
 	struct notif		 n;
 	const char		*type, *actor, *rcpt, *post = "", *comment = "";
+	const char		*repost = "";
 	int			 rc = -1, created, ex;
 
 	if (json_parse_object(data, len, &env, e) == -1)
@@ -83,6 +90,8 @@ svc_notify_event(struct be *be, const char *data, size_t len,
 		post = svc_str(d, "postId");
 		if (strcmp(type, "comment") == 0)
 			comment = svc_str(d, "commentId");
+		if (strcmp(type, "repost") == 0)
+			repost = svc_str(d, "repostId");
 	} else {
 		/* Other events (none today) create no notification. */
 		rc = 0;
@@ -103,7 +112,8 @@ svc_notify_event(struct be *be, const char *data, size_t len,
 		goto out;
 	}
 	if (*post != '\0') {
-		if ((ex = svc_exists(be, type, post, comment, e)) == -1)
+		if ((ex = svc_exists(be, type, post, comment, repost,
+		    e)) == -1)
 			goto out;
 		if (ex == 0) {
 			rc = 0;

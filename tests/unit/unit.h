@@ -23,6 +23,7 @@ void	test_media_suite(void);
 void	test_rlp_suite(void);
 void	test_eip712_suite(void);
 void	test_ethsig_suite(void);
+void	test_rds_cluster_suite(void);
 
 #define UNIT_ADD(suite, name, fn)					\
 	do {								\
