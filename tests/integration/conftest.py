@@ -1036,3 +1036,276 @@ def story_api(tmp_path, stack):
     yield make
     for a in started:
         a.stop()
+
+
+# ---------------------------------------------------------------- worker
+# Helpers of the vybes-worker and notifications tests (test_worker_*,
+# test_notifications_*): reading every notification of a user, waiting
+# for a count, the stack's worker process and its log, and a worker of a
+# test's own.
+
+def notifications_all(acct, limit=100, max_pages=200):
+    """Every notification of acct, newest first, following X-Next-Cursor
+    (asserts 200 on each page)."""
+    out = []
+    target = "/notifications?limit=%d" % limit
+    for _ in range(max_pages):
+        r = api(acct, "GET", target)
+        assert r.status == 200, r
+        page = r.json()
+        assert isinstance(page, list), page
+        out.extend(page)
+        cur = r.headers.get("X-Next-Cursor")
+        if cur is None:
+            return out
+        target = "/notifications?limit=%d&cursor=%s" % (limit, cur)
+    raise AssertionError("more than %d pages of notifications" % max_pages)
+
+
+def unread_count(acct):
+    r = api(acct, "GET", "/notifications/unread-count")
+    assert r.status == 200, r
+    return r.json()["unreadCount"]
+
+
+def wait_notifications(acct, n, timeout=60, pred=None, interval=0.2):
+    """Poll until acct has at least n notifications (those matching pred,
+    when given); returns them (all of acct's, newest first)."""
+    def enough():
+        ns = notifications_all(acct)
+        mine = [x for x in ns if pred is None or pred(x)]
+        return ns if len(mine) >= n else None
+    return wait_for(enough, timeout, interval=interval,
+                    what="%d notifications of %s" % (n, acct.username))
+
+
+def worker_pid():
+    """Pid of the stack's vybes-worker (from $VYBES_RUN/pids/worker.pid)."""
+    p = Path(os.environ["VYBES_RUN"]) / "pids" / "worker.pid"
+    return int(p.read_text().strip())
+
+
+def worker_log_path():
+    return Path(os.environ["VYBES_RUN"]) / "log" / "worker.log"
+
+
+def worker_log_size():
+    try:
+        return worker_log_path().stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+def worker_log_since(offset):
+    """The stack worker's log from byte offset on."""
+    with open(worker_log_path(), "rb") as f:
+        f.seek(offset)
+        return f.read().decode("utf-8", "replace")
+
+
+def worker_bin():
+    return str(build_dir() / "vybes-worker")
+
+
+class OwnWorker:
+    """A vybes-worker of a test's own: the stack's configuration, stderr
+    into a file, started in its own session; stop() in a finally."""
+
+    def __init__(self, tmp_path, name="worker", extra=()):
+        self.logpath = tmp_path / ("%s.log" % name)
+        self.argv = [worker_bin(), "-d", "-f", os.environ["VYBES_CONF"]] \
+            + list(extra)
+        self.proc = None
+
+    def start(self, wait=True):
+        self._log = open(self.logpath, "ab")
+        self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL,
+                                     stdout=self._log, stderr=self._log,
+                                     start_new_session=True)
+        if wait:
+            wait_for(lambda: self.proc.poll() is not None
+                     or ("worker %d: consuming as" % self.proc.pid)
+                     in self.log(), 15, what="own vybes-worker consuming")
+            assert self.proc.poll() is None, \
+                "vybes-worker exited %s: %s" % (self.proc.returncode,
+                                                self.log())
+        return self
+
+    def log(self):
+        try:
+            return self.logpath.read_text(errors="replace")
+        except FileNotFoundError:
+            return ""
+
+    def stop(self):
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            try:
+                self.proc.send_signal(signal.SIGTERM)
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        self._log.close()
+
+
+def like_matrix(likers, posts, expect=200):
+    """Every liker likes every post (one thread per liker); returns the
+    number of likes."""
+    def one(acct):
+        for p in posts:
+            r = api(acct, "POST", "/posts/%s/like" % p["id"])
+            assert r.status == expect, r
+    run_threads(one, [(a,) for a in likers])
+    return len(likers) * len(posts)
+
+
+def ensure_worker_running():
+    """Start the stack's worker again when a test left it stopped."""
+    try:
+        pid = worker_pid()
+        if alive(pid):
+            return
+    except (FileNotFoundError, ValueError):
+        pass
+    vybes_dev("start", "worker")
+
+
+# ---------------------------------------------------------------- wallet
+# Helpers of the wallet tests (test_wallet_*): Foundry's cast (installed by
+# `vybes-dev up` into the stack's npm cache, path in VYBES_CAST) as the
+# independent checker of keys, signatures and transactions; JSON-RPC to the
+# stack's anvil (VYBES_ETH_RPC); the stack's Redis through redis-cli.
+
+WALLET_SIG_RE = _re.compile(r"^0x[0-9a-f]{130}$")
+WALLET_KEY_RE = _re.compile(r"^0x[0-9a-f]{64}$")
+# anvil's first prefunded account (its default mnemonic).
+ANVIL_ADDR0 = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
+
+
+def cast(*args, check=True, timeout=60):
+    """Run the stack's cast with args; its stripped stdout."""
+    exe = os.environ.get("VYBES_CAST")
+    assert exe and os.access(exe, os.X_OK), \
+        "VYBES_CAST (%r) is not an executable; run `scripts/vybes-dev up`" \
+        % exe
+    r = subprocess.run([exe] + [str(a) for a in args], capture_output=True,
+                       text=True, timeout=timeout)
+    if check:
+        assert r.returncode == 0, "cast %s: %s" % (" ".join(map(str, args)),
+                                                   r.stderr.strip())
+    return r.stdout.strip() if check else r
+
+
+def cast_verify(address, message, sig, *opts):
+    """True when `cast wallet verify` accepts sig of message by address."""
+    r = cast("wallet", "verify", *opts, "--address", address, message, sig,
+             check=False)
+    return r.returncode == 0
+
+
+def cast_decode_tx(raw):
+    """`cast decode-transaction raw` as a dict (cast prints it as a JSON
+    string holding the JSON object)."""
+    out = json.loads(cast("decode-transaction", raw))
+    if isinstance(out, str):
+        out = json.loads(out)
+    return out
+
+
+def eth_rpc_url():
+    url = os.environ.get("VYBES_ETH_RPC")
+    assert url, "VYBES_ETH_RPC not set; run `scripts/vybes-dev up`"
+    return url
+
+
+def eth_rpc(method, params=(), timeout=10):
+    """One JSON-RPC call to the stack's node: the result (AssertionError on
+    a JSON-RPC error)."""
+    req = _urlreq.Request(eth_rpc_url(), data=json.dumps(
+        {"jsonrpc": "2.0", "id": 1, "method": method,
+         "params": list(params)}).encode(),
+        headers={"Content-Type": "application/json"})
+    with _urlreq.urlopen(req, timeout=timeout) as f:
+        ans = json.load(f)
+    assert "error" not in ans, (method, ans)
+    return ans["result"]
+
+
+def eth_up():
+    try:
+        return eth_rpc("eth_chainId", timeout=2) is not None
+    except OSError:
+        return False
+
+
+def ensure_eth_running():
+    """Start the stack's eth node again when a test left it stopped."""
+    if not eth_up():
+        vybes_dev("start", "eth")
+        wait_for(eth_up, 30, what="eth node answering")
+
+
+def eth_balance(address):
+    return int(eth_rpc("eth_getBalance", [address, "latest"]), 16)
+
+
+def eth_fund(address, wei):
+    """Set address's balance on anvil (anvil_setBalance)."""
+    eth_rpc("anvil_setBalance", [address, hex(wei)])
+    assert eth_balance(address) == wei
+
+
+def eth_receipt(txhash, timeout=30):
+    """The receipt of txhash once mined."""
+    return wait_for(lambda: eth_rpc("eth_getTransactionReceipt", [txhash]),
+                    timeout, interval=0.2, what="receipt of %s" % txhash)
+
+
+def wallet_unlock(acct, password=None, expect=200):
+    r = api(acct, "POST", "/wallet/unlock",
+            body={"password": password or acct.password})
+    assert r.status == expect, r
+    return r
+
+
+def wallet_status(acct):
+    r = api(acct, "GET", "/wallet/status")
+    assert r.status == 200, r
+    return r.json()
+
+
+def wallet_export(acct):
+    """The exported private key of acct (one EXPORT_USER attempt)."""
+    r = api(acct, "POST", "/wallet/export", body={"password": acct.password})
+    assert r.status == 200, r
+    key = r.json()["privateKey"]
+    assert WALLET_KEY_RE.match(key), key
+    return key
+
+
+def wallet_sign(acct, route, body, expect=200):
+    """POST /wallet/<route> as acct; the signature (when 200)."""
+    r = api(acct, "POST", "/wallet/" + route, body=body)
+    assert r.status == expect, r
+    if expect != 200:
+        return r
+    sig = r.json()["signature"]
+    assert WALLET_SIG_RE.match(sig), sig
+    assert int(sig[-2:], 16) in (27, 28), sig
+    return sig
+
+
+def redis_cli(*args):
+    """redis-cli against the stack's Redis; stdout lines."""
+    host, _, port = os.environ["VYBES_REDIS_ADDR"].rpartition(":")
+    r = subprocess.run(["redis-cli", "-h", host or "127.0.0.1", "-p", port]
+                       + [str(a) for a in args], capture_output=True,
+                       text=True, timeout=30)
+    assert r.returncode == 0, r.stderr
+    return r.stdout.splitlines()
+
+
+def redis_keys(pattern="*"):
+    return [k for k in redis_cli("--scan", "--pattern", pattern) if k]
