@@ -54,6 +54,8 @@ const struct cfg_key cfg_keys[] = {
 	{ "db_name", "DB_NAME", CFG_STR, 0, 0, NULL, CFG_OFF(db_name), REQ },
 	{ "mongo_timeout_ms", "VYBES_MONGO_TIMEOUT_MS", CFG_INT, 100, 60000,
 	    "2000", CFG_OFF(mongo_timeout_ms), 0 },
+	{ "mongo_write_concern", "VYBES_MONGO_WRITE_CONCERN", CFG_STR, 0, 0,
+	    NULL, CFG_OFF(mongo_write_concern), 0 },
 	{ "jwt_secret", "JWT_SECRET", CFG_SECRET, 0, 0, NULL,
 	    CFG_OFF(jwt_secret), REQ },
 	{ "access_token_ttl", "ACCESS_TOKEN_TTL", CFG_INT, 60, 86400, "3600",
@@ -554,6 +556,13 @@ cfg_validate(struct cfg *c, char *err)
 	    strncmp(c->listen, "unix:", 5) != 0 && strchr(c->listen, ':') == NULL)
 		return cfg_err(err, "VYBES_LISTEN: expected unix:PATH or "
 		    "HOST:PORT, not \"%s\"", c->listen);
+	if (c->mongo_write_concern != NULL && *c->mongo_write_concern != '\0' &&
+	    strcmp(c->mongo_write_concern, "majority") != 0 &&
+	    (atoi(c->mongo_write_concern) < 1 ||
+	    strspn(c->mongo_write_concern, "0123456789") !=
+	    strlen(c->mongo_write_concern)))
+		return cfg_err(err, "VYBES_MONGO_WRITE_CONCERN: must be majority "
+		    "or a number of members");
 	if ((c->r2_endpoint == NULL || *c->r2_endpoint == '\0') &&
 	    (c->r2_account_id == NULL || *c->r2_account_id == '\0'))
 		return cfg_err(err, "R2_ENDPOINT: required when R2_ACCOUNT_ID "

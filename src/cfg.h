@@ -43,6 +43,7 @@ struct cfg {
 	char	*mongo_uri;
 	char	*db_name;
 	int	 mongo_timeout_ms;	/* server selection */
+	char	*mongo_write_concern;	/* "", "majority" or a count */
 	/* tokens and keys */
 	char	*jwt_secret;
 	int	 access_token_ttl;

@@ -173,6 +173,29 @@ db_uri_default(mongoc_uri_t *uri, const char *opt, int32_t v)
 		mongoc_uri_set_option_as_int32(uri, opt, v);
 }
 
+/*
+ * Writes that must not be lost wait for a majority of a replica set when
+ * mongo_write_concern says "majority" (or for N members); "" keeps what
+ * the URI or the driver says.  Retryable writes and reads are the
+ * driver's default and stay on, so a write interrupted by an election is
+ * sent again to the new primary.
+ */
+static void
+db_write_concern(mongoc_uri_t *uri, const char *w)
+{
+	mongoc_write_concern_t	*wc;
+
+	if (w == NULL || *w == '\0')
+		return;
+	wc = mongoc_write_concern_new();
+	if (strcmp(w, "majority") == 0)
+		mongoc_write_concern_set_wmajority(wc, 5000);
+	else
+		mongoc_write_concern_set_w(wc, atoi(w));
+	mongoc_uri_set_write_concern(uri, wc);
+	mongoc_write_concern_destroy(wc);
+}
+
 struct db *
 db_new(const struct cfg *c, struct verr *e)
 {
@@ -206,6 +229,7 @@ db_new(const struct cfg *c, struct verr *e)
 	db_uri_default(db->db_uri, MONGOC_URI_SOCKETTIMEOUTMS, DB_SOCKET_MS);
 	if (mongoc_uri_get_appname(db->db_uri) == NULL)
 		mongoc_uri_set_appname(db->db_uri, "vybes");
+	db_write_concern(db->db_uri, c->mongo_write_concern);
 	s = c->db_name != NULL && c->db_name[0] != '\0' ? c->db_name :
 	    mongoc_uri_get_database(db->db_uri);
 	if ((db->db_name = strdup(s != NULL ? s : "vybes")) == NULL) {
