@@ -207,7 +207,7 @@ ethtx_access(struct json_object *v, struct eth_tx *tx, struct verr *e)
 {
 	struct json_object	*it, *a, *keys, *k;
 	unsigned char		*b;
-	size_t			 i, j, n, len;
+	size_t			 i, j, n, len, klen;
 
 	if (!json_object_is_type(v, json_type_array))
 		return ethtx_bad(e, "accessList", "must be an array");
@@ -239,12 +239,11 @@ ethtx_access(struct json_object *v, struct eth_tx *tx, struct verr *e)
 			abort();
 		for (j = 0; j < len; j++) {
 			k = json_object_array_get_idx(keys, j);
+			b = NULL;
 			if (!json_object_is_type(k, json_type_string) ||
 			    ethtx_bytes(json_object_get_string(k), &b,
-			    &n) == -1 || n != 32) {
-				if (k != NULL && json_object_is_type(k,
-				    json_type_string))
-					free(b);
+			    &klen) == -1 || klen != 32) {
+				free(b);
 				return ethtx_bad(e, "accessList", "storage "
 				    "keys must be 32 bytes of hex");
 			}

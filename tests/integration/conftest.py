@@ -1309,3 +1309,17 @@ def redis_cli(*args):
 
 def redis_keys(pattern="*"):
     return [k for k in redis_cli("--scan", "--pattern", pattern) if k]
+
+
+def redis_pipe(commands):
+    """Many one-line-answer commands (lists of words) in one redis-cli run;
+    the answers, one per command."""
+    host, _, port = os.environ["VYBES_REDIS_ADDR"].rpartition(":")
+    text = "".join(" ".join('"%s"' % w for w in c) + "\n" for c in commands)
+    r = subprocess.run(["redis-cli", "-h", host or "127.0.0.1", "-p", port],
+                       input=text, capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout.splitlines()
+    assert len(out) == len(commands), (len(out), len(commands))
+    return out
