@@ -129,10 +129,6 @@ h_metrics(struct req *r, struct verr *e)
 		    &sb->sc_backend[i], __ATOMIC_RELAXED));
 	if (fclose(f) != 0 || buf == NULL)
 		abort();
-	free(r->body);
-	r->status = 200;
-	r->body = buf;
-	r->bodylen = len;
-	r->ctype = METRICS_CTYPE;
+	http_text(r, 200, METRICS_CTYPE, buf, len);
 	return 0;
 }

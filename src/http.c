@@ -286,6 +286,15 @@ http_json(struct req *r, int status, struct json_object *o)
 }
 
 void
+http_text(struct req *r, int status, const char *ctype, char *body,
+    size_t len)
+{
+	http_set_body(r, status, NULL, ctype);
+	r->body = body;
+	r->bodylen = len;
+}
+
+void
 http_empty(struct req *r, int status)
 {
 	http_set_body(r, status, NULL, NULL);

@@ -100,6 +100,13 @@ void	 http_header(struct req *r, const char *name, const char *fmt, ...)
 /* Respond with status and the JSON of o; takes o's reference. */
 void	 http_json(struct req *r, int status, struct json_object *o);
 
+/*
+ * Respond with status and the malloc'd body of len bytes, whose
+ * ownership passes to r, as Content-Type ctype (a static string).
+ */
+void	 http_text(struct req *r, int status, const char *ctype, char *body,
+	    size_t len);
+
 /* Respond with status and no body (204, or 200 with an empty body). */
 void	 http_empty(struct req *r, int status);
 
