@@ -150,6 +150,11 @@ test_required(void)
 	static char	*shortjwt[] = { "JWT_SECRET=short", NULL };
 	static char	*badkey[] = { "WALLET_ENCRYPTION_KEY=nothex", NULL };
 	static char	*badlisten[] = { "VYBES_LISTEN=nowhere", NULL };
+	static char	*badmin[] = { "VYBES_WORKERS=2", "VYBES_MIN_WORKERS=3",
+	    NULL };
+	static char	*badmax[] = { "VYBES_WORKERS=4", "VYBES_MAX_WORKERS=3",
+	    NULL };
+	static char	*badwc[] = { "VYBES_MONGO_WRITE_CONCERN=most", NULL };
 	struct cfg	 c;
 	char		 err[CFG_ERRLEN];
 
@@ -167,6 +172,18 @@ test_required(void)
 	CU_ASSERT_EQUAL(cfg_load(&c, NULL, 1, env_with(badlisten), NULL, 0,
 	    err), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "VYBES_LISTEN"));
+	cfg_free(&c);
+	CU_ASSERT_EQUAL(cfg_load(&c, NULL, 1, env_with(badmin), NULL, 0, err),
+	    -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "VYBES_MIN_WORKERS"));
+	cfg_free(&c);
+	CU_ASSERT_EQUAL(cfg_load(&c, NULL, 1, env_with(badmax), NULL, 0, err),
+	    -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "VYBES_MAX_WORKERS"));
+	cfg_free(&c);
+	CU_ASSERT_EQUAL(cfg_load(&c, NULL, 1, env_with(badwc), NULL, 0, err),
+	    -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "VYBES_MONGO_WRITE_CONCERN"));
 	cfg_free(&c);
 }
 
