@@ -21,41 +21,20 @@ int
 db_follow_set(struct db *db, const char *a, const char *b, int on,
     int *changed, struct verr *e)
 {
-	mongoc_collection_t	*c = NULL;
-	bson_t			 doc = BSON_INITIALIZER;
-	bson_oid_t		 oid;
-	bson_error_t		 be;
-	int64_t			 n = 0;
-	int			 rc = -1;
+	bson_t	 doc = BSON_INITIALIZER;
+	int	 rc = -1;
 
 	*changed = 0;
 	if (db_q_oid(&doc, "followerId", a, e) == -1 ||
-	    db_q_oid(&doc, "followingId", b, e) == -1)
+	    db_q_oid(&doc, "followingId", b, e) == -1 ||
+	    db_relation_set(db, "follows", &doc, on, changed, e) == -1)
 		goto out;
-	if (on) {
-		if ((c = db_coll(db, "follows", e)) == NULL)
-			goto out;
-		bson_oid_init(&oid, NULL);
-		BSON_APPEND_OID(&doc, "_id", &oid);
-		BSON_APPEND_DATE_TIME(&doc, "createdAt", json_now_ms());
-		if (mongoc_collection_insert_one(c, &doc, NULL, NULL, &be))
-			*changed = 1;
-		else if (be.code != DB_DUPKEY) {
-			db_fail(db, "insert follows", &be, e);
-			goto out;
-		}
-	} else {
-		if (db_delete(db, "follows", &doc, 0, &n, e) == -1)
-			goto out;
-		*changed = n > 0;
-	}
 	if (*changed && (db_inc(db, "users", a, "followingCount", on ? 1 : -1,
 	    e) == -1 || db_inc(db, "users", b, "followerCount", on ? 1 : -1,
 	    e) == -1))
 		goto out;
 	rc = 0;
 out:
-	mongoc_collection_destroy(c);
 	bson_destroy(&doc);
 	return rc;
 }

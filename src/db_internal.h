@@ -90,6 +90,15 @@ int	db_page_apply(bson_t *q, bson_t *opts, const char *sortfield,
 	    const struct db_page *pg, struct verr *e);
 
 /*
+ * Create (on=1) or remove the relation document whose unique key is the
+ * content of doc (a follow, like or bookmark); on creation an _id and
+ * createdAt are added to doc.  *changed says whether this call created
+ * or removed it: only then may the caller move counters.
+ */
+int	db_relation_set(struct db *db, const char *coll, bson_t *doc, int on,
+	    int *changed, struct verr *e);
+
+/*
  * Serialize updates of document `id' of coll across processes, where the
  * server needs it (see db_mongo.c; a no-op on MongoDB).  Waits at most
  * about 2 s, then 503.  Every db_lock() that returned 0 needs its

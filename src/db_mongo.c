@@ -805,3 +805,37 @@ db_page_apply(bson_t *q, bson_t *opts, const char *sortfield,
 	return 0;
 }
 
+
+int
+db_relation_set(struct db *db, const char *coll, bson_t *doc, int on,
+    int *changed, struct verr *e)
+{
+	mongoc_collection_t	*c;
+	bson_oid_t		 oid;
+	bson_error_t		 be;
+	int64_t			 n = 0;
+	int			 rc = -1;
+
+	*changed = 0;
+	if (!on) {
+		if (db_delete(db, coll, doc, 0, &n, e) == -1)
+			return -1;
+		*changed = n > 0;
+		return 0;
+	}
+	if ((c = db_coll(db, coll, e)) == NULL)
+		return -1;
+	bson_oid_init(&oid, NULL);
+	BSON_APPEND_OID(doc, "_id", &oid);
+	BSON_APPEND_DATE_TIME(doc, "createdAt", json_now_ms());
+	/* The unique index refuses a second copy: the first one is kept. */
+	if (mongoc_collection_insert_one(c, doc, NULL, NULL, &be)) {
+		*changed = 1;
+		rc = 0;
+	} else if (be.code == DB_DUPKEY)
+		rc = 0;
+	else
+		db_fail(db, "insert relation", &be, e);
+	mongoc_collection_destroy(c);
+	return rc;
+}

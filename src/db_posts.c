@@ -260,47 +260,29 @@ int
 db_like_set(struct db *db, const struct post *p, const char *user, int on,
     int *changed, int64_t *count, struct verr *e)
 {
-	mongoc_collection_t	*c = NULL;
-	bson_t			 doc = BSON_INITIALIZER;
-	bson_oid_t		 oid;
-	bson_error_t		 be;
-	struct post		 now;
-	int64_t			 n = 0;
-	int			 rc = -1;
+	bson_t		 doc = BSON_INITIALIZER;
+	struct post	*now;
+	int		 rc = -1;
 
 	*changed = 0;
+	if ((now = malloc(sizeof(*now))) == NULL)
+		abort();
 	if (db_q_oid(&doc, "userId", user, e) == -1 ||
 	    db_q_oid(&doc, "postId", p->id, e) == -1)
 		goto out;
 	BSON_APPEND_UTF8(&doc, "reactionType", "like");
-	if (on) {
-		if ((c = db_coll(db, "reactions", e)) == NULL)
-			goto out;
-		bson_oid_init(&oid, NULL);
-		BSON_APPEND_OID(&doc, "_id", &oid);
-		BSON_APPEND_DATE_TIME(&doc, "createdAt",
-		    json_now_ms());
-		if (mongoc_collection_insert_one(c, &doc, NULL, NULL, &be))
-			*changed = 1;
-		else if (be.code != DB_DUPKEY) {
-			db_fail(db, "insert reactions", &be, e);
-			goto out;
-		}
-	} else {
-		if (db_delete(db, "reactions", &doc, 0, &n, e) == -1)
-			goto out;
-		*changed = n > 0;
-	}
+	if (db_relation_set(db, "reactions", &doc, on, changed, e) == -1)
+		goto out;
 	if (*changed && (db_inc(db, "posts", p->id, "likeCount", on ? 1 : -1,
 	    e) == -1 || db_inc(db, "users", p->user_id, "totalLikeCount",
 	    on ? 1 : -1, e) == -1))
 		goto out;
-	if (db_post_get(db, p->id, &now, e) == -1)
+	if (db_post_get(db, p->id, now, e) == -1)
 		goto out;
-	*count = now.like_count < 0 ? 0 : now.like_count;
+	*count = now->like_count < 0 ? 0 : now->like_count;
 	rc = 0;
 out:
-	mongoc_collection_destroy(c);
+	free(now);
 	bson_destroy(&doc);
 	return rc;
 }
@@ -309,33 +291,12 @@ int
 db_bookmark_set(struct db *db, const char *post, const char *user, int on,
     struct verr *e)
 {
-	mongoc_collection_t	*c = NULL;
-	bson_t			 doc = BSON_INITIALIZER;
-	bson_oid_t		 oid;
-	bson_error_t		 be;
-	int			 rc = -1;
+	bson_t	 doc = BSON_INITIALIZER;
+	int	 changed, rc = -1;
 
-	if (db_q_oid(&doc, "userId", user, e) == -1 ||
-	    db_q_oid(&doc, "postId", post, e) == -1)
-		goto out;
-	if (!on) {
-		rc = db_delete(db, "bookmarks", &doc, 0, NULL, e);
-		goto out;
-	}
-	if ((c = db_coll(db, "bookmarks", e)) == NULL)
-		goto out;
-	bson_oid_init(&oid, NULL);
-	BSON_APPEND_OID(&doc, "_id", &oid);
-	BSON_APPEND_DATE_TIME(&doc, "createdAt", json_now_ms());
-	/* A second bookmark hits the unique index: the first time is kept. */
-	if (!mongoc_collection_insert_one(c, &doc, NULL, NULL, &be) &&
-	    be.code != DB_DUPKEY) {
-		db_fail(db, "insert bookmarks", &be, e);
-		goto out;
-	}
-	rc = 0;
-out:
-	mongoc_collection_destroy(c);
+	if (db_q_oid(&doc, "userId", user, e) == 0 &&
+	    db_q_oid(&doc, "postId", post, e) == 0)
+		rc = db_relation_set(db, "bookmarks", &doc, on, &changed, e);
 	bson_destroy(&doc);
 	return rc;
 }
