@@ -158,6 +158,31 @@ mq_connected_cb(natsConnection *nc, void *arg)
  * Create the connection object and the JetStream context.  Returns 0
  * once cnats owns a connection, connected or still trying in background.
  */
+/*
+ * Give o the servers of `url': one URL, or a comma-separated list of a
+ * cluster's servers, which cnats wants as an array (a list passed as one
+ * URL connects to none of them).
+ */
+static natsStatus
+mq_servers(natsOptions *o, const char *url)
+{
+	char		*copy, *p, *save = NULL;
+	const char	*list[16];
+	int		 n = 0;
+	natsStatus	 s;
+
+	if (strchr(url, ',') == NULL)
+		return natsOptions_SetURL(o, url);
+	copy = mq_xstrdup(url);
+	for (p = strtok_r(copy, ", ", &save); p != NULL && n < 16;
+	    p = strtok_r(NULL, ", ", &save))
+		list[n++] = p;
+	s = natsOptions_SetServers(o, list, n);
+	explicit_bzero(copy, strlen(url));
+	free(copy);
+	return s;
+}
+
 static int
 mq_open(struct mq *m)
 {
@@ -169,7 +194,7 @@ mq_open(struct mq *m)
 	m->mq_last = mq_now_ms();
 	if ((s = natsOptions_Create(&o)) != NATS_OK)
 		goto out;
-	if ((s = natsOptions_SetURL(o, m->mq_url)) != NATS_OK ||
+	if ((s = mq_servers(o, m->mq_url)) != NATS_OK ||
 	    (s = natsOptions_SetName(o, "vybes")) != NATS_OK ||
 	    (s = natsOptions_SetTimeout(o, MQ_TIMEOUT_MS)) != NATS_OK ||
 	    (s = natsOptions_SetAllowReconnect(o, true)) != NATS_OK ||
