@@ -173,6 +173,21 @@ fcgi_handle(FCGX_Request *fr, const struct cfg *c, struct be *be,
 	http_req_free(&r);
 }
 
+/* Answer the accepted request of fr, then do the work it deferred. */
+static void
+fcgi_one(FCGX_Request *fr, const struct cfg *c, struct be *be)
+{
+	void	(*fn)(const struct cfg *, void *) = NULL;
+	void	*arg = NULL;
+
+	fcgi_handle(fr, c, be, &fn, &arg);
+	FCGX_Finish_r(fr);
+	if (fn != NULL)
+		fn(c, arg);
+	jobs_tick(be);
+	score_idle(1, http_now_ns() / 1000000);
+}
+
 int
 fcgi_serve(int fd, const struct cfg *c, int max_requests, int ready_fd,
     struct score *sb, size_t slot)
@@ -182,8 +197,6 @@ fcgi_serve(int fd, const struct cfg *c, int max_requests, int ready_fd,
 	struct sigaction	 sa;
 	struct pollfd		 pfd;
 	sigset_t		 block, during_poll, pending;
-	void			(*fn)(const struct cfg *, void *);
-	void			*arg;
 	struct score		*own = NULL;
 	int			 served = 0, rc, flags;
 
@@ -247,13 +260,7 @@ fcgi_serve(int fd, const struct cfg *c, int max_requests, int ready_fd,
 			log_warnx("FCGX_Accept_r: %s", strerror(-rc));
 			continue;
 		}
-		fn = NULL;
-		fcgi_handle(&fr, c, &be, &fn, &arg);
-		FCGX_Finish_r(&fr);
-		if (fn != NULL)
-			fn(c, arg);
-		jobs_tick(&be);
-		score_idle(1, http_now_ns() / 1000000);
+		fcgi_one(&fr, c, &be);
 		served++;
 		/*
 		 * Under steady load the socket is always readable and ppoll
@@ -261,8 +268,23 @@ fcgi_serve(int fd, const struct cfg *c, int max_requests, int ready_fd,
 		 */
 		if (sigpending(&pending) == 0 &&
 		    (sigismember(&pending, SIGTERM) ||
-		    sigismember(&pending, SIGINT)))
+		    sigismember(&pending, SIGINT))) {
+			fcgi_stop = 1;
 			break;
+		}
+	}
+	/*
+	 * Told to stop: first serve the connections already queued on the
+	 * socket.  When the whole node drains, the supervisor has removed
+	 * the socket's name, so no new one can arrive and none is lost.
+	 */
+	while (fcgi_stop) {
+		score_busy();
+		if (FCGX_Accept_r(&fr) < 0) {
+			score_idle(0, 0);
+			break;
+		}
+		fcgi_one(&fr, c, &be);
 	}
 	FCGX_Free(&fr, 1);
 	be_close(&be);

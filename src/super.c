@@ -441,6 +441,15 @@ super_drain(struct super *sv)
 	size_t		 i, live;
 
 	log_info("draining: stopping workers after their current request");
+	/*
+	 * Remove our socket's name first: new connections then fail at once
+	 * and the web server sends them to another node, while the workers
+	 * serve what is already queued before they exit.
+	 */
+	if (sv->cfg->listen != NULL && strncmp(sv->cfg->listen, "unix:",
+	    5) == 0 && unlink(sv->cfg->listen + 5) == -1 && errno != ENOENT)
+		log_warnx("unlink %s: %s", sv->cfg->listen + 5,
+		    strerror(errno));
 	for (i = 0; i < sv->nslots; i++)
 		if (sv->slots[i].pid != 0)
 			kill(sv->slots[i].pid, SIGTERM);

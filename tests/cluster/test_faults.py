@@ -138,8 +138,13 @@ def test_rolling_restart(fronts, users):
     for n in ("api1", "api2"):
         vdev("stop", n)
         time.sleep(2)
+        size = log_size(n)
         vdev("start", n)
-        time.sleep(3)
+        # An operator moves on once the node serves again and the front
+        # ends have taken it back (after fail_timeout / disable-time).
+        wait_for(lambda: log_size(n) > size, 15, "%s serving again" % n)
+        time.sleep(5)
+    time.sleep(1)
     for l in loads:
         l.stop().report("api1 then api2 stopped and started")
     assert all(l.failures() == 0 for l in loads), [l.fails for l in loads]
