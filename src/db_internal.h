@@ -89,6 +89,14 @@ int	db_delete(struct db *db, const char *coll, const bson_t *q, int many,
 int	db_page_apply(bson_t *q, bson_t *opts, const char *sortfield,
 	    const struct db_page *pg, struct verr *e);
 
+/* db_find_one() of the document whose _id is id (404 when malformed). */
+int	db_find_id(struct db *db, const char *coll, const char *id,
+	    void (*conv)(const bson_t *, void *), void *out, struct verr *e);
+
+/* Delete the document whose _id is id: 1 deleted, 0 already gone, -1. */
+int	db_delete_id(struct db *db, const char *coll, const char *id,
+	    struct verr *e);
+
 /*
  * Create (on=1) or remove the relation document whose unique key is the
  * content of doc (a follow, like or bookmark); on creation an _id and

@@ -839,3 +839,30 @@ db_relation_set(struct db *db, const char *coll, bson_t *doc, int on,
 	mongoc_collection_destroy(c);
 	return rc;
 }
+
+int
+db_find_id(struct db *db, const char *coll, const char *id,
+    void (*conv)(const bson_t *, void *), void *out, struct verr *e)
+{
+	bson_t	 q = BSON_INITIALIZER;
+	int	 rc = -1;
+
+	if (db_q_oid(&q, "_id", id, e) == 0)
+		rc = db_find_one(db, coll, &q, conv, out, e);
+	bson_destroy(&q);
+	return rc;
+}
+
+int
+db_delete_id(struct db *db, const char *coll, const char *id, struct verr *e)
+{
+	bson_t	 q = BSON_INITIALIZER;
+	int64_t	 n = 0;
+	int	 rc = -1;
+
+	if (db_q_oid(&q, "_id", id, e) == 0 &&
+	    db_delete(db, coll, &q, 0, &n, e) == 0)
+		rc = n > 0;
+	bson_destroy(&q);
+	return rc;
+}

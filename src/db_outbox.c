@@ -122,11 +122,5 @@ db_outbox_replay(struct db *db, size_t limit,
 int
 db_outbox_delete(struct db *db, const char *id, struct verr *e)
 {
-	bson_t	 q = BSON_INITIALIZER;
-	int	 rc = -1;
-
-	if (db_q_oid(&q, "_id", id, e) == 0)
-		rc = db_delete(db, "outbox", &q, 0, NULL, e);
-	bson_destroy(&q);
-	return rc;
+	return db_delete_id(db, "outbox", id, e) == -1 ? -1 : 0;
 }

@@ -144,16 +144,7 @@ db_post_conv(const bson_t *doc, void *out)
 int
 db_post_get(struct db *db, const char *id, struct post *p, struct verr *e)
 {
-	bson_t		 q = BSON_INITIALIZER;
-	bson_oid_t	 oid;
-	int		 rc = -1;
-
-	if (db_parse_oid(id, &oid, e) == 0) {
-		BSON_APPEND_OID(&q, "_id", &oid);
-		rc = db_find_one(db, "posts", &q, db_post_conv, p, e);
-	}
-	bson_destroy(&q);
-	return rc;
+	return db_find_id(db, "posts", id, db_post_conv, p, e);
 }
 
 int
@@ -186,19 +177,15 @@ int
 db_post_delete(struct db *db, const struct post *p, struct verr *e)
 {
 	bson_t		 q = BSON_INITIALIZER;
-	int64_t		 n = 0;
-	int		 rc = -1;
+	int		 rc;
 
-	if (db_q_oid(&q, "_id", p->id, e) == -1 ||
-	    db_delete(db, "posts", &q, 0, &n, e) == -1)
+	if ((rc = db_delete_id(db, "posts", p->id, e)) == -1)
 		goto out;
-	rc = n > 0;
-	if (n > 0 && (db_user_add_posts(db, p->user_id, -1, e) == -1 ||
+	if (rc == 1 && (db_user_add_posts(db, p->user_id, -1, e) == -1 ||
 	    (p->original_id[0] != '\0' && db_inc(db, "posts", p->original_id,
 	    "repostCount", -1, e) == -1)))
 		rc = -1;
 	/* A repost takes the notification it caused with it (3.3.3). */
-	bson_reinit(&q);
 	if (rc == 1 && p->original_id[0] != '\0') {
 		BSON_APPEND_UTF8(&q, "type", "repost");
 		if (db_q_oid(&q, "actorId", p->user_id, e) == -1 ||
@@ -347,31 +334,21 @@ int
 db_comment_get(struct db *db, const char *id, struct comment *c,
     struct verr *e)
 {
-	bson_t	 q = BSON_INITIALIZER;
-	int	 rc = -1;
-
-	if (db_q_oid(&q, "_id", id, e) == 0)
-		rc = db_find_one(db, "comments", &q, db_comment_conv, c, e);
-	bson_destroy(&q);
-	return rc;
+	return db_find_id(db, "comments", id, db_comment_conv, c, e);
 }
 
 int
 db_comment_delete(struct db *db, const struct comment *c, struct verr *e)
 {
 	bson_t		 q = BSON_INITIALIZER;
-	int64_t		 n = 0;
-	int		 rc = -1;
+	int		 rc;
 
-	if (db_q_oid(&q, "_id", c->id, e) == -1 ||
-	    db_delete(db, "comments", &q, 0, &n, e) == -1)
+	if ((rc = db_delete_id(db, "comments", c->id, e)) == -1)
 		goto out;
-	rc = n > 0;
-	if (n > 0 && db_inc(db, "posts", c->post_id, "commentCount", -1,
+	if (rc == 1 && db_inc(db, "posts", c->post_id, "commentCount", -1,
 	    e) == -1)
 		rc = -1;
 	/* The notification the comment caused goes with it. */
-	bson_reinit(&q);
 	if (rc == 1 && (db_q_oid(&q, "commentId", c->id, e) == -1 ||
 	    db_delete(db, "notifications", &q, 1, NULL, e) == -1))
 		rc = -1;

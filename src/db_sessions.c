@@ -78,16 +78,7 @@ int
 db_session_get(struct db *db, const char *id, struct session *s,
     struct verr *e)
 {
-	bson_t		 q = BSON_INITIALIZER;
-	bson_oid_t	 oid;
-	int		 rc = -1;
-
-	if (db_parse_oid(id, &oid, e) == 0) {
-		BSON_APPEND_OID(&q, "_id", &oid);
-		rc = db_find_one(db, "sessions", &q, db_session_from_bson, s, e);
-	}
-	bson_destroy(&q);
-	return rc;
+	return db_find_id(db, "sessions", id, db_session_from_bson, s, e);
 }
 
 int

@@ -92,15 +92,7 @@ db_story_get(struct db *db, const char *id, int64_t now_ms, struct story *s,
 int
 db_story_delete(struct db *db, const char *id, struct verr *e)
 {
-	bson_t	 q = BSON_INITIALIZER;
-	int64_t	 n = 0;
-	int	 rc = -1;
-
-	if (db_q_oid(&q, "_id", id, e) == 0 &&
-	    db_delete(db, "stories", &q, 0, &n, e) == 0)
-		rc = n > 0;
-	bson_destroy(&q);
-	return rc;
+	return db_delete_id(db, "stories", id, e);
 }
 
 struct db_story_cb {

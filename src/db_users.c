@@ -47,16 +47,7 @@ db_user_from_bson(const bson_t *doc, void *out)
 int
 db_user_by_id(struct db *db, const char *id, struct user *u, struct verr *e)
 {
-	bson_oid_t	 oid;
-	bson_t		 q = BSON_INITIALIZER;
-	int		 rc = -1;
-
-	if (db_parse_oid(id, &oid, e) == 0) {
-		BSON_APPEND_OID(&q, "_id", &oid);
-		rc = db_find_one(db, "users", &q, db_user_from_bson, u, e);
-	}
-	bson_destroy(&q);
-	return rc;
+	return db_find_id(db, "users", id, db_user_from_bson, u, e);
 }
 
 int

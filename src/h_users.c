@@ -48,14 +48,6 @@ h_message(struct req *r, int status, const char *msg)
 	http_json(r, status, o);
 }
 
-static void
-h_pwparams(const struct req *r, struct pw_params *p)
-{
-	p->m_kib = (uint32_t)r->cfg->argon2_memory_kib;
-	p->t_cost = (uint32_t)r->cfg->argon2_passes;
-	p->lanes = (uint32_t)r->cfg->argon2_lanes;
-}
-
 /* A uniform integer in [0, n) from the CSPRNG, by rejection sampling. */
 static uint32_t
 h_uniform(uint32_t n)
@@ -156,7 +148,7 @@ h_register(struct req *r, struct verr *e)
 		    "0-9, _ and ., not reserved");
 		goto out;
 	}
-	h_pwparams(r, &pp);
+	pw_params_cfg(r->cfg, &pp);
 	if (pw_hash(pw, strlen(pw), &pp, u.password, sizeof(u.password),
 	    e) == -1)
 		goto out;
@@ -259,7 +251,7 @@ h_login(struct req *r, struct verr *e)
 	/* Failed logins only are counted; check without counting. */
 	if (rl_check(r, RL_LOGIN_EMAIL, norm, 0, e) == -1)
 		goto out;
-	h_pwparams(r, &pp);
+	pw_params_cfg(r->cfg, &pp);
 	verr_init(&fe);
 	if (db_user_by_email(r->be->db, norm, &u, &fe) == -1) {
 		if (fe.status != 404) {
@@ -526,7 +518,7 @@ h_reset_password(struct req *r, struct verr *e)
 			    "code");
 		goto out;
 	}
-	h_pwparams(r, &pp);
+	pw_params_cfg(r->cfg, &pp);
 	if (pw_hash(pw, strlen(pw), &pp, pwh, sizeof(pwh), e) == -1 ||
 	    (m = db_user_reset_password(r->be->db, u.id, hash, now, pwh,
 	    e)) == -1)

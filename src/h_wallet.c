@@ -102,9 +102,7 @@ h_password(struct req *r, struct json_object *b, struct user *u, int *ok,
 		return -1;
 	if (db_user_by_id(r->be->db, r->uid, u, e) == -1)
 		return -1;
-	pp.m_kib = (uint32_t)r->cfg->argon2_memory_kib;
-	pp.t_cost = (uint32_t)r->cfg->argon2_passes;
-	pp.lanes = (uint32_t)r->cfg->argon2_lanes;
+	pw_params_cfg(r->cfg, &pp);
 	if ((*ok = pw_verify(u->password, pw, strlen(pw), &pp, &rehash,
 	    e)) == -1)
 		return -1;

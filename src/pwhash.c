@@ -21,6 +21,7 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include "cfg.h"
 #include "pwhash.h"
 #include "verr.h"
 
@@ -153,4 +154,12 @@ pw_dummy_verify(const char *pw, size_t len, const struct pw_params *p)
 		    salt, sizeof(salt), out, sizeof(out));
 	OPENSSL_cleanse(out, sizeof(out));
 	return 0;
+}
+
+void
+pw_params_cfg(const struct cfg *c, struct pw_params *p)
+{
+	p->m_kib = (uint32_t)c->argon2_memory_kib;
+	p->t_cost = (uint32_t)c->argon2_passes;
+	p->lanes = (uint32_t)c->argon2_lanes;
 }

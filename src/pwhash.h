@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct cfg;
 struct verr;
 
 struct pw_params {
@@ -45,5 +46,8 @@ int	pw_verify(const char *stored, const char *pw, size_t len,
  * login whose account does not exist.  Always returns 0, a mismatch.
  */
 int	pw_dummy_verify(const char *pw, size_t len, const struct pw_params *p);
+
+/* The Argon2id parameters of configuration c into p. */
+void	pw_params_cfg(const struct cfg *c, struct pw_params *p);
 
 #endif
