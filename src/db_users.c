@@ -50,30 +50,32 @@ db_user_by_id(struct db *db, const char *id, struct user *u, struct verr *e)
 	return db_find_id(db, "users", id, db_user_from_bson, u, e);
 }
 
-int
-db_user_by_email(struct db *db, const char *email, struct user *u,
-    struct verr *e)
+/* db_find_one() of the user whose string field equals val. */
+static int
+db_user_by_str(struct db *db, const char *field, const char *val,
+    struct user *u, struct verr *e)
 {
 	bson_t	 q = BSON_INITIALIZER;
 	int	 rc;
 
-	BSON_APPEND_UTF8(&q, "email", email);
+	BSON_APPEND_UTF8(&q, field, val);
 	rc = db_find_one(db, "users", &q, db_user_from_bson, u, e);
 	bson_destroy(&q);
 	return rc;
 }
 
 int
+db_user_by_email(struct db *db, const char *email, struct user *u,
+    struct verr *e)
+{
+	return db_user_by_str(db, "email", email, u, e);
+}
+
+int
 db_user_by_username(struct db *db, const char *username, struct user *u,
     struct verr *e)
 {
-	bson_t	 q = BSON_INITIALIZER;
-	int	 rc;
-
-	BSON_APPEND_UTF8(&q, "username", username);
-	rc = db_find_one(db, "users", &q, db_user_from_bson, u, e);
-	bson_destroy(&q);
-	return rc;
+	return db_user_by_str(db, "username", username, u, e);
 }
 
 int

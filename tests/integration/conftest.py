@@ -301,24 +301,29 @@ class LocalApi:
         return self.proc.wait(timeout=timeout)
 
     def stop(self):
-        """TERM, then KILL our own process group if it does not go."""
         if self.proc is None:
             return
-        if self.proc.poll() is None:
-            try:
-                os.kill(self.proc.pid, signal.SIGTERM)
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=5)
-            except ProcessLookupError:
-                pass
-        # Workers left behind by a supervisor that died: same group.
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        stop_group(self.proc)
         self._log.close()
+
+
+def stop_group(proc, timeout=20):
+    """TERM proc, then KILL its process group (it was started with
+    start_new_session) if it does not go; children it left behind, such
+    as the workers of a supervisor that died, go with the group."""
+    if proc.poll() is None:
+        try:
+            os.kill(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+        except ProcessLookupError:
+            pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 @pytest.fixture

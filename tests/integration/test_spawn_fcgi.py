@@ -1,7 +1,6 @@
 """vybes-api started by spawn-fcgi: the socket arrives on fd 0 (FastCGI
 specification 2.2) and the process serves it itself."""
 
-import os
 import shutil
 import signal
 import subprocess
@@ -9,7 +8,7 @@ import subprocess
 import pytest
 
 import fcgi_client
-from conftest import unix_socket_path, vybes_api_bin, wait_for, children
+from conftest import children, stop_group, unix_socket_path, vybes_api_bin, wait_for
 
 
 @pytest.fixture
@@ -34,17 +33,7 @@ def spawned(tmp_path, stack):
 
     yield run
     for p, log in procs:
-        if p.poll() is None:
-            p.terminate()
-            try:
-                p.wait(15)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait(5)
-        try:
-            os.killpg(p.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        stop_group(p, 15)
         log.close()
 
 

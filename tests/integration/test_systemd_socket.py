@@ -9,7 +9,7 @@ import sys
 import pytest
 
 import fcgi_client
-from conftest import children, unix_socket_path, vybes_api_bin, wait_for
+from conftest import children, stop_group, unix_socket_path, vybes_api_bin, wait_for
 
 # Bind, put the socket on fd 3, then exec vybes-api in this same process
 # (pytest forked it), so LISTEN_PID == the pid vybes-api runs as.
@@ -47,13 +47,7 @@ def activated(tmp_path, stack):
 
     yield run
     for p, log in started:
-        if p.poll() is None:
-            p.terminate()
-            try:
-                p.wait(15)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait(5)
+        stop_group(p, 15)
         log.close()
 
 
