@@ -21,6 +21,7 @@
 #include <openssl/evp.h>
 
 #include "cfg.h"
+#include "enc.h"
 #include "log.h"
 
 extern char **environ;
@@ -468,35 +469,16 @@ cfg_load_set(struct cfg *c, char *const *set, size_t nset, char *err)
 	return 0;
 }
 
-static int
-cfg_hexval(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	ch = tolower(ch);
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	return -1;
-}
-
 int
 cfg_wallet_key(const char *s, unsigned char out[32])
 {
 	unsigned char	 buf[64];
 	char		 b64[64];
 	size_t		 len = strlen(s), i;
-	int		 hi, lo, n;
+	int		 n;
 
-	if (len == 64) {
-		for (i = 0; i < 32; i++) {
-			if ((hi = cfg_hexval((unsigned char)s[2 * i])) < 0 ||
-			    (lo = cfg_hexval((unsigned char)s[2 * i + 1])) < 0)
-				break;
-			out[i] = (unsigned char)(hi << 4 | lo);
-		}
-		if (i == 32)
-			return 0;
-	}
+	if (enc_unhex(s, out, 32) == 0)
+		return 0;
 	/* base64, standard or URL-safe, padded or not: 43 or 44 chars. */
 	if (len == 43 || len == 44) {
 		for (i = 0; i < len; i++)

@@ -26,6 +26,7 @@
 #include <json-c/json.h>
 
 #include "eip712.h"
+#include "enc.h"
 #include "keccak.h"
 #include "verr.h"
 
@@ -139,18 +140,6 @@ eip712_free(struct eip712 *x)
 
 	for (i = 0; i < x->x_nt; i++)
 		free(x->x_t[i].t_m);
-}
-
-static int
-eip712_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* Is s a struct type name: [A-Za-z_$][A-Za-z0-9_$]*? */
@@ -515,7 +504,7 @@ eip712_hexstr(struct json_object *v, const char **hex, size_t *n)
 	    len % 2 != 0)
 		return -1;
 	for (i = 2; i < len; i++)
-		if (eip712_hexval(s[i]) == -1)
+		if (enc_hexval(s[i]) == -1)
 			return -1;
 	*hex = s + 2;
 	*n = (len - 2) / 2;
@@ -525,8 +514,8 @@ eip712_hexstr(struct json_object *v, const char **hex, size_t *n)
 static unsigned char
 eip712_byte(const char *hex, size_t i)
 {
-	return (unsigned char)(eip712_hexval(hex[2 * i]) << 4 |
-	    eip712_hexval(hex[2 * i + 1]));
+	return (unsigned char)(enc_hexval(hex[2 * i]) << 4 |
+	    enc_hexval(hex[2 * i + 1]));
 }
 
 /*
@@ -565,7 +554,7 @@ eip712_int(struct eip712 *x, const struct eip712_ftype *ft,
 				    "%sint%d", ft->ft_kind == EIP712_INT ?
 				    "" : "u", ft->ft_n);
 			for (i = lead; i < len; i++) {
-				if ((d = eip712_hexval(s[i])) == -1)
+				if ((d = enc_hexval(s[i])) == -1)
 					return eip712_fail(x, "invalid hex "
 					    "number");
 				j = 63 - (int)(len - 1 - i);

@@ -91,7 +91,7 @@ enc_hex(const void *in, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-static int
+int
 enc_hexval(int c)
 {
 	if (c >= '0' && c <= '9')

@@ -24,6 +24,9 @@ int	enc_unb64url(const char *in, size_t len, unsigned char *out,
 /* Encode n bytes as lowercase hex into out (2n + 1 bytes). */
 void	enc_hex(const void *in, size_t n, char *out);
 
+/* Value 0-15 of the hex digit c (either case); -1 when c is not one. */
+int	enc_hexval(int c);
+
 /*
  * Decode exactly 2n hex digits (either case) of in into out[n]; -1 when
  * `in' has another length or a non-hex character.

@@ -17,6 +17,7 @@
 #include <json-c/json.h>
 
 #include "cfg.h"
+#include "enc.h"
 #include "http.h"
 #include "json.h"
 #include "verr.h"
@@ -110,18 +111,6 @@ http_getparam(struct req *r, const char *name)
 	return r->io.getparam(r->io.ctx, name);
 }
 
-static int
-http_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 http_query(struct req *r, const char *name, char *buf, size_t bufsz,
     struct verr *e)
@@ -149,8 +138,8 @@ http_query(struct req *r, const char *name, char *buf, size_t bufsz,
 		if (c == '+')
 			c = ' ';
 		else if (c == '%') {
-			if (fend - v < 3 || (hi = http_hexval(v[1])) < 0 ||
-			    (lo = http_hexval(v[2])) < 0 || (hi | lo) == 0)
+			if (fend - v < 3 || (hi = enc_hexval(v[1])) < 0 ||
+			    (lo = enc_hexval(v[2])) < 0 || (hi | lo) == 0)
 				return verr_field(e, name, "%s is malformed",
 				    name);
 			c = hi << 4 | lo;

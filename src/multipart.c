@@ -23,6 +23,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "enc.h"
 #include "log.h"
 #include "multipart.h"
 #include "verr.h"
@@ -192,18 +193,6 @@ mp_unquote(const struct mp_tok *v, char *out, size_t outsz, size_t *lenp)
 	return 0;
 }
 
-static int
-mp_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * An RFC 5987 ext-value (charset'language'percent-encoded) decoded into
  * out, charset aside: the file name is informational only.
@@ -222,8 +211,8 @@ mp_extvalue(const struct mp_tok *v, char *out, size_t outsz)
 		if (n + 1 >= outsz)
 			return -1;
 		if (*s == '%') {
-			if (end - s < 3 || (hi = mp_hexval(s[1])) == -1 ||
-			    (lo = mp_hexval(s[2])) == -1 || (hi | lo) == 0)
+			if (end - s < 3 || (hi = enc_hexval(s[1])) == -1 ||
+			    (lo = enc_hexval(s[2])) == -1 || (hi | lo) == 0)
 				return -1;
 			out[n++] = (char)(hi << 4 | lo);
 			s += 2;

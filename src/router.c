@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "enc.h"
 #include "handlers.h"
 #include "router.h"
 
@@ -116,18 +117,6 @@ router_split(const char *path, struct segs *sg)
 	return 0;
 }
 
-static int
-router_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decode a segment; -1 on bad escapes, NUL, '/' or overflow. */
 static int
 router_decode(const char *s, size_t len, char *out, size_t outsz)
@@ -140,8 +129,8 @@ router_decode(const char *s, size_t len, char *out, size_t outsz)
 		if (c == '%') {
 			if (i + 2 >= len)
 				return -1;
-			if ((hi = router_hexval(s[i + 1])) < 0 ||
-			    (lo = router_hexval(s[i + 2])) < 0)
+			if ((hi = enc_hexval(s[i + 1])) < 0 ||
+			    (lo = enc_hexval(s[i + 2])) < 0)
 				return -1;
 			c = hi << 4 | lo;
 			i += 2;
