@@ -109,16 +109,10 @@ db_follow_list(struct db *db, const char *user, int followers,
     void (*fn)(const char *, int64_t, const char *, void *), void *arg,
     struct verr *e)
 {
-	bson_t		 q = BSON_INITIALIZER, opts = BSON_INITIALIZER;
 	struct db_fl	 f = { fn, arg, followers ? "followerId" : "followingId" };
-	int		 rc = -1;
 
-	if (db_q_oid(&q, followers ? "followingId" : "followerId", user,
-	    e) == 0 && db_page_apply(&q, &opts, "createdAt", pg, e) == 0)
-		rc = db_each(db, "follows", &q, &opts, db_fl_each, &f, e);
-	bson_destroy(&q);
-	bson_destroy(&opts);
-	return rc;
+	return db_each_page(db, "follows", followers ? "followingId" :
+	    "followerId", user, pg, db_fl_each, &f, e);
 }
 
 /* "^" + `s' with every regular-expression metacharacter escaped. */

@@ -65,6 +65,14 @@ int	db_each(struct db *db, const char *coll, const bson_t *q,
 	    struct verr *e);
 
 /*
+ * db_each() over one page (pg, newest createdAt first) of the documents
+ * of coll whose field is the ObjectId id.
+ */
+int	db_each_page(struct db *db, const char *coll, const char *field,
+	    const char *id, const struct db_page *pg,
+	    void (*fn)(const bson_t *, void *), void *arg, struct verr *e);
+
+/*
  * Find the first document of coll matching q and give it to conv(doc,
  * out); 404 not_found when there is none.
  */

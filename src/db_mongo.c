@@ -673,6 +673,22 @@ db_each(struct db *db, const char *coll, const bson_t *q, const bson_t *opts,
 	return n;
 }
 
+int
+db_each_page(struct db *db, const char *coll, const char *field,
+    const char *id, const struct db_page *pg,
+    void (*each)(const bson_t *, void *), void *arg, struct verr *e)
+{
+	bson_t	 q = BSON_INITIALIZER, opts = BSON_INITIALIZER;
+	int	 rc = -1;
+
+	if (db_q_oid(&q, field, id, e) == 0 &&
+	    db_page_apply(&q, &opts, "createdAt", pg, e) == 0)
+		rc = db_each(db, coll, &q, &opts, each, arg, e);
+	bson_destroy(&q);
+	bson_destroy(&opts);
+	return rc;
+}
+
 
 /* Find one document of coll matching q; fn converts it.  404 if none. */
 int

@@ -103,16 +103,10 @@ int
 db_notif_list(struct db *db, const char *user, const struct db_page *pg,
     void (*fn)(const struct notif *, void *), void *arg, struct verr *e)
 {
-	bson_t			 q = BSON_INITIALIZER, opts = BSON_INITIALIZER;
 	struct db_notif_cb	 cb = { fn, arg };
-	int			 rc = -1;
 
-	if (db_q_oid(&q, "userId", user, e) == 0 &&
-	    db_page_apply(&q, &opts, "createdAt", pg, e) == 0)
-		rc = db_each(db, NOTIF_COLL, &q, &opts, db_notif_each, &cb, e);
-	bson_destroy(&q);
-	bson_destroy(&opts);
-	return rc;
+	return db_each_page(db, NOTIF_COLL, "userId", user, pg, db_notif_each,
+	    &cb, e);
 }
 
 int

@@ -403,17 +403,10 @@ int
 db_comment_list(struct db *db, const char *post, const struct db_page *pg,
     void (*fn)(const struct comment *, void *), void *arg, struct verr *e)
 {
-	bson_t		 q = BSON_INITIALIZER, opts = BSON_INITIALIZER;
 	struct db_cb	 cb = { NULL, fn, NULL, arg };
-	int		 rc = -1;
 
-	if (db_q_oid(&q, "postId", post, e) == 0 &&
-	    db_page_apply(&q, &opts, "createdAt", pg, e) == 0)
-		rc = db_each(db, "comments", &q, &opts, db_each_comment, &cb,
-		    e);
-	bson_destroy(&q);
-	bson_destroy(&opts);
-	return rc;
+	return db_each_page(db, "comments", "postId", post, pg,
+	    db_each_comment, &cb, e);
 }
 
 int
@@ -458,17 +451,10 @@ db_bookmark_list(struct db *db, const char *user, const struct db_page *pg,
     void (*fn)(const char *, int64_t, const char *, void *), void *arg,
     struct verr *e)
 {
-	bson_t		 q = BSON_INITIALIZER, opts = BSON_INITIALIZER;
 	struct db_cb	 cb = { NULL, NULL, fn, arg };
-	int		 rc = -1;
 
-	if (db_q_oid(&q, "userId", user, e) == 0 &&
-	    db_page_apply(&q, &opts, "createdAt", pg, e) == 0)
-		rc = db_each(db, "bookmarks", &q, &opts, db_each_bookmark, &cb,
-		    e);
-	bson_destroy(&q);
-	bson_destroy(&opts);
-	return rc;
+	return db_each_page(db, "bookmarks", "userId", user, pg,
+	    db_each_bookmark, &cb, e);
 }
 
 int
