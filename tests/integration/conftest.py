@@ -959,52 +959,15 @@ def parse_ts(ts):
         tzinfo=_dt.timezone.utc)
 
 
-def fcgi_call(address, method, uri, params=None, body=b"", timeout=15.0):
-    """One FastCGI request with CGI parameters set in full (unlike
-    fcgi_client.request, CONTENT_TYPE can be given); params override the
-    defaults, HTTP headers go in as HTTP_* names."""
-    import struct as _struct
-    path, _, query = uri.partition("?")
-    p = {
-        "GATEWAY_INTERFACE": "CGI/1.1", "SERVER_SOFTWARE": "vybes-tests",
-        "SERVER_PROTOCOL": "HTTP/1.1", "REQUEST_METHOD": method,
-        "REQUEST_URI": uri, "DOCUMENT_URI": path, "SCRIPT_NAME": "",
-        "QUERY_STRING": query,
-        "CONTENT_LENGTH": str(len(body)) if body else "",
-        "CONTENT_TYPE": "", "REMOTE_ADDR": "127.0.0.1",
-        "REMOTE_PORT": "40000", "SERVER_ADDR": "127.0.0.1",
-        "SERVER_PORT": "80", "SERVER_NAME": "localhost",
-        "REQUEST_SCHEME": "http",
-    }
-    p.update(params or {})
-    rec = fcgi_client._record
-    msg = (rec(fcgi_client.FCGI_BEGIN_REQUEST,
-               _struct.pack(">HB5x", fcgi_client.FCGI_RESPONDER, 0))
-           + rec(fcgi_client.FCGI_PARAMS, fcgi_client._params(p))
-           + rec(fcgi_client.FCGI_PARAMS)
-           + (rec(fcgi_client.FCGI_STDIN, body) if body else b"")
-           + rec(fcgi_client.FCGI_STDIN))
-    sock = fcgi_client.connect(address, timeout)
-    hdr = fcgi_client._HEADER
-    try:
-        sock.sendall(msg)
-        out, err = bytearray(), bytearray()
-        while True:
-            _, rtype, _, clen, pad = hdr.unpack(
-                fcgi_client._recv_exact(sock, hdr.size))
-            content = fcgi_client._recv_exact(sock, clen + pad)[:clen]
-            if rtype == fcgi_client.FCGI_STDOUT:
-                out += content
-            elif rtype == fcgi_client.FCGI_STDERR:
-                err += content
-            elif rtype == fcgi_client.FCGI_END_REQUEST:
-                app_status, _ = _struct.unpack(">IB3x", content)
-                break
-    finally:
-        sock.close()
-    status, hdrs, resp_body = fcgi_client._parse_cgi(bytes(out))
-    return fcgi_client.Response(status, hdrs, resp_body, bytes(err),
-                                app_status)
+def fcgi_as(sock, acct, method, path, ctype="", body=b""):
+    """One request of acct (its token and client address) straight to the
+    vybes-api listening on sock, API + path, over FastCGI."""
+    params = {"HTTP_AUTHORIZATION": "Bearer " + acct.token,
+              "HTTP_X_FORWARDED_FOR": acct.client.ip}
+    if body:
+        params["CONTENT_TYPE"] = ctype
+    return fcgi_client.request(sock, method, API + path, body=body,
+                               timeout=15.0, params=params)
 
 
 def stack_api_bin(stack):

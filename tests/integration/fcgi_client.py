@@ -120,11 +120,13 @@ def connect(address, timeout):
 
 
 def request(address, method="GET", path="/health", headers=None, body=b"",
-            timeout=10.0):
+            timeout=10.0, params=None):
     """Send one request and return its Response; FcgiError or OSError when
-    the connection fails or ends before END_REQUEST."""
+    the connection fails or ends before END_REQUEST.  headers go in as
+    HTTP_* parameters; params (CGI names, such as CONTENT_TYPE) override
+    any default."""
     uri, _, query = path.partition("?")
-    params = {
+    cgi = {
         "GATEWAY_INTERFACE": "CGI/1.1",
         "SERVER_SOFTWARE": "vybes-tests",
         "SERVER_PROTOCOL": "HTTP/1.1",
@@ -143,33 +145,39 @@ def request(address, method="GET", path="/health", headers=None, body=b"",
         "REQUEST_SCHEME": "http",
     }
     for name, value in (headers or {}).items():
-        params["HTTP_" + name.upper().replace("-", "_")] = value
+        cgi["HTTP_" + name.upper().replace("-", "_")] = value
+    cgi.update(params or {})
     begin = struct.pack(">HB5x", FCGI_RESPONDER, 0)
     msg = (_record(FCGI_BEGIN_REQUEST, begin)
-           + _record(FCGI_PARAMS, _params(params)) + _record(FCGI_PARAMS)
+           + _record(FCGI_PARAMS, _params(cgi)) + _record(FCGI_PARAMS)
            + (_record(FCGI_STDIN, body) if body else b"")
            + _record(FCGI_STDIN))
     sock = connect(address, timeout)
     try:
         sock.sendall(msg)
-        out, err = bytearray(), bytearray()
-        while True:
-            _, rtype, _, clen, pad = _HEADER.unpack(
-                _recv_exact(sock, _HEADER.size))
-            content = _recv_exact(sock, clen + pad)[:clen]
-            if rtype == FCGI_STDOUT:
-                out += content
-            elif rtype == FCGI_STDERR:
-                err += content
-            elif rtype == FCGI_END_REQUEST:
-                app_status, proto = struct.unpack(">IB3x", content)
-                if proto != FCGI_REQUEST_COMPLETE:
-                    raise FcgiError("protocol status %d" % proto)
-                break
+        return _answer(sock)
     finally:
         sock.close()
-    status, hdrs, resp_body = _parse_cgi(bytes(out))
-    return Response(status, hdrs, resp_body, bytes(err), app_status)
+
+
+def _answer(sock):
+    """Read records up to END_REQUEST and return the Response."""
+    out, err = bytearray(), bytearray()
+    while True:
+        _, rtype, _, clen, pad = _HEADER.unpack(
+            _recv_exact(sock, _HEADER.size))
+        content = _recv_exact(sock, clen + pad)[:clen]
+        if rtype == FCGI_STDOUT:
+            out += content
+        elif rtype == FCGI_STDERR:
+            err += content
+        elif rtype == FCGI_END_REQUEST:
+            app_status, proto = struct.unpack(">IB3x", content)
+            if proto != FCGI_REQUEST_COMPLETE:
+                raise FcgiError("protocol status %d" % proto)
+            break
+    status, hdrs, body = _parse_cgi(bytes(out))
+    return Response(status, hdrs, body, bytes(err), app_status)
 
 
 def health_ok(address, timeout=5.0):
@@ -210,20 +218,8 @@ class SlowRequest:
         return self
 
     def finish(self):
-        sock = self._sock
         try:
-            sock.sendall(self._rest)
-            out = bytearray()
-            while True:
-                _, rtype, _, clen, pad = _HEADER.unpack(
-                    _recv_exact(sock, _HEADER.size))
-                content = _recv_exact(sock, clen + pad)[:clen]
-                if rtype == FCGI_STDOUT:
-                    out += content
-                elif rtype == FCGI_END_REQUEST:
-                    app_status, _ = struct.unpack(">IB3x", content)
-                    break
+            self._sock.sendall(self._rest)
+            return _answer(self._sock)
         finally:
-            sock.close()
-        status, hdrs, body = _parse_cgi(bytes(out))
-        return Response(status, hdrs, body, b"", app_status)
+            self._sock.close()

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from conftest import (OID_RE, TS_RE, Client, assert_json_error,
+from conftest import (TS_RE, Client, assert_json_error,
                       assert_unauthorized, assert_validation, jwt_claims,
                       new_account)
 

@@ -55,7 +55,6 @@ def graph(stack):
     front = Front("nginx", stack.urls["nginx"])
     users = new_accounts_retry(front, N_USERS)
     g = Graph(users)
-    ids = [u.id for u in users]
     # users[0] follows nobody; users[1] follows some, nobody follows back.
     edges = []
     for i, a in enumerate(users):

@@ -10,7 +10,7 @@ import time
 
 from conftest import (OID_RE, TS_RE, api, assert_json_error, create_post,
                       follow, new_account, notifications_all, unread_count,
-                      wait_for, wait_notifications)
+                      wait_notifications)
 
 DEADLINE = 60
 

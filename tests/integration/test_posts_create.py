@@ -4,7 +4,6 @@ the stored object (API.md 3.3.1, 1.2, Appendix A)."""
 import os
 import subprocess
 import time
-import urllib.parse
 
 import pytest
 

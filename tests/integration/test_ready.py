@@ -8,8 +8,6 @@ The outage tests stop real components of the stack with
 
 import time
 
-import pytest
-
 from conftest import FRONTS, Front, vybes_dev, wait_for
 
 CHECKS = {"mongo": True, "redis": False, "nats": False, "storage": False}

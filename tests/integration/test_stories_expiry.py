@@ -6,27 +6,15 @@ accounts come from the stack (same database)."""
 import datetime
 import time
 
-import pytest
-
-from conftest import (API, POST_MEDIA, Front, api, fcgi_call, follow,
+from conftest import (POST_MEDIA, Front, api, fcgi_as, follow,
                       multipart, new_account, parse_ts, random_ip, s3_get,
-                      story_feed, wait_for)
+                      story_feed)
 
 TTL = 3
 
 
-def _fcgi(sock, acct, method, path, ctype="", body=b""):
-    params = {"HTTP_AUTHORIZATION": "Bearer " + acct.token,
-              "HTTP_X_FORWARDED_FOR": acct.client.ip,
-              "REMOTE_ADDR": "127.0.0.1"}
-    if body:
-        params["CONTENT_TYPE"] = ctype
-        params["CONTENT_LENGTH"] = str(len(body))
-    return fcgi_call(sock, method, API + path, params, body)
-
-
 def _feed_ids(sock, acct):
-    r = _fcgi(sock, acct, "GET", "/stories/feed")
+    r = fcgi_as(sock, acct, "GET", "/stories/feed")
     assert r.status == 200, (r, r.stderr)
     return [s["id"] for g in r.json() for s in g["stories"]]
 
@@ -40,7 +28,7 @@ def test_story_expires(story_api, stack):
 
     data = POST_MEDIA["jpg"][0]
     body, ctype = multipart([("media", data, "p.png", "image/png")])
-    r = _fcgi(apis.sock, a, "POST", "/stories", ctype, body)
+    r = fcgi_as(apis.sock, a, "POST", "/stories", ctype, body)
     assert r.status == 201, (r, r.stderr, apis.log())
     s = r.json()
     assert s["userId"] == a.id and s["mediaType"] == "image/jpeg", s
@@ -75,14 +63,14 @@ def test_story_expires(story_api, stack):
     assert [x["id"] for g in story_feed(a) for x in g["stories"]] == \
         [long["id"]]
     # Expired: 404 for the follower (not 403) and for the author.
-    r = _fcgi(apis.sock, fan, "DELETE", "/stories/" + s["id"])
+    r = fcgi_as(apis.sock, fan, "DELETE", "/stories/" + s["id"])
     assert r.status == 404 and r.json().get("code") == "not_found", r
-    r = _fcgi(apis.sock, a, "DELETE", "/stories/" + s["id"])
+    r = fcgi_as(apis.sock, a, "DELETE", "/stories/" + s["id"])
     assert r.status == 404 and r.json().get("code") == "not_found", r
     r = api(a, "DELETE", "/stories/" + s["id"])
     assert r.status == 404 and r.json().get("code") == "not_found", r
     # The live one is still deletable.
-    r = _fcgi(apis.sock, a, "DELETE", "/stories/" + long["id"])
+    r = fcgi_as(apis.sock, a, "DELETE", "/stories/" + long["id"])
     assert r.status == 204, r
     assert _feed_ids(apis.sock, a) == []
 
@@ -94,7 +82,7 @@ def test_ttl_of_another_instance(story_api, stack):
     a = new_account(front, ip=random_ip())
     body, ctype = multipart([("media", POST_MEDIA["mp4"][0], "v.mp4",
                               "video/mp4")])
-    r = _fcgi(apis.sock, a, "POST", "/stories", ctype, body)
+    r = fcgi_as(apis.sock, a, "POST", "/stories", ctype, body)
     assert r.status == 201, (r, r.stderr, apis.log())
     s = r.json()
     assert s["mediaType"] == "video/mp4", s

@@ -3,24 +3,14 @@ overridden settings (driven over FastCGI; accounts from the stack):
 STORY_USER (API.md 4) and the feed's 100 groups / 100 stories per group
 (3.5.2)."""
 
-from conftest import (API, POST_MEDIA, Front, api, create_story, fcgi_call,
+from conftest import (POST_MEDIA, Front, api, create_story, fcgi_as,
                       follow, multipart, new_account, new_accounts_retry,
                       parse_ts, story_feed)
 
 
-def _fcgi(sock, acct, method, path, ctype="", body=b""):
-    params = {"HTTP_AUTHORIZATION": "Bearer " + acct.token,
-              "HTTP_X_FORWARDED_FOR": acct.client.ip,
-              "REMOTE_ADDR": "127.0.0.1"}
-    if body:
-        params["CONTENT_TYPE"] = ctype
-        params["CONTENT_LENGTH"] = str(len(body))
-    return fcgi_call(sock, method, API + path, params, body)
-
-
 def _upload(sock, acct, data):
     body, ctype = multipart([("media", data, "f", "image/png")])
-    return _fcgi(sock, acct, "POST", "/stories", ctype, body)
+    return fcgi_as(sock, acct, "POST", "/stories", ctype, body)
 
 
 def test_story_user_limit(story_api, stack):

@@ -7,7 +7,6 @@ plays no part in what they check."""
 
 import os
 import signal
-import subprocess
 import time
 
 import pytest

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from conftest import (API, POST_MEDIA, Front, api, build_dir, create_post,
-                      ensure_worker_running, fcgi_call, follow, get_user,
+from conftest import (POST_MEDIA, Front, api, build_dir, create_post,
+                      ensure_worker_running, fcgi_as, follow, get_user,
                       multipart, new_account, s3_get, wait_for,
                       worker_log_since, worker_log_size)
 
@@ -30,10 +30,7 @@ def test_worker_expired_story_object_removed(story_api, wfront):
     a = new_account(wfront, prefix="ws")
     data = POST_MEDIA["png"][0]
     body, ctype = multipart([("media", data, "s.png", "image/png")])
-    r = fcgi_call(apis.sock, "POST", API + "/stories", {
-        "HTTP_AUTHORIZATION": "Bearer " + a.token,
-        "HTTP_X_FORWARDED_FOR": a.client.ip,
-        "CONTENT_TYPE": ctype, "CONTENT_LENGTH": str(len(body))}, body)
+    r = fcgi_as(apis.sock, a, "POST", "/stories", ctype, body)
     assert r.status == 201, (r, r.stderr, apis.log())
     s = r.json()
     assert s3_get(s["mediaUrl"])[0] == 200
