@@ -74,6 +74,9 @@ struct cfg {
 	char	*stories_public_base_url;
 	int	 storage_timeout_ms;
 	int	 story_ttl;		/* story lifetime, seconds */
+	/* feeds */
+	int	 timeline_size;		/* entries kept per home timeline */
+	int	 fanout_max_followers;	/* above: posts merged at read time */
 	/* mail */
 	char	*sender_email;
 	char	*smtp_url;

@@ -86,6 +86,21 @@ out:
 	return rc;
 }
 
+int
+db_follow_ids(struct db *db, const char *user, int followers,
+    void (*fn)(const char *, void *), void *arg, struct verr *e)
+{
+	bson_t	 q = BSON_INITIALIZER;
+	int	 rc = -1;
+
+	if (db_q_oid(&q, followers ? "followingId" : "followerId", user,
+	    e) == 0)
+		rc = db_each_id(db, "follows", &q, followers ? "followerId" :
+		    "followingId", fn, arg, e);
+	bson_destroy(&q);
+	return rc < 0 ? -1 : 0;
+}
+
 struct db_fl {
 	void		(*fn)(const char *, int64_t, const char *, void *);
 	void		*arg;

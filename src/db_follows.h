@@ -30,6 +30,14 @@ int	db_followees(struct db *db, const char *a, size_t max, char (**ids)[25],
 	    size_t *n, struct verr *e);
 
 /*
+ * Every follower (followers=1) or followee of `user': fn(id) for each,
+ * in no order.  Served by the {followingId} or {followerId, followingId}
+ * index.
+ */
+int	db_follow_ids(struct db *db, const char *user, int followers,
+	    void (*fn)(const char *id, void *), void *arg, struct verr *e);
+
+/*
  * Followers (followers=1) or followees of `user', most recent follow
  * first: fn(user id, follow time, follow id) for each.
  */

@@ -65,6 +65,14 @@ int	db_each(struct db *db, const char *coll, const bson_t *q,
 	    struct verr *e);
 
 /*
+ * db_each() of q on coll that passes only the ObjectId `field' of each
+ * document, as hex, to fn; returns how many documents, or -1.
+ */
+int	db_each_id(struct db *db, const char *coll, const bson_t *q,
+	    const char *field, void (*fn)(const char *, void *), void *arg,
+	    struct verr *e);
+
+/*
  * db_each() over one page (pg, newest createdAt first) of the documents
  * of coll whose field is the ObjectId id.
  */

@@ -673,6 +673,40 @@ db_each(struct db *db, const char *coll, const bson_t *q, const bson_t *opts,
 	return n;
 }
 
+struct db_idf {
+	const char	*field;
+	void		(*fn)(const char *, void *);
+	void		*arg;
+};
+
+static void
+db_idf_each(const bson_t *doc, void *arg)
+{
+	struct db_idf	*f = arg;
+	char		 id[25];
+
+	db_oidstr(doc, f->field, id);
+	if (id[0] != '\0')
+		f->fn(id, f->arg);
+}
+
+int
+db_each_id(struct db *db, const char *coll, const bson_t *q,
+    const char *field, void (*fn)(const char *, void *), void *arg,
+    struct verr *e)
+{
+	bson_t		 opts = BSON_INITIALIZER, proj;
+	struct db_idf	 f = { field, fn, arg };
+	int		 rc;
+
+	BSON_APPEND_DOCUMENT_BEGIN(&opts, "projection", &proj);
+	BSON_APPEND_INT32(&proj, field, 1);
+	bson_append_document_end(&opts, &proj);
+	rc = db_each(db, coll, q, &opts, db_idf_each, &f, e);
+	bson_destroy(&opts);
+	return rc;
+}
+
 int
 db_each_page(struct db *db, const char *coll, const char *field,
     const char *id, const struct db_page *pg,

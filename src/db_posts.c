@@ -199,14 +199,17 @@ out:
 }
 
 int
-db_post_cascade(struct db *db, const struct post *p, struct verr *e)
+db_post_cascade(struct db *db, const struct post *p,
+    void (*gone)(const char *, const char *, void *), void *arg,
+    struct verr *e)
 {
 	mongoc_collection_t	*c = NULL;
 	mongoc_cursor_t		*cur = NULL;
 	const bson_t		*doc;
 	bson_t			 q = BSON_INITIALIZER;
 	bson_error_t		 be;
-	char			 uid[25];
+	char			(*rp)[2][25] = NULL;
+	size_t			 nrp = 0, cap = 0, i;
 	int			 rc = -1;
 
 	/* Each repost goes with its author's postCount. */
@@ -215,9 +218,17 @@ db_post_cascade(struct db *db, const struct post *p, struct verr *e)
 		goto out;
 	cur = mongoc_collection_find_with_opts(c, &q, NULL, NULL);
 	while (mongoc_cursor_next(cur, &doc)) {
-		db_oidstr(doc, "userId", uid);
-		if (uid[0] != '\0' && db_user_add_posts(db, uid, -1, e) == -1)
+		if (nrp == cap) {
+			cap = cap ? 2 * cap : 16;
+			if ((rp = reallocarray(rp, cap, sizeof(*rp))) == NULL)
+				abort();
+		}
+		db_oidstr(doc, "_id", rp[nrp][0]);
+		db_oidstr(doc, "userId", rp[nrp][1]);
+		if (rp[nrp][1][0] != '\0' &&
+		    db_user_add_posts(db, rp[nrp][1], -1, e) == -1)
 			goto out;
+		nrp++;
 	}
 	if (mongoc_cursor_error(cur, &be)) {
 		db_fail(db, "find reposts", &be, e);
@@ -237,6 +248,10 @@ db_post_cascade(struct db *db, const struct post *p, struct verr *e)
 		goto out;
 	rc = 0;
 out:
+	/* Told only once they are gone, so no reader caches them again. */
+	for (i = 0; i < nrp; i++)
+		gone(rp[i][0], rp[i][1], arg);
+	free(rp);
 	mongoc_cursor_destroy(cur);
 	mongoc_collection_destroy(c);
 	bson_destroy(&q);
@@ -523,6 +538,30 @@ db_post_marks(struct db *db, const char *user, const char *const *ids,
 	    e) == -1)
 		return -1;
 	return 0;
+}
+
+int
+db_mark_ids(struct db *db, const char *user, enum db_mark m,
+    void (*fn)(const char *, void *), void *arg, struct verr *e)
+{
+	static const char *const colls[] = { "reactions", "bookmarks", "posts" };
+	bson_t		 q = BSON_INITIALIZER, ex;
+	int		 rc = -1;
+
+	if (db_q_oid(&q, "userId", user, e) == -1)
+		goto out;
+	if (m == MARK_LIKE)
+		BSON_APPEND_UTF8(&q, "reactionType", "like");
+	if (m == MARK_REPOST) {
+		BSON_APPEND_DOCUMENT_BEGIN(&q, "originalPostId", &ex);
+		BSON_APPEND_BOOL(&ex, "$exists", 1);
+		bson_append_document_end(&q, &ex);
+	}
+	rc = db_each_id(db, colls[m], &q, m == MARK_REPOST ? "originalPostId" :
+	    "postId", fn, arg, e);
+out:
+	bson_destroy(&q);
+	return rc < 0 ? -1 : 0;
 }
 
 int

@@ -71,8 +71,11 @@ int	db_post_delete(struct db *db, const struct post *p, struct verr *e);
  * Remove everything that hangs off original `p' (already deleted):
  * reposts (with their authors' postCount), comments, likes, bookmarks
  * and notifications naming it, and the author's totalLikeCount share.
+ * Each repost removed goes to gone(repost id, its author, arg).
  */
-int	db_post_cascade(struct db *db, const struct post *p, struct verr *e);
+int	db_post_cascade(struct db *db, const struct post *p,
+	    void (*gone)(const char *id, const char *user, void *), void *arg,
+	    struct verr *e);
 
 /* Add n to the repostCount of post id. */
 int	db_post_add_reposts(struct db *db, const char *id, int64_t n,
@@ -140,6 +143,16 @@ int	db_post_get_many(struct db *db, const char *const *ids, size_t n,
 int	db_post_marks(struct db *db, const char *user, const char *const *ids,
 	    size_t n, int *liked, int *bookmarked, int *reposted,
 	    struct verr *e);
+
+enum db_mark { MARK_LIKE, MARK_BOOKMARK, MARK_REPOST };
+
+/*
+ * Every post `user' liked, bookmarked, or reposted (the originals):
+ * fn(post id) for each, in no order.  Served by the {userId, postId,
+ * reactionType}, {userId, postId} and {userId, createdAt} indexes.
+ */
+int	db_mark_ids(struct db *db, const char *user, enum db_mark m,
+	    void (*fn)(const char *id, void *), void *arg, struct verr *e);
 
 /*
  * A feed page, newest first: every post of `self' (when not NULL), the

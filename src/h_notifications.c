@@ -16,6 +16,7 @@
 #include "http.h"
 #include "json.h"
 #include "page.h"
+#include "svc_cache.h"
 #include "svc_user.h"
 #include "verr.h"
 
@@ -114,7 +115,7 @@ h_notif_unread(struct req *r, struct verr *e)
 	struct json_object	*o;
 	int64_t			 n;
 
-	if (db_notif_unread(r->be->db, r->uid, &n, e) == -1)
+	if (svc_unread_get(r->be, r->uid, &n, e) == -1)
 		return -1;
 	o = json_object_new_object();
 	json_object_object_add(o, "unreadCount", json_object_new_int64(n));
@@ -184,6 +185,7 @@ h_notif_mark_read(struct req *r, struct verr *e)
 	if (db_notif_mark_read(r->be->db, r->uid, ids, n, all, &modified,
 	    e) == -1)
 		goto out;
+	svc_unread_changed(r->be, r->uid);
 	o = json_object_new_object();
 	json_object_object_add(o, "modifiedCount",
 	    json_object_new_int64(modified));

@@ -24,7 +24,10 @@
 #include "page.h"
 #include "rl.h"
 #include "st_s3.h"
+#include "svc_cache.h"
 #include "svc_post.h"
+#include "svc_rel.h"
+#include "svc_timeline.h"
 #include "svc_user.h"
 #include "svc_views.h"
 #include "upload.h"
@@ -68,6 +71,17 @@ h_event(struct req *r, const char *type, const struct post *o,
 		log_err("rid=%s event %s for post %s lost: %s", r->rid, type,
 		    o->id, e.detail);
 	json_object_put(d);
+}
+
+/*
+ * After p (an original or a repost) was created: its author's timeline
+ * at once, the followers' through the worker's fan-out.
+ */
+static void
+h_posted(struct req *r, const struct post *p)
+{
+	svc_tl_posted(r->be, p);
+	h_event(r, "post", p, NULL, NULL);
 }
 
 /* Answer one post as a Post object. */
@@ -114,10 +128,51 @@ h_post_media_gone(struct req *r, const struct post *p)
 		    p->id, p->media_key, e.detail);
 }
 
+/*
+ * Caches after post id (a repost of `orig', or an original when orig is
+ * "") by `user' was deleted (API.md 1.8): the post, and for a repost its
+ * original's counter, the reposter's mark and the original author's
+ * unread count (the repost notification went with it).
+ */
+static void
+h_post_gone(struct req *r, const char *id, const char *orig,
+    const char *user)
+{
+	struct post	*o;
+	struct verr	 e;
+
+	svc_post_changed(r->be, id);
+	if (orig[0] == '\0')
+		return;
+	svc_post_changed(r->be, orig);
+	svc_mark_changed(r->be, user, MARK_REPOST, orig, 0);
+	if ((o = malloc(sizeof(*o))) == NULL)
+		abort();
+	verr_init(&e);
+	if (svc_post_get(r->be, orig, o, &e) == 0)
+		svc_unread_changed(r->be, o->user_id);
+	free(o);
+}
+
+struct cascade {
+	struct req	*r;
+	const char	*orig;
+};
+
+/* db_post_cascade() removed repost id of user. */
+static void
+h_repost_gone(const char *id, const char *user, void *arg)
+{
+	struct cascade	*c = arg;
+
+	h_post_gone(c->r, id, c->orig, user);
+}
+
 int
 h_post_delete(struct req *r, struct verr *e)
 {
 	struct post	*p;
+	struct cascade	 c;
 	int		 rc = -1, gone;
 
 	if ((p = malloc(sizeof(*p))) == NULL)
@@ -132,9 +187,14 @@ h_post_delete(struct req *r, struct verr *e)
 	}
 	if ((gone = db_post_delete(r->be->db, p, e)) == -1)
 		goto out;
+	if (gone)
+		h_post_gone(r, p->id, p->original_id, p->user_id);
 	if (gone && p->original_id[0] == '\0') {
-		if (db_post_cascade(r->be->db, p, e) == -1)
+		c.r = r;
+		c.orig = p->id;
+		if (db_post_cascade(r->be->db, p, h_repost_gone, &c, e) == -1)
 			goto out;
+		svc_unread_changed(r->be, p->user_id);
 		h_post_media_gone(r, p);
 	}
 	http_empty(r, 204);
@@ -200,6 +260,9 @@ h_post_repost(struct req *r, struct verr *e)
 	if (db_user_add_posts(r->be->db, r->uid, 1, e) == -1 ||
 	    db_post_add_reposts(r->be->db, o->id, 1, e) == -1)
 		goto out;
+	svc_post_changed(r->be, o->id);
+	svc_mark_changed(r->be, r->uid, MARK_REPOST, o->id, 1);
+	h_posted(r, rp);
 	if (strcmp(o->user_id, r->uid) != 0)
 		h_event(r, "repost", o, "repostId", rp->id);
 	rc = h_post_json(r, 201, rp, e);
@@ -321,17 +384,18 @@ h_user_posts(struct req *r, struct verr *e)
 	struct user	 u;
 	const char	*name = router_param(&r->rm, "username");
 	char		 scope[48];
+	const char	*id = u.id;
 	unsigned	 mask = 1u << VIS_PUBLIC;
-	int		 ab, ba;
+	int		 rel;
 
 	if (svc_user_named(r->be, r->uid, name, &u, e) == -1)
 		return -1;
 	if (strcmp(u.id, r->uid) == 0)
 		mask = (1u << VIS__MAX) - 1;
 	else {
-		if (db_follow_state(r->be->db, r->uid, u.id, &ab, &ba, e) == -1)
+		if (svc_rel_get(r->be, r->uid, &id, 1, &rel, e) == -1)
 			return -1;
-		if (ab && ba)
+		if ((rel & REL_MUTUAL) == REL_MUTUAL)
 			mask |= 1u << VIS_FRIENDS;
 	}
 	snprintf(scope, sizeof(scope), "posts:%s", u.id);
@@ -506,8 +570,10 @@ h_comment_create(struct req *r, struct verr *e)
 	memcpy(c->post_id, p[1].id, sizeof(c->post_id));
 	snprintf(c->text, sizeof(c->text), "%s", text);
 	c->created_ms = json_now_ms();
-	if (db_comment_insert(r->be->db, c, e) == -1 ||
-	    (arr = h_comments_json(r, c, 1, e)) == NULL)
+	if (db_comment_insert(r->be->db, c, e) == -1)
+		goto out;
+	svc_post_changed(r->be, c->post_id);
+	if ((arr = h_comments_json(r, c, 1, e)) == NULL)
 		goto out;
 	if (strcmp(p[1].user_id, r->uid) != 0)
 		h_event(r, "comment", &p[1], "commentId", c->id);
@@ -550,6 +616,8 @@ h_comment_delete(struct req *r, struct verr *e)
 	}
 	if (db_comment_delete(r->be->db, c, e) == -1)
 		goto out;
+	svc_post_changed(r->be, c->post_id);
+	svc_unread_changed(r->be, p->user_id);
 	http_empty(r, 204);
 	rc = 0;
 out:
@@ -573,6 +641,14 @@ h_like_json(struct req *r, int liked, int64_t count, int with_count)
 	http_json(r, 200, o);
 }
 
+/* Caches after the caller liked (on=1) or unliked original o. */
+static void
+h_liked(struct req *r, const struct post *o, int on)
+{
+	svc_post_changed(r->be, o->id);
+	svc_mark_changed(r->be, r->uid, MARK_LIKE, o->id, on);
+}
+
 int
 h_like(struct req *r, struct verr *e)
 {
@@ -585,6 +661,8 @@ h_like(struct req *r, struct verr *e)
 	if (h_post_and_original(r, p, p + 1, e) == -1 ||
 	    db_like_set(r->be->db, &p[1], r->uid, 1, &changed, &count, e) == -1)
 		goto out;
+	if (changed)
+		h_liked(r, &p[1], 1);
 	if (changed && strcmp(p[1].user_id, r->uid) != 0)
 		h_event(r, "like", &p[1], NULL, NULL);
 	h_like_json(r, 1, count, 1);
@@ -620,6 +698,8 @@ h_unlike(struct req *r, struct verr *e)
 	}
 	if (db_like_set(r->be->db, &p[1], r->uid, 0, &changed, &count, e) == -1)
 		goto out;
+	if (changed)
+		h_liked(r, &p[1], 0);
 	h_like_json(r, 0, count, 1);
 	rc = 0;
 out:
@@ -648,6 +728,7 @@ h_bookmark(struct req *r, struct verr *e)
 		abort();
 	if (h_post_and_original(r, p, p + 1, e) == 0 &&
 	    db_bookmark_set(r->be->db, p[1].id, r->uid, 1, e) == 0) {
+		svc_mark_changed(r->be, r->uid, MARK_BOOKMARK, p[1].id, 1);
 		h_bookmark_json(r, 1);
 		rc = 0;
 	}
@@ -671,7 +752,7 @@ h_unbookmark(struct req *r, struct verr *e)
 		abort();
 	/* A repost's bookmark lives on its original, if it still exists. */
 	verr_init(&le);
-	if (db_post_get(r->be->db, id, p, &le) == 0 &&
+	if (svc_post_get(r->be, id, p, &le) == 0 &&
 	    p->original_id[0] != '\0')
 		target = p->original_id;
 	else if (le.status >= 500) {
@@ -680,6 +761,7 @@ h_unbookmark(struct req *r, struct verr *e)
 	}
 	if (db_bookmark_set(r->be->db, target, r->uid, 0, e) == -1)
 		goto out;
+	svc_mark_changed(r->be, r->uid, MARK_BOOKMARK, target, 0);
 	h_bookmark_json(r, 0);
 	rc = 0;
 out:
@@ -815,6 +897,7 @@ h_post_create(struct req *r, struct verr *e)
 	if (db_post_insert(r->be->db, p, e) == -1 ||
 	    db_user_add_posts(r->be->db, r->uid, 1, e) == -1)
 		goto out;
+	h_posted(r, p);
 	rc = h_post_json(r, 201, p, e);
 out:
 	/* The post exists once inserted: keep its media even if rendering

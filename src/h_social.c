@@ -17,6 +17,8 @@
 #include "json.h"
 #include "log.h"
 #include "page.h"
+#include "svc_rel.h"
+#include "svc_timeline.h"
 #include "svc_user.h"
 #include "valid.h"
 #include "verr.h"
@@ -32,10 +34,12 @@ h_follow_set(struct req *r, int on, struct verr *e)
 	struct json_object	*o, *d;
 	struct user		*u;
 	struct verr		 ee;
-	int			 changed, ab, ba, rc = -1;
+	const char		*id;
+	int			 changed, rel, rc = -1;
 
 	if ((u = malloc(sizeof(*u))) == NULL)
 		abort();
+	id = u->id;
 	if (svc_user_named(r->be, r->uid, router_param(&r->rm, "username"), u,
 	    e) == -1)
 		goto out;
@@ -43,8 +47,14 @@ h_follow_set(struct req *r, int on, struct verr *e)
 		verr_set(e, 400, "bad_request", "You cannot follow yourself");
 		goto out;
 	}
-	if (db_follow_set(r->be->db, r->uid, u->id, on, &changed, e) == -1 ||
-	    db_follow_state(r->be->db, r->uid, u->id, &ab, &ba, e) == -1)
+	if (db_follow_set(r->be->db, r->uid, u->id, on, &changed, e) == -1)
+		goto out;
+	if (changed) {
+		svc_rel_changed(r->be, r->uid, u->id, on);
+		if (on)
+			svc_tl_followed(r->be, r->uid, u->id);
+	}
+	if (svc_rel_get(r->be, r->uid, &id, 1, &rel, e) == -1)
 		goto out;
 	if (on && changed) {
 		d = json_object_new_object();
@@ -59,8 +69,8 @@ h_follow_set(struct req *r, int on, struct verr *e)
 	o = json_object_new_object();
 	json_object_object_add(o, "message", json_object_new_string(on ?
 	    "Successfully followed user" : "Successfully unfollowed user"));
-	json_object_object_add(o, "friendshipStatus", json_object_new_string(
-	    db_rel_name((ab ? REL_FOLLOWING : 0) | (ba ? REL_FOLLOWED : 0))));
+	json_object_object_add(o, "friendshipStatus",
+	    json_object_new_string(db_rel_name(rel)));
 	http_json(r, 200, o);
 	rc = 0;
 out:

@@ -29,6 +29,8 @@
 #include "mail.h"
 #include "pwhash.h"
 #include "rl.h"
+#include "svc_cache.h"
+#include "svc_rel.h"
 #include "svc_user.h"
 #include "valid.h"
 #include "verr.h"
@@ -542,15 +544,13 @@ out:
 static int
 h_profile_of(struct req *r, const struct user *u, struct verr *e)
 {
-	const char	*fs = "none";
-	int		 ab, ba, self = strcmp(u->id, r->uid) == 0;
+	const char	*fs = "none", *id = u->id;
+	int		 rel, self = strcmp(u->id, r->uid) == 0;
 
 	if (!self) {
-		if (db_follow_state(r->be->db, r->uid, u->id, &ab, &ba, e) ==
-		    -1)
+		if (svc_rel_get(r->be, r->uid, &id, 1, &rel, e) == -1)
 			return -1;
-		fs = ab && ba ? "mutual" : ab ? "following" :
-		    ba ? "follows_you" : "none";
+		fs = db_rel_name(rel);
 	}
 	http_json(r, 200, view_profile(u, self, fs));
 	return 0;
@@ -625,6 +625,7 @@ h_me_patch(struct req *r, struct verr *e)
 	struct user		 u;
 	const char		*name = NULL, *uname = NULL, *alias = NULL;
 	char			 nbuf[256], ubuf[VALID_USERNAME_MAX + 1];
+	char			 old[sizeof(u.username)];
 	int			 rc = -1;
 
 	memset(&p, 0, sizeof(p));
@@ -662,11 +663,15 @@ h_me_patch(struct req *r, struct verr *e)
 		goto out;
 	if (p.username != NULL && strcmp(p.username, u.username) == 0)
 		p.username = NULL;
-	if ((p.name != NULL || p.username != NULL || p.bio != NULL ||
-	    p.pfp_url != NULL || p.banner_url != NULL) &&
-	    (db_user_patch(r->be->db, r->uid, &p, e) == -1 ||
-	    db_user_by_id(r->be->db, r->uid, &u, e) == -1))
-		goto out;
+	if (p.name != NULL || p.username != NULL || p.bio != NULL ||
+	    p.pfp_url != NULL || p.banner_url != NULL) {
+		snprintf(old, sizeof(old), "%s", u.username);
+		if (db_user_patch(r->be->db, r->uid, &p, e) == -1)
+			goto out;
+		svc_user_changed(r->be, r->uid, old);
+		if (db_user_by_id(r->be->db, r->uid, &u, e) == -1)
+			goto out;
+	}
 	http_json(r, 200, view_user(&u, 1));
 	rc = 0;
 out:

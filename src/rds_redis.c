@@ -40,15 +40,12 @@
 #include "cfg.h"
 #include "log.h"
 #include "rds_cluster.h"
+#include "rds_internal.h"
 #include "rds_redis.h"
 #include "verr.h"
 
 #define RDS_TRIES	4	/* one try, then up to 3 redirects or retries */
 #define RDS_MAXSEEDS	16
-#define RDS_KEYMAX	512
-
-/* Flags of one command. */
-#define RDS_IDEMPOTENT	0x01	/* harmless to run twice: may be retried */
 
 struct rds {
 	int		 rds_cluster;	/* REDIS_ADDR listed several nodes */
@@ -218,11 +215,7 @@ rds_node_fail(struct rds *r, int i, const char *what, const char *why)
 	return -1;
 }
 
-/*
- * Record a failure of the node that gave the last reply as 503 and drop
- * its connection.
- */
-static int
+int
 rds_fail(struct rds *r, const char *what, const char *why, struct verr *e)
 {
 	rds_node_fail(r, r->rds_last, what, why);
@@ -524,14 +517,7 @@ rds_cluster_exec(struct rds *r, const char *key, int flags, const char *cmd,
 	return rep;
 }
 
-/*
- * Run one formatted command, routed by key in cluster mode; returns the
- * reply or NULL with e set.  An error reply is turned into a 503 too:
- * every command here is well formed, so -ERR means the server refuses
- * service (OOM, LOADING, READONLY, CLUSTERDOWN, or MOVED from a single
- * server that is part of a cluster).
- */
-static redisReply *
+redisReply *
 rds_exec(struct rds *r, struct verr *e, const char *key, int flags,
     const char *cmd, size_t len)
 {
@@ -555,8 +541,7 @@ rds_exec(struct rds *r, struct verr *e, const char *key, int flags,
 	return rep;
 }
 
-/* rds_exec() with the command as printf arguments. */
-static redisReply *
+redisReply *
 rds_run(struct rds *r, struct verr *e, const char *key, int flags,
     const char *fmt, ...)
 {
@@ -577,8 +562,38 @@ rds_run(struct rds *r, struct verr *e, const char *key, int flags,
 	return rep;
 }
 
-/* Build a key into buf; a key too long for it is a caller bug. */
-static int
+redisReply *
+rds_runv(struct rds *r, struct verr *e, const char *key, int flags, int argc,
+    const char **argv)
+{
+	redisReply	*rep;
+	size_t		*len;
+	char		*cmd;
+	int		 i, n;
+
+	if ((len = calloc(argc, sizeof(*len))) == NULL) {
+		log_err("rds_runv: %s", strerror(errno));
+		abort();
+	}
+	for (i = 0; i < argc; i++)
+		len[i] = strlen(argv[i]);
+	if ((n = redisFormatCommandArgv(&cmd, argc, argv, len)) == -1) {
+		log_err("rds_runv: out of memory");
+		abort();
+	}
+	free(len);
+	rep = rds_exec(r, e, key, flags, cmd, n);
+	redisFreeCommand(cmd);
+	return rep;
+}
+
+int
+rds_is_cluster(const struct rds *r)
+{
+	return r->rds_cluster;
+}
+
+int
 rds_key(char *buf, size_t bufsz, struct verr *e, const char *fmt,
     const char *arg)
 {

@@ -5,6 +5,8 @@
  * also carry a de-duplication key that stays unique while they are
  * unread, so like, unlike, like leaves one unread notification.  Events
  * about a post, comment or repost deleted in the meantime create nothing.
+ * A "post" event (a post or repost created) creates no notification: it
+ * is fanned out to the followers' home timelines (svc_timeline.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +19,9 @@
 #include "db_posts.h"
 #include "enc.h"
 #include "json.h"
+#include "svc_cache.h"
 #include "svc_notify.h"
+#include "svc_timeline.h"
 #include "verr.h"
 
 /* String member `k' of o, or "" when absent. */
@@ -82,6 +86,16 @@ svc_notify_event(struct be *be, const char *data, size_t len,
 	type = svc_str(env, "type");
 	actor = svc_str(env, "actorId");
 	memset(&n, 0, sizeof(n));
+	if (strcmp(type, "post") == 0) {
+		/* A new post or repost: the followers' timelines. */
+		post = svc_str(d, "postId");
+		if (!enc_is_oid(post)) {
+			verr_set(e, 400, "bad_request", "malformed post event");
+			goto out;
+		}
+		rc = svc_tl_fanout(be, post, e);
+		goto out;
+	}
 	if (strcmp(type, "follow") == 0)
 		rcpt = svc_str(d, "followingId");
 	else if (strcmp(type, "like") == 0 || strcmp(type, "comment") == 0 ||
@@ -131,7 +145,8 @@ svc_notify_event(struct be *be, const char *data, size_t len,
 		snprintf(n.dedupe, sizeof(n.dedupe), "%s:%s:%s", type, actor,
 		    *post != '\0' ? post : rcpt);
 	n.created_ms = json_now_ms();
-	rc = db_notif_create(be->db, &n, &created, e);
+	if ((rc = db_notif_create(be->db, &n, &created, e)) == 0 && created)
+		svc_unread_changed(be, rcpt);
 out:
 	json_object_put(env);
 	return rc;

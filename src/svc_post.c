@@ -1,7 +1,9 @@
 /*
- * Post visibility and rendering.  A page of n posts costs at most five
- * queries whatever n is: originals of the reposts, author summaries, and
- * the caller's likes, bookmarks and reposts among them.
+ * Post visibility and rendering.  A page of n posts costs three lookups
+ * whatever n is, each answered by Redis when cached (svc_cache.h,
+ * svc_rel.h): originals of the reposts, author summaries, and the
+ * caller's likes, bookmarks and reposts among them; MongoDB is reached
+ * by _id for what is not cached.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +15,9 @@
 #include "db_users.h"
 #include "enc.h"
 #include "json.h"
+#include "svc_cache.h"
 #include "svc_post.h"
+#include "svc_rel.h"
 #include "svc_user.h"
 #include "verr.h"
 
@@ -21,7 +25,8 @@ int
 svc_post_visible(struct be *be, const char *viewer, const struct post *p,
     struct verr *e)
 {
-	int	 ab, ba;
+	const char	*author = p->user_id;
+	int		 rel;
 
 	if (p->vis == VIS_PUBLIC)
 		return 1;
@@ -31,9 +36,9 @@ svc_post_visible(struct be *be, const char *viewer, const struct post *p,
 		return 1;
 	if (p->vis == VIS_PRIVATE)
 		return 0;
-	if (db_follow_state(be->db, viewer, p->user_id, &ab, &ba, e) == -1)
+	if (svc_rel_get(be, viewer, &author, 1, &rel, e) == -1)
 		return -1;
-	return ab && ba;
+	return (rel & REL_MUTUAL) == REL_MUTUAL;
 }
 
 int
@@ -47,7 +52,7 @@ svc_post_load(struct be *be, const char *viewer, const char *id,
 		return verr_field(e, field, "%s must be 24 hexadecimal "
 		    "characters", field);
 	verr_init(&fe);
-	if (db_post_get(be->db, id, p, &fe) == -1) {
+	if (svc_post_get(be, id, p, &fe) == -1) {
 		*e = fe;
 		return -1;
 	}
@@ -60,25 +65,9 @@ svc_post_load(struct be *be, const char *viewer, const char *id,
 
 struct render {
 	struct post		**orig;		/* per item, or NULL */
-	const char		**want;		/* original ids wanted */
 	size_t			  n;
 	struct sums		  users;
 };
-
-static void
-render_orig(const struct post *p, void *arg)
-{
-	struct render	*rd = arg;
-	size_t		 i;
-
-	for (i = 0; i < rd->n; i++)
-		if (rd->want[i] != NULL && strcmp(rd->want[i], p->id) == 0 &&
-		    rd->orig[i] == NULL) {
-			if ((rd->orig[i] = malloc(sizeof(*p))) == NULL)
-				abort();
-			*rd->orig[i] = *p;
-		}
-}
 
 static void
 render_time(struct json_object *o, const char *k, int64_t ms)
@@ -147,6 +136,7 @@ svc_posts_render(struct be *be, const char *viewer, struct post *const *posts,
 	struct render		 rd;
 	struct json_object	*arr = NULL;
 	const struct post	*o;
+	struct post		**got = NULL;
 	const char		**uids = NULL, **eff = NULL;
 	int			*liked = NULL, *bm = NULL, *rp = NULL;
 	size_t			 i, nu = 0;
@@ -156,22 +146,22 @@ svc_posts_render(struct be *be, const char *viewer, struct post *const *posts,
 	if (n == 0)
 		return json_object_new_array();
 	if ((rd.orig = calloc(n, sizeof(*rd.orig))) == NULL ||
-	    (rd.want = calloc(n, sizeof(*rd.want))) == NULL ||
+	    (got = calloc(n, sizeof(*got))) == NULL ||
 	    (uids = calloc(2 * n, sizeof(*uids))) == NULL ||
 	    (eff = calloc(n, sizeof(*eff))) == NULL ||
 	    (liked = calloc(n, sizeof(int))) == NULL ||
 	    (bm = calloc(n, sizeof(int))) == NULL ||
 	    (rp = calloc(n, sizeof(int))) == NULL)
 		abort();
-	for (i = 0; i < n; i++)
-		if (posts[i]->original_id[0] != '\0')
-			rd.want[i] = posts[i]->original_id;
 	/* Only the reposts' originals are fetched (eff is scratch here). */
 	for (i = 0; i < n; i++)
-		if (rd.want[i] != NULL)
-			eff[nu++] = rd.want[i];
-	if (db_post_get_many(be->db, eff, nu, render_orig, &rd, e) == -1)
+		if (posts[i]->original_id[0] != '\0')
+			eff[nu++] = posts[i]->original_id;
+	if (svc_posts_get(be, eff, nu, got, e) == -1)
 		goto out;
+	for (i = nu = 0; i < n; i++)
+		if (posts[i]->original_id[0] != '\0')
+			rd.orig[i] = got[nu++];
 	nu = 0;
 	for (i = 0; i < n; i++) {
 		o = rd.orig[i] != NULL ? rd.orig[i] : posts[i];
@@ -181,7 +171,7 @@ svc_posts_render(struct be *be, const char *viewer, struct post *const *posts,
 			uids[nu++] = o->user_id;
 	}
 	if (svc_sums_load(be, uids, nu, &rd.users, e) == -1 ||
-	    db_post_marks(be->db, viewer, eff, n, liked, bm, rp, e) == -1)
+	    svc_marks_get(be, viewer, eff, n, liked, bm, rp, e) == -1)
 		goto out;
 	arr = json_object_new_array();
 	for (i = 0; i < n; i++) {
@@ -193,7 +183,7 @@ out:
 	for (i = 0; i < n; i++)
 		free(rd.orig[i]);
 	free(rd.orig);
-	free(rd.want);
+	free(got);
 	svc_sums_free(&rd.users);
 	free(uids);
 	free(eff);

@@ -9,6 +9,8 @@
 
 #include "be.h"
 #include "db_users.h"
+#include "svc_cache.h"
+#include "svc_rel.h"
 #include "svc_user.h"
 #include "valid.h"
 #include "verr.h"
@@ -18,12 +20,27 @@ int
 svc_user_named(struct be *be, const char *caller, const char *name,
     struct user *u, struct verr *e)
 {
-	char	 un[VALID_USERNAME_MAX + 1];
+	struct verr	 fe;
+	char		 un[VALID_USERNAME_MAX + 1], id[25];
+
+	verr_init(&fe);
 
 	if (strcmp(name, "me") == 0)
 		return db_user_by_id(be->db, caller, u, e);
 	if (valid_username_lookup(name, un) == -1)
 		return verr_set(e, 404, "not_found", "User not found");
+	/* The name's id from the cache, then the user by _id. */
+	if (svc_username_id(be, un, id, e) == -1)
+		return -1;
+	if (db_user_by_id(be->db, id, u, &fe) == 0 &&
+	    strcmp(u->username, un) == 0)
+		return 0;
+	if (fe.status != 0 && fe.status != 404) {
+		*e = fe;
+		return -1;
+	}
+	/* Renamed or gone since cached: ask by name. */
+	svc_user_changed(be, id, un);
 	return db_user_by_username(be->db, un, u, e);
 }
 
@@ -60,7 +77,7 @@ svc_user_list(struct be *be, const char *caller, const char *const *ids,
 	    (rel = calloc(n + 1, sizeof(*rel))) == NULL)
 		abort();
 	if (db_user_get_many(be->db, ids, n, ulist_add, &l, e) == -1 ||
-	    db_relations(be->db, caller, ids, n, rel, e) == -1)
+	    svc_rel_get(be, caller, ids, n, rel, e) == -1)
 		goto out;
 	arr = json_object_new_array();
 	for (i = 0; i < n; i++) {
@@ -84,22 +101,27 @@ out:
 	return arr;
 }
 
-static void
-svc_sums_add(const struct user_sum *u, void *arg)
-{
-	struct sums	*s = arg;
-
-	s->u[s->n++] = *u;
-}
-
 int
 svc_sums_load(struct be *be, const char *const *ids, size_t n,
     struct sums *s, struct verr *e)
 {
+	struct user_sum	*all;
+	int		*found;
+	size_t		 i;
+	int		 rc;
+
 	s->n = 0;
-	if ((s->u = calloc(n + 1, sizeof(*s->u))) == NULL)
+	if ((s->u = calloc(n + 1, sizeof(*s->u))) == NULL ||
+	    (all = calloc(n + 1, sizeof(*all))) == NULL ||
+	    (found = calloc(n + 1, sizeof(*found))) == NULL)
 		abort();
-	return db_user_summaries(be->db, ids, n, svc_sums_add, s, e);
+	if ((rc = svc_sums_get(be, ids, n, all, found, e)) == 0)
+		for (i = 0; i < n; i++)
+			if (found[i])
+				s->u[s->n++] = all[i];
+	free(all);
+	free(found);
+	return rc;
 }
 
 void

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "rds_redis.h"
 #include "rl.h"
+#include "svc_cache.h"
 #include "svc_views.h"
 #include "verr.h"
 
@@ -57,6 +58,8 @@ svc_views_count(struct req *r, const struct post *o)
 	if (db_post_add_views(r->be->db, o->id, 1, &e) == -1)
 		log_warnx("rid=%s view of %s lost: %s", r->rid, o->id,
 		    e.detail);
+	else
+		svc_post_changed(r->be, o->id);
 }
 
 struct flush {
@@ -73,6 +76,7 @@ svc_views_apply(const char *post, long long n, void *arg)
 
 	verr_init(&e);
 	if (db_post_add_views(f->be->db, post, n, &e) == 0) {
+		svc_post_changed(f->be, post);
 		f->n++;
 		return;
 	}

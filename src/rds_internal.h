@@ -1,0 +1,55 @@
+/*
+ * Shared by the rds_*.c files only: running commands and scripts on the
+ * process's Redis (one server or a cluster) with rds_redis.c's routing,
+ * timeouts and recovery.  Nothing outside rds_*.c includes this header
+ * (it pulls in hiredis).
+ */
+#ifndef RDS_INTERNAL_H
+#define RDS_INTERNAL_H
+
+#include <stddef.h>
+
+#include <hiredis/hiredis.h>
+
+struct rds;
+struct verr;
+
+#define RDS_KEYMAX	512
+
+/* Flags of one command. */
+#define RDS_IDEMPOTENT	0x01	/* harmless to run twice: may be retried */
+
+/*
+ * Run one formatted command, routed by key in cluster mode; returns the
+ * reply (the caller's to freeReplyObject()) or NULL with e set.  An
+ * error reply is turned into a 503 too: every command here is well
+ * formed, so -ERR means the server refuses service (OOM, LOADING,
+ * READONLY, CLUSTERDOWN, or MOVED from a single server that is part of
+ * a cluster).
+ */
+redisReply *rds_exec(struct rds *r, struct verr *e, const char *key,
+	    int flags, const char *cmd, size_t len);
+
+/* rds_exec() with the command as printf arguments. */
+redisReply *rds_run(struct rds *r, struct verr *e, const char *key,
+	    int flags, const char *fmt, ...);
+
+/* rds_exec() with the command as argc strings (binary safe). */
+redisReply *rds_runv(struct rds *r, struct verr *e, const char *key,
+	    int flags, int argc, const char **argv);
+
+/*
+ * Record a failure of the node that gave the last reply as 503 and drop
+ * its connection; always -1.
+ */
+int	rds_fail(struct rds *r, const char *what, const char *why,
+	    struct verr *e);
+
+/* Build a key into buf; a key too long for it is a caller bug (500). */
+int	rds_key(char *buf, size_t bufsz, struct verr *e, const char *fmt,
+	    const char *arg);
+
+/* 1 when the handle talks to a Redis Cluster, 0 for one server. */
+int	rds_is_cluster(const struct rds *r);
+
+#endif

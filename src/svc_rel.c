@@ -1,0 +1,217 @@
+/*
+ * The caller's sets.  In Redis (rds_cache.h), in the caller's slot:
+ * "fe" the users they follow, "fr" their followers, "lk", "bm" and "rp"
+ * the posts they liked, bookmarked and reposted.  One script answers
+ * every membership question of a page.  A set that is missing is read
+ * whole from MongoDB, by an index on the user's id, and stored under the
+ * generation rule, so a write that races the fill cannot be lost.
+ *
+ * Cost.  A read costs one Redis round trip, plus one MongoDB query per
+ * missing set, whose size is what the user has (a user with thousands of
+ * follows or likes loads thousands of ids once per SVC_SET_TTL).  A
+ * write costs one script per set it changes.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "be.h"
+#include "db_follows.h"
+#include "db_users.h"
+#include "log.h"
+#include "rds_cache.h"
+#include "svc_rel.h"
+#include "verr.h"
+
+#define SVC_SET_TTL	21600	/* seconds a set stays without a write */
+#define SVC_NSETS	5
+
+enum svc_set { SET_FE, SET_FR, SET_LK, SET_BM, SET_RP };
+
+static const char *const set_names[SVC_NSETS] = {
+	"fe", "fr", "lk", "bm", "rp"
+};
+
+/* A whole set as read from MongoDB. */
+struct idset {
+	char	(*ids)[25];
+	size_t	  n, cap;
+};
+
+static void
+idset_add(const char *id, void *arg)
+{
+	struct idset	*s = arg;
+
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 64;
+		if ((s->ids = reallocarray(s->ids, s->cap,
+		    sizeof(*s->ids))) == NULL)
+			abort();
+	}
+	memcpy(s->ids[s->n++], id, 25);
+}
+
+static int
+idset_load(struct be *be, const char *uid, enum svc_set which,
+    struct idset *s, struct verr *e)
+{
+	switch (which) {
+	case SET_FE:
+	case SET_FR:
+		return db_follow_ids(be->db, uid, which == SET_FR, idset_add,
+		    s, e);
+	case SET_LK:
+		return db_mark_ids(be->db, uid, MARK_LIKE, idset_add, s, e);
+	case SET_BM:
+		return db_mark_ids(be->db, uid, MARK_BOOKMARK, idset_add, s, e);
+	default:
+		return db_mark_ids(be->db, uid, MARK_REPOST, idset_add, s, e);
+	}
+}
+
+/*
+ * Load set `which' of uid from MongoDB, answer the n members from it into
+ * out, and store it in Redis if its generation is still gen.
+ */
+static int
+svc_set_fill(struct be *be, const char *uid, enum svc_set which,
+    const char *gen, const char *const *members, size_t n, int *out,
+    struct verr *e)
+{
+	struct idset	 s = { NULL, 0, 0 };
+	const char	**ptr;
+	struct verr	 re;
+	size_t		 i, j;
+	int		 rc = -1;
+
+	if (idset_load(be, uid, which, &s, e) == -1)
+		goto out;
+	for (i = 0; i < n; i++)
+		for (j = 0, out[i] = 0; j < s.n && !out[i]; j++)
+			out[i] = strcmp(members[i], s.ids[j]) == 0;
+	if ((ptr = calloc(s.n + 1, sizeof(*ptr))) == NULL)
+		abort();
+	for (j = 0; j < s.n; j++)
+		ptr[j] = s.ids[j];
+	verr_init(&re);
+	if (rds_uset_fill(be->rds, uid, set_names[which], gen, ptr, s.n,
+	    SVC_SET_TTL, &re) == -1)
+		log_warnx("set %s of %s not cached: %s", set_names[which],
+		    uid, re.detail);
+	free(ptr);
+	rc = 0;
+out:
+	free(s.ids);
+	return rc;
+}
+
+/*
+ * Membership of the n members in the nsets sets `which' of uid:
+ * out[k * n + i].  1 when answered, 0 when Redis could not be reached
+ * (the caller then asks MongoDB its own way), -1 on a MongoDB error.
+ */
+static int
+svc_sets_test(struct be *be, const char *uid, const enum svc_set *which,
+    size_t nsets, const char *const *members, size_t n, int *out,
+    struct verr *e)
+{
+	const char	*names[SVC_NSETS];
+	char		 gens[SVC_NSETS][24];
+	int		 loaded[SVC_NSETS];
+	struct verr	 re;
+	size_t		 k;
+
+	for (k = 0; k < nsets; k++)
+		names[k] = set_names[which[k]];
+	verr_init(&re);
+	if (rds_uset_test(be->rds, uid, names, nsets, members, n, out,
+	    loaded, gens, &re) == -1)
+		return 0;
+	for (k = 0; k < nsets; k++)
+		if (!loaded[k] && svc_set_fill(be, uid, which[k], gens[k],
+		    members, n, out + k * n, e) == -1)
+			return -1;
+	return 1;
+}
+
+int
+svc_rel_get(struct be *be, const char *viewer, const char *const *ids,
+    size_t n, int *rel, struct verr *e)
+{
+	static const enum svc_set which[] = { SET_FE, SET_FR };
+	int		*out;
+	size_t		 i;
+	int		 rc;
+
+	memset(rel, 0, n * sizeof(*rel));
+	if (n == 0 || viewer == NULL || viewer[0] == '\0')
+		return 0;
+	if ((out = calloc(2 * n, sizeof(*out))) == NULL)
+		abort();
+	if ((rc = svc_sets_test(be, viewer, which, 2, ids, n, out, e)) == 1)
+		for (i = 0; i < n; i++)
+			rel[i] = (out[i] ? REL_FOLLOWING : 0) |
+			    (out[n + i] ? REL_FOLLOWED : 0);
+	free(out);
+	if (rc == 0)
+		return db_relations(be->db, viewer, ids, n, rel, e);
+	return rc == 1 ? 0 : -1;
+}
+
+int
+svc_marks_get(struct be *be, const char *viewer, const char *const *ids,
+    size_t n, int *liked, int *bookmarked, int *reposted, struct verr *e)
+{
+	static const enum svc_set which[] = { SET_LK, SET_BM, SET_RP };
+	int		*out, *dst[3] = { liked, bookmarked, reposted };
+	size_t		 k;
+	int		 rc;
+
+	for (k = 0; k < 3; k++)
+		if (dst[k] != NULL)
+			memset(dst[k], 0, n * sizeof(int));
+	if (n == 0 || viewer == NULL || viewer[0] == '\0')
+		return 0;
+	if ((out = calloc(3 * n, sizeof(*out))) == NULL)
+		abort();
+	rc = svc_sets_test(be, viewer, which, 3, ids, n, out, e);
+	for (k = 0; k < 3 && rc == 1; k++)
+		if (dst[k] != NULL)
+			memcpy(dst[k], out + k * n, n * sizeof(int));
+	if (rc == 0) {
+		for (k = 0; k < 3; k++)
+			dst[k] = dst[k] != NULL ? dst[k] : out + k * n;
+		rc = db_post_marks(be->db, viewer, ids, n, dst[0], dst[1],
+		    dst[2], e) == 0 ? 1 : -1;
+	}
+	free(out);
+	return rc == 1 ? 0 : -1;
+}
+
+static void
+svc_set_change(struct be *be, const char *uid, enum svc_set which,
+    const char *member, int on)
+{
+	struct verr	 e;
+
+	verr_init(&e);
+	if (rds_uset_change(be->rds, uid, set_names[which], member, on,
+	    &e) == -1)
+		log_warnx("set %s of %s not updated: %s", set_names[which],
+		    uid, e.detail);
+}
+
+void
+svc_rel_changed(struct be *be, const char *a, const char *b, int on)
+{
+	svc_set_change(be, a, SET_FE, b, on);
+	svc_set_change(be, b, SET_FR, a, on);
+}
+
+void
+svc_mark_changed(struct be *be, const char *user, enum db_mark m,
+    const char *post, int on)
+{
+	svc_set_change(be, user, m == MARK_LIKE ? SET_LK :
+	    m == MARK_BOOKMARK ? SET_BM : SET_RP, post, on);
+}

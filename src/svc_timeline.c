@@ -1,0 +1,574 @@
+/*
+ * Home timelines.  Each user has a sorted set in Redis of the ids of the
+ * posts their for-you feed may show (score createdAt ms; see
+ * rds_timeline.h), bounded to `timeline_size' entries:
+ *
+ * - the author's own posts of every visibility, added by vybes-api when
+ *   the post is created (read-your-writes) and again by the worker;
+ * - the public and friends posts (and reposts) of everyone they follow,
+ *   added by vybes-worker's fan-out on the "post" event, one script per
+ *   follower, and merged in by vybes-api when they follow someone.
+ *
+ * What a reader may see is decided at read time, never at write time:
+ * a page's posts come from the post cache (svc_cache.h) and its authors'
+ * relationship to the reader from the reader's follow sets (svc_rel.h),
+ * then API.md 3.4 is applied (own posts; followees' public posts;
+ * friends posts of mutuals only; never others' private ones).  So a
+ * follow, unfollow, or mutual made or broken shows on the next read,
+ * before any worker ran.  Entries found stale (post deleted, author no
+ * longer followed) are removed as they are met.
+ *
+ * A page costs, per range read (normally one): one Redis script for the
+ * range, one Redis MGET for the posts, one script for the relations;
+ * rendering adds three more (originals, authors, marks).  MongoDB is
+ * reached only by _id, for posts not in the cache.
+ *
+ * A missing timeline (new user, flushed or failed-over Redis, expiry) is
+ * rebuilt from MongoDB with one bounded feed query over the followees,
+ * then served.  A page that reaches below the bound (the floor), Redis
+ * being down, or a rebuild refused because a fan-out raced it, is served
+ * by the same query directly (tl_db_page).  The friends feed filters the
+ * same timeline (mutuals only, own posts out) rather than keeping a
+ * second one: one fan-out per post instead of two, and a mutual made or
+ * broken needs no rewrite of anything.
+ *
+ * Large accounts.  An author with more than `fanout_max_followers'
+ * followers is not fanned out: one post would cost that many scripts.
+ * The worker adds such authors to the set "tl:big" instead, and a reader
+ * merges the recent posts of the big accounts they follow at read time:
+ * one MongoDB query per followed big account per page, on the
+ * {userId, createdAt} index, so a post by such an account costs nothing
+ * at write time and one indexed range read per page of each follower.
+ */
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "be.h"
+#include "cfg.h"
+#include "db_follows.h"
+#include "db_posts.h"
+#include "db_users.h"
+#include "log.h"
+#include "page.h"
+#include "rds_cache.h"
+#include "rds_timeline.h"
+#include "svc_cache.h"
+#include "svc_rel.h"
+#include "svc_timeline.h"
+#include "verr.h"
+
+#define TL_TTL		(3 * 86400)	/* an unread timeline is dropped */
+#define TL_FOLLOWEES	5000		/* followees a rebuild reads */
+#define TL_BATCH_MIN	64
+
+/* The page being collected. */
+struct tlc {
+	struct post	**items;
+	size_t		  n, cap;
+};
+
+static void
+tlc_add(struct tlc *c, struct post *p)
+{
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 32;
+		if ((c->items = reallocarray(c->items, c->cap,
+		    sizeof(*c->items))) == NULL)
+			abort();
+	}
+	c->items[c->n++] = p;
+}
+
+static void
+tlc_copy(const struct post *p, void *arg)
+{
+	struct post	*q;
+
+	if ((q = malloc(sizeof(*q))) == NULL)
+		abort();
+	*q = *p;
+	tlc_add(arg, q);
+}
+
+static void
+tlc_free(struct tlc *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->n; i++)
+		free(c->items[i]);
+	free(c->items);
+	c->items = NULL;
+	c->n = c->cap = 0;
+}
+
+/* API.md 3.4: may uid's feed show p, given rel (REL_*) with its author? */
+static int
+tl_shows(const char *uid, int friends, const struct post *p, int rel)
+{
+	if (strcmp(p->user_id, uid) == 0)
+		return !friends;
+	if (!(rel & REL_FOLLOWING) || p->vis == VIS_PRIVATE)
+		return 0;
+	if (friends || p->vis == VIS_FRIENDS)
+		return (rel & REL_MUTUAL) == REL_MUTUAL;
+	return 1;
+}
+
+/*
+ * The page straight from MongoDB: followees, then which follow back,
+ * then one query with a branch per visibility (db_post_feed()).
+ */
+static int
+tl_db_page(struct be *be, const char *uid, int friends,
+    const struct db_page *dp, struct tlc *c, struct verr *e)
+{
+	char		(*fe)[25] = NULL;
+	const char	**pub = NULL, **fr = NULL;
+	int		*rel = NULL;
+	size_t		 nf = 0, np = 0, nfr = 0, i;
+	int		 rc = -1;
+
+	if (db_followees(be->db, uid, TL_FOLLOWEES, &fe, &nf, e) == -1)
+		goto out;
+	if ((pub = calloc(nf + 1, sizeof(*pub))) == NULL ||
+	    (fr = calloc(nf + 1, sizeof(*fr))) == NULL ||
+	    (rel = calloc(nf + 1, sizeof(*rel))) == NULL)
+		abort();
+	for (i = 0; i < nf; i++)
+		pub[i] = fe[i];
+	if (db_relations(be->db, uid, pub, nf, rel, e) == -1)
+		goto out;
+	for (i = 0; i < nf; i++)
+		if (rel[i] == REL_MUTUAL)
+			fr[nfr++] = fe[i];
+		else if (!friends)
+			pub[np++] = fe[i];
+	if (db_post_feed(be->db, friends ? NULL : uid, pub, np, fr, nfr, dp,
+	    tlc_copy, c, e) >= 0)
+		rc = 0;
+out:
+	free(fe);
+	free(pub);
+	free(fr);
+	free(rel);
+	return rc;
+}
+
+/* Rebuild uid's timeline from MongoDB under generation gen. */
+static int
+tl_rebuild(struct be *be, const char *uid, const char *gen, struct verr *e)
+{
+	struct db_page		 dp;
+	struct tlc		 c = { NULL, 0, 0 };
+	struct rds_tl_ent	*ents = NULL;
+	char			(*fe)[25] = NULL;
+	const char		**fr = NULL;
+	size_t			 nf = 0, i;
+	size_t			 bound = (size_t)be->cfg->timeline_size;
+	int			 rc = -1;
+
+	memset(&dp, 0, sizeof(dp));
+	dp.limit = bound;
+	if (db_followees(be->db, uid, TL_FOLLOWEES, &fe, &nf, e) == -1)
+		goto out;
+	if ((fr = calloc(nf + 1, sizeof(*fr))) == NULL)
+		abort();
+	for (i = 0; i < nf; i++)
+		fr[i] = fe[i];
+	/* Everything that may ever show: friends posts of all followees. */
+	if (db_post_feed(be->db, uid, NULL, 0, fr, nf, &dp, tlc_copy, &c,
+	    e) < 0)
+		goto out;
+	if ((ents = calloc(c.n + 1, sizeof(*ents))) == NULL)
+		abort();
+	for (i = 0; i < c.n; i++) {
+		memcpy(ents[i].id, c.items[i]->id, 25);
+		ents[i].ms = c.items[i]->created_ms;
+	}
+	rc = rds_tl_fill(be->rds, uid, gen, ents, c.n,
+	    c.n >= bound && c.n > 0 ? ents[c.n - 1].ms : 0, TL_TTL, e);
+out:
+	tlc_free(&c);
+	free(ents);
+	free(fe);
+	free(fr);
+	return rc;
+}
+
+/*
+ * Check the n posts (NULL: gone) of one range against the rules, keep
+ * those uid may see in c, and remove the stale entries from Redis.
+ */
+static int
+tl_filter(struct be *be, const char *uid, int friends, struct post **posts,
+    const struct rds_tl_ent *ents, size_t n, struct tlc *c, struct verr *e)
+{
+	const char	**authors, **stale;
+	int		*rel;
+	size_t		 i, ns = 0;
+	struct verr	 re;
+
+	if ((authors = calloc(n + 1, sizeof(*authors))) == NULL ||
+	    (stale = calloc(n + 1, sizeof(*stale))) == NULL ||
+	    (rel = calloc(n + 1, sizeof(*rel))) == NULL)
+		abort();
+	for (i = 0; i < n; i++)
+		authors[i] = posts[i] != NULL ? posts[i]->user_id : uid;
+	if (svc_rel_get(be, uid, authors, n, rel, e) == -1) {
+		free(authors);
+		free(stale);
+		free(rel);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (posts[i] != NULL && tl_shows(uid, friends, posts[i],
+		    rel[i])) {
+			tlc_add(c, posts[i]);
+			posts[i] = NULL;
+			continue;
+		}
+		if (posts[i] == NULL || (strcmp(authors[i], uid) != 0 &&
+		    !(rel[i] & REL_FOLLOWING)))
+			stale[ns++] = ents[i].id;
+		free(posts[i]);
+		posts[i] = NULL;
+	}
+	verr_init(&re);
+	if (rds_tl_remove(be->rds, uid, stale, ns, &re) == -1)
+		log_warnx("timeline of %s: stale entries kept: %s", uid,
+		    re.detail);
+	free(authors);
+	free(stale);
+	free(rel);
+	return 0;
+}
+
+/*
+ * Collect from the Redis timeline into c until `want' posts: 1 when
+ * done, 0 when MongoDB must answer instead (no timeline could be had,
+ * Redis failed, or the page reaches below the floor), -1 on error.
+ */
+static int
+tl_collect(struct be *be, const char *uid, int friends,
+    const struct page *pg, size_t want, struct tlc *c, struct verr *e)
+{
+	struct rds_tl_ent	*ents;
+	struct post		**posts;
+	const char		**ids;
+	struct verr		 re;
+	char			 gen[24], after_id[25];
+	int64_t			 max_ms, floor;
+	size_t			 batch, ne, nu, i;
+	int			 st, rebuilt = 0, rc = -1;
+
+	batch = want * 2 > TL_BATCH_MIN ? want * 2 : TL_BATCH_MIN;
+	if ((ents = calloc(batch + 1, sizeof(*ents))) == NULL ||
+	    (posts = calloc(batch + 1, sizeof(*posts))) == NULL ||
+	    (ids = calloc(batch + 1, sizeof(*ids))) == NULL)
+		abort();
+	max_ms = pg->after ? pg->after_key : INT64_MAX;
+	snprintf(after_id, sizeof(after_id), "%s", pg->after ? pg->after_id :
+	    "");
+	while (c->n < want) {
+		verr_init(&re);
+		st = rds_tl_range(be->rds, uid, max_ms, batch, ents, &ne,
+		    &floor, gen, &re);
+		if (st == -1 || (st == 0 && rebuilt)) {
+			rc = 0;
+			goto out;
+		}
+		if (st == 0) {
+			rebuilt = 1;
+			verr_init(&re);
+			if (tl_rebuild(be, uid, gen, &re) == -1 &&
+			    re.status != 503) {
+				*e = re;
+				goto out;
+			}
+			continue;
+		}
+		/* Entries at or after the cursor, and those below the floor. */
+		for (i = nu = 0; i < ne; i++) {
+			if (floor > 0 && ents[i].ms <= floor)
+				break;
+			if (after_id[0] != '\0' && ents[i].ms == max_ms &&
+			    strcmp(ents[i].id, after_id) >= 0)
+				continue;
+			ents[nu++] = ents[i];
+		}
+		for (i = 0; i < nu; i++)
+			ids[i] = ents[i].id;
+		if (svc_posts_get(be, ids, nu, posts, e) == -1 ||
+		    tl_filter(be, uid, friends, posts, ents, nu, c, e) == -1)
+			goto out;
+		if (i < ne || (ne < batch && floor > 0)) {
+			/* Below the floor: only MongoDB knows the rest. */
+			rc = c->n >= want;
+			goto out;
+		}
+		if (ne < batch)
+			break;		/* the whole timeline was read */
+		if (nu == 0 && ents[ne - 1].ms == max_ms) {
+			/* A batch of one millisecond: let MongoDB page it. */
+			rc = 0;
+			goto out;
+		}
+		max_ms = ents[ne - 1].ms;
+		memcpy(after_id, ents[ne - 1].id, 25);
+		if (nu > 0) {
+			max_ms = ents[nu - 1].ms;
+			memcpy(after_id, ents[nu - 1].id, 25);
+		}
+	}
+	rc = 1;
+out:
+	free(ents);
+	free(posts);
+	free(ids);
+	return rc;
+}
+
+/* Newest first: createdAt, then id, descending (API.md 3.4). */
+static int
+tl_cmp(const void *a, const void *b)
+{
+	const struct post	*p = *(struct post *const *)a;
+	const struct post	*q = *(struct post *const *)b;
+
+	if (p->created_ms != q->created_ms)
+		return p->created_ms > q->created_ms ? -1 : 1;
+	return -strcmp(p->id, q->id);
+}
+
+/*
+ * Merge into c the posts after the page's cursor of the big accounts
+ * (see the top) that uid follows, then order c and drop duplicates.
+ */
+static int
+tl_merge_big(struct be *be, const char *uid, int friends,
+    const struct page *pg, size_t want, struct tlc *c, struct verr *e)
+{
+	struct tlc	 b = { NULL, 0, 0 };
+	struct db_page	 dp;
+	struct verr	 re;
+	char		(*big)[25] = NULL;
+	const char	**ids = NULL;
+	int		*rel = NULL;
+	size_t		 nb = 0, i, j, k;
+	int		 rc = -1;
+
+	verr_init(&re);
+	if (rds_tl_big_list(be->rds, &big, &nb, &re) == -1)
+		log_warnx("timeline of %s: big accounts unknown: %s", uid,
+		    re.detail);
+	if ((ids = calloc(nb + 1, sizeof(*ids))) == NULL ||
+	    (rel = calloc(nb + 1, sizeof(*rel))) == NULL)
+		abort();
+	for (i = 0; i < nb; i++)
+		ids[i] = big[i];
+	if (svc_rel_get(be, uid, ids, nb, rel, e) == -1)
+		goto out;
+	page_to_db(pg, &dp);
+	dp.skip = 0;
+	dp.limit = want;
+	for (i = 0; i < nb; i++) {
+		if (!(rel[i] & REL_FOLLOWING))
+			continue;
+		if (db_post_list_user(be->db, big[i], -1,
+		    (1u << VIS_PUBLIC) | (1u << VIS_FRIENDS), &dp, tlc_copy, &b,
+		    e) < 0)
+			goto out;
+		for (j = 0; j < b.n; j++) {
+			if (tl_shows(uid, friends, b.items[j], rel[i]))
+				tlc_add(c, b.items[j]);
+			else
+				free(b.items[j]);
+		}
+		b.n = 0;
+	}
+	qsort(c->items, c->n, sizeof(*c->items), tl_cmp);
+	for (j = k = 0; j < c->n; j++)
+		if (k > 0 && strcmp(c->items[k - 1]->id, c->items[j]->id) == 0)
+			free(c->items[j]);
+		else
+			c->items[k++] = c->items[j];
+	c->n = k;
+	rc = 0;
+out:
+	tlc_free(&b);
+	free(big);
+	free(ids);
+	free(rel);
+	return rc;
+}
+
+int
+svc_tl_page(struct be *be, const char *uid, int friends,
+    const struct page *pg, struct post ***out, size_t *n, int *more,
+    struct verr *e)
+{
+	struct tlc	 c = { NULL, 0, 0 };
+	struct db_page	 dp;
+	size_t		 want = pg->skip + pg->limit + 1, i;
+	int		 st;
+
+	*out = NULL;
+	*n = 0;
+	*more = 0;
+	if ((st = tl_collect(be, uid, friends, pg, want, &c, e)) == -1) {
+		tlc_free(&c);
+		return -1;
+	}
+	if (st == 0) {
+		tlc_free(&c);
+		page_to_db(pg, &dp);
+		dp.limit = pg->limit + 1;
+		if (tl_db_page(be, uid, friends, &dp, &c, e) == -1) {
+			tlc_free(&c);
+			return -1;
+		}
+	} else {
+		if (tl_merge_big(be, uid, friends, pg, want, &c, e) == -1) {
+			tlc_free(&c);
+			return -1;
+		}
+		/* Drop what page=N skips. */
+		for (i = 0; i < pg->skip && i < c.n; i++)
+			free(c.items[i]);
+		memmove(c.items, c.items + i, (c.n - i) * sizeof(*c.items));
+		c.n -= i;
+	}
+	if (c.n > pg->limit) {
+		*more = 1;
+		for (i = pg->limit; i < c.n; i++)
+			free(c.items[i]);
+		c.n = pg->limit;
+	}
+	*out = c.items;
+	*n = c.n;
+	return 0;
+}
+
+static void
+tl_add(struct be *be, const char *uid, const struct rds_tl_ent *ents,
+    size_t n)
+{
+	struct verr	 e;
+
+	verr_init(&e);
+	if (rds_tl_add(be->rds, uid, ents, n, (size_t)be->cfg->timeline_size,
+	    &e) == -1)
+		log_warnx("timeline of %s not updated: %s", uid, e.detail);
+}
+
+void
+svc_tl_posted(struct be *be, const struct post *p)
+{
+	struct rds_tl_ent	 ent;
+
+	memcpy(ent.id, p->id, 25);
+	ent.ms = p->created_ms;
+	tl_add(be, p->user_id, &ent, 1);
+}
+
+void
+svc_tl_followed(struct be *be, const char *a, const char *b)
+{
+	struct tlc		 c = { NULL, 0, 0 };
+	struct db_page		 dp;
+	struct rds_tl_ent	*ents;
+	struct verr		 e;
+	size_t			 i;
+
+	memset(&dp, 0, sizeof(dp));
+	dp.limit = (size_t)be->cfg->timeline_size;
+	verr_init(&e);
+	if (db_post_list_user(be->db, b, -1, (1u << VIS_PUBLIC) |
+	    (1u << VIS_FRIENDS), &dp, tlc_copy, &c, &e) < 0) {
+		log_warnx("timeline of %s: posts of %s not merged: %s", a, b,
+		    e.detail);
+		verr_init(&e);
+		if (rds_tl_drop(be->rds, a, &e) == -1)
+			log_warnx("timeline of %s not dropped: %s", a,
+			    e.detail);
+		tlc_free(&c);
+		return;
+	}
+	if ((ents = calloc(c.n + 1, sizeof(*ents))) == NULL)
+		abort();
+	for (i = 0; i < c.n; i++) {
+		memcpy(ents[i].id, c.items[i]->id, 25);
+		ents[i].ms = c.items[i]->created_ms;
+	}
+	if (c.n > 0)
+		tl_add(be, a, ents, c.n);
+	free(ents);
+	tlc_free(&c);
+}
+
+struct fan {
+	struct be		*be;
+	struct rds_tl_ent	 ent;
+	struct verr		*e;
+	int			 failed;
+};
+
+static void
+fan_one(const char *follower, void *arg)
+{
+	struct fan	*f = arg;
+
+	if (f->failed)
+		return;
+	if (rds_tl_add(f->be->rds, follower, &f->ent, 1,
+	    (size_t)f->be->cfg->timeline_size, f->e) == -1)
+		f->failed = 1;
+}
+
+int
+svc_tl_fanout(struct be *be, const char *id, struct verr *e)
+{
+	struct post	*p;
+	struct user	*u;
+	struct fan	 f;
+	struct verr	 fe;
+	int		 rc = -1;
+
+	if ((p = malloc(sizeof(*p))) == NULL ||
+	    (u = malloc(sizeof(*u))) == NULL)
+		abort();
+	verr_init(&fe);
+	if (svc_post_get(be, id, p, &fe) == -1 ||
+	    db_user_by_id(be->db, p->user_id, u, &fe) == -1) {
+		/* A post or author since deleted needs nothing. */
+		rc = fe.status == 404 ? 0 : -1;
+		if (rc == -1)
+			*e = fe;
+		goto out;
+	}
+	memset(&f, 0, sizeof(f));
+	f.be = be;
+	f.e = e;
+	memcpy(f.ent.id, p->id, 25);
+	f.ent.ms = p->created_ms;
+	fan_one(p->user_id, &f);
+	if (f.failed || p->vis == VIS_PRIVATE) {
+		rc = f.failed ? -1 : 0;
+		goto out;
+	}
+	if (u->follower_count > be->cfg->fanout_max_followers) {
+		rc = rds_tl_big_add(be->rds, p->user_id, e);
+		goto out;
+	}
+	if (db_follow_ids(be->db, p->user_id, 1, fan_one, &f, e) == 0 &&
+	    !f.failed)
+		rc = 0;
+out:
+	free(p);
+	free(u);
+	return rc;
+}
