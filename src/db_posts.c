@@ -472,20 +472,6 @@ db_bookmark_list(struct db *db, const char *user, const struct db_page *pg,
 	    db_each_bookmark, &cb, e);
 }
 
-int
-db_post_get_many(struct db *db, const char *const *ids, size_t n,
-    void (*fn)(const struct post *, void *), void *arg, struct verr *e)
-{
-	bson_t		 q = BSON_INITIALIZER;
-	struct db_cb	 cb = { fn, NULL, NULL, arg };
-	int		 rc = 0;
-
-	if (n > 0 && (rc = db_q_in(&q, "_id", ids, n, e)) == 0)
-		rc = db_each(db, "posts", &q, NULL, db_each_post, &cb, e);
-	bson_destroy(&q);
-	return rc < 0 ? -1 : 0;
-}
-
 struct db_marks {
 	const char *const	*ids;
 	size_t			 n;

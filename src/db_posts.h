@@ -130,13 +130,6 @@ int	db_bookmark_list(struct db *db, const char *user,
 	    void *arg, struct verr *e);
 
 /*
- * Load the posts whose ids are in `ids' (n of them); each found one goes
- * to fn (any order).
- */
-int	db_post_get_many(struct db *db, const char *const *ids, size_t n,
-	    void (*fn)(const struct post *, void *), void *arg, struct verr *e);
-
-/*
  * Of the n post ids, mark in liked[i] / bookmarked[i] / reposted[i]
  * those that `user' liked, bookmarked, or reposted (as originals).
  */

@@ -466,52 +466,6 @@ out:
 	return rc;
 }
 
-struct db_sum_cb {
-	void	(*fn)(const struct user_sum *, void *);
-	void	*arg;
-};
-
-static void
-db_sum_each(const bson_t *doc, void *arg)
-{
-	struct db_sum_cb	*cb = arg;
-	struct user_sum		 s;
-	bson_iter_t		 it;
-
-	memset(&s, 0, sizeof(s));
-	if (bson_iter_init_find(&it, doc, "_id") && BSON_ITER_HOLDS_OID(&it))
-		bson_oid_to_string(bson_iter_oid(&it), s.id);
-	db_get_str(doc, "username", s.username, sizeof(s.username));
-	db_get_str(doc, "name", s.name, sizeof(s.name));
-	db_get_str(doc, "pfpUrl", s.pfp_url, sizeof(s.pfp_url));
-	cb->fn(&s, cb->arg);
-}
-
-int
-db_user_summaries(struct db *db, const char *const *ids, size_t n,
-    void (*fn)(const struct user_sum *, void *), void *arg, struct verr *e)
-{
-	bson_t			 q = BSON_INITIALIZER, opts = BSON_INITIALIZER;
-	bson_t			 proj;
-	struct db_sum_cb	 cb = { fn, arg };
-	int			 rc = 0;
-
-	if (n == 0)
-		goto out;
-	BSON_APPEND_DOCUMENT_BEGIN(&opts, "projection", &proj);
-	BSON_APPEND_INT32(&proj, "username", 1);
-	BSON_APPEND_INT32(&proj, "name", 1);
-	BSON_APPEND_INT32(&proj, "pfpUrl", 1);
-	bson_append_document_end(&opts, &proj);
-	if ((rc = db_q_in(&q, "_id", ids, n, e)) == 0)
-		rc = db_each(db, "users", &q, &opts, db_sum_each, &cb, e) < 0 ?
-		    -1 : 0;
-out:
-	bson_destroy(&q);
-	bson_destroy(&opts);
-	return rc;
-}
-
 struct db_mut {
 	const char *const	*ids;
 	size_t			 n;

@@ -99,14 +99,6 @@ struct user_sum {
 };
 
 /*
- * Summaries of the users whose ids are in ids (n of them), in one query;
- * each found one goes to fn.
- */
-int	db_user_summaries(struct db *db, const char *const *ids, size_t n,
-	    void (*fn)(const struct user_sum *, void *), void *arg,
-	    struct verr *e);
-
-/*
  * Full users whose ids are in ids (n of them), in one query; each found
  * one goes to fn (any order).
  */

@@ -791,21 +791,6 @@ bm_add(const char *post, int64_t at, const char *bid, void *arg)
 	b->n++;
 }
 
-static void
-bm_post(const struct post *p, void *arg)
-{
-	struct bmlist	*b = arg;
-	size_t		 i;
-
-	for (i = 0; i < b->n; i++)
-		if (strcmp(b->ids[i], p->id) == 0 && b->posts[i] == NULL) {
-			if ((b->posts[i] = malloc(sizeof(*p))) == NULL)
-				abort();
-			*b->posts[i] = *p;
-			b->posts[i]->sort_key = b->at[i];
-		}
-}
-
 int
 h_bookmarks(struct req *r, struct verr *e)
 {
@@ -814,8 +799,9 @@ h_bookmarks(struct req *r, struct verr *e)
 	struct db_page		 dp;
 	struct bmlist		 b;
 	struct post		**vis = NULL;
+	int			*ok = NULL;
 	size_t			 i, nv = 0;
-	int			 rc = -1, v;
+	int			 rc = -1;
 
 	memset(&b, 0, sizeof(b));
 	if (page_parse(r, "bookmarks", 20, POSTS_MAX_PAGE, &pg, e) == -1)
@@ -825,24 +811,23 @@ h_bookmarks(struct req *r, struct verr *e)
 	    (b.at = calloc(pg.limit + 1, sizeof(*b.at))) == NULL ||
 	    (b.bid = calloc(pg.limit + 1, sizeof(*b.bid))) == NULL ||
 	    (b.posts = calloc(pg.limit + 1, sizeof(*b.posts))) == NULL ||
-	    (vis = calloc(pg.limit + 1, sizeof(*vis))) == NULL)
+	    (vis = calloc(pg.limit + 1, sizeof(*vis))) == NULL ||
+	    (ok = calloc(pg.limit + 1, sizeof(*ok))) == NULL)
 		abort();
 	page_to_db(&pg, &dp);
 	if (db_bookmark_list(r->be->db, r->uid, &dp, bm_add, &b, e) == -1 ||
-	    db_post_get_many(r->be->db, b.ids, b.n, bm_post, &b, e) == -1)
+	    svc_posts_get(r->be, b.ids, b.n, b.posts, e) == -1 ||
+	    svc_posts_visible(r->be, r->uid, b.posts, b.n, ok, e) == -1)
 		goto out;
 	/*
 	 * Deleted posts and posts no longer visible are left out, so a page
 	 * may be short while more follow (the exception of API.md 3.3.14).
 	 */
-	for (i = 0; i < b.n; i++) {
-		if (b.posts[i] == NULL)
-			continue;
-		if ((v = svc_post_visible(r->be, r->uid, b.posts[i], e)) == -1)
-			goto out;
-		if (v)
+	for (i = 0; i < b.n; i++)
+		if (ok[i]) {
+			b.posts[i]->sort_key = b.at[i];
 			vis[nv++] = b.posts[i];
-	}
+		}
 	if ((arr = svc_posts_render(r->be, r->uid, vis, nv, 1, e)) == NULL)
 		goto out;
 	http_json(r, 200, arr);
@@ -859,6 +844,7 @@ out:
 	free(b.bid);
 	free(b.posts);
 	free(vis);
+	free(ok);
 	return rc;
 }
 

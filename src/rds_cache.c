@@ -78,6 +78,60 @@ rds_hit_set(struct rds_hit *h, const redisReply *val, const redisReply *gen)
 		memcpy(h->gen, gen->str, gen->len + 1);
 }
 
+/* The reply of "MGET value generation" into h; -1 when malformed. */
+static int
+rds_hit_pair(struct rds_hit *h, const redisReply *rep, size_t at)
+{
+	if (rep->type != REDIS_REPLY_ARRAY || rep->elements < at + 2)
+		return -1;
+	rds_hit_set(h, rep->element[at], rep->element[at + 1]);
+	return 0;
+}
+
+/*
+ * On a cluster an MGET may only name keys of one slot: one "MGET value
+ * generation" per id, pipelined per master (rds_pipeline()).
+ */
+static int
+rds_cache_get_cluster(struct rds *r, char (*keys)[RDS_KEYMAX], size_t n,
+    struct rds_hit *out, struct verr *e)
+{
+	redisReply	**reps;
+	const char	**slot;
+	char		**cmds;
+	size_t		*lens;
+	size_t		 i;
+	int		 len, rc = 0;
+
+	reps = rds_calloc(n, sizeof(*reps));
+	slot = rds_calloc(n, sizeof(*slot));
+	cmds = rds_calloc(n, sizeof(*cmds));
+	lens = rds_calloc(n, sizeof(*lens));
+	for (i = 0; i < n; i++) {
+		slot[i] = keys[2 * i];
+		if ((len = redisFormatCommand(&cmds[i], "MGET %s %s",
+		    keys[2 * i], keys[2 * i + 1])) == -1) {
+			log_err("rds_cache: out of memory");
+			abort();
+		}
+		lens[i] = (size_t)len;
+	}
+	if (rds_pipeline(r, slot, cmds, lens, n, reps, e) == -1)
+		rc = -1;
+	for (i = 0; i < n; i++) {
+		if (rc == 0 && rds_hit_pair(&out[i], reps[i], 0) == -1)
+			rc = rds_fail(r, "MGET", "unexpected reply", e);
+		if (reps[i] != NULL)
+			freeReplyObject(reps[i]);
+		redisFreeCommand(cmds[i]);
+	}
+	free(reps);
+	free(slot);
+	free(cmds);
+	free(lens);
+	return rc;
+}
+
 int
 rds_cache_get(struct rds *r, const char *kind, const char *const *ids,
     size_t n, struct rds_hit *out, struct verr *e)
@@ -85,7 +139,7 @@ rds_cache_get(struct rds *r, const char *kind, const char *const *ids,
 	redisReply	*rep = NULL;
 	const char	**argv;
 	char		(*keys)[RDS_KEYMAX];
-	size_t		 i, per, done;
+	size_t		 i;
 	int		 rc = -1;
 
 	memset(out, 0, n * sizeof(*out));
@@ -93,33 +147,26 @@ rds_cache_get(struct rds *r, const char *kind, const char *const *ids,
 		return 0;
 	argv = rds_calloc(2 * n + 1, sizeof(*argv));
 	keys = rds_calloc(2 * n, sizeof(*keys));
-	argv[0] = "MGET";
 	for (i = 0; i < n; i++)
 		if (rds_obj_keys(keys[2 * i], keys[2 * i + 1], kind, ids[i],
 		    e) == -1)
 			goto out;
-	/*
-	 * One MGET of every value and generation on one server.  On a
-	 * cluster an MGET may only name keys of one slot: one per id.
-	 */
-	per = rds_is_cluster(r) ? 1 : n;
-	for (done = 0; done < n; done += per) {
-		for (i = 0; i < 2 * per; i++)
-			argv[1 + i] = keys[2 * done + i];
-		if ((rep = rds_runv(r, e, argv[1], RDS_IDEMPOTENT,
-		    (int)(1 + 2 * per), argv)) == NULL)
-			goto out;
-		if (rep->type != REDIS_REPLY_ARRAY ||
-		    rep->elements != 2 * per) {
+	if (rds_is_cluster(r)) {
+		rc = rds_cache_get_cluster(r, keys, n, out, e);
+		goto out;
+	}
+	/* One server: one MGET of every value and generation. */
+	argv[0] = "MGET";
+	for (i = 0; i < 2 * n; i++)
+		argv[1 + i] = keys[i];
+	if ((rep = rds_runv(r, e, argv[1], RDS_IDEMPOTENT, (int)(1 + 2 * n),
+	    argv)) == NULL)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (rds_hit_pair(&out[i], rep, 2 * i) == -1) {
 			rds_fail(r, "MGET", "unexpected reply", e);
 			goto out;
 		}
-		for (i = 0; i < per; i++)
-			rds_hit_set(&out[done + i], rep->element[2 * i],
-			    rep->element[2 * i + 1]);
-		freeReplyObject(rep);
-		rep = NULL;
-	}
 	rc = 0;
 out:
 	if (rep != NULL)

@@ -31,7 +31,8 @@ struct rds_hit {
 /*
  * Look up the n entries of `kind' (a short name: "p", "us", ...) for the
  * n ids into out[] (n of them; free with rds_hits_free()).  One round
- * trip on one server; one per id on a cluster.  503 on a backend error.
+ * trip on one server, one pipeline per master on a cluster.  503 on a
+ * backend error.
  */
 int	rds_cache_get(struct rds *r, const char *kind, const char *const *ids,
 	    size_t n, struct rds_hit *out, struct verr *e);

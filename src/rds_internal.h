@@ -39,6 +39,17 @@ redisReply *rds_runv(struct rds *r, struct verr *e, const char *key,
 	    int flags, int argc, const char **argv);
 
 /*
+ * Run the n formatted commands cmds[i] (lens[i] bytes, each on the slot
+ * of keys[i]; read-only, harmless to repeat) with one pipeline per
+ * cluster master, and put each reply in reps[i] (the caller frees each).
+ * Replies that are redirections, or that a broken connection lost, are
+ * asked again one by one with rds_exec().  On one server every command
+ * goes alone (use MGET there).  -1 with e set when one cannot be had.
+ */
+int	rds_pipeline(struct rds *r, const char *const *keys, char *const *cmds,
+	    const size_t *lens, size_t n, redisReply **reps, struct verr *e);
+
+/*
  * Record a failure of the node that gave the last reply as 503 and drop
  * its connection; always -1.
  */

@@ -562,6 +562,103 @@ rds_run(struct rds *r, struct verr *e, const char *key, int flags,
 	return rep;
 }
 
+/*
+ * Pipeline on node i the commands of items[] (indexes into cmds) and
+ * read their replies into reps; an item whose reply is a redirection or
+ * that a broken connection cost stays NULL.
+ */
+static void
+rds_pipe_node(struct rds *r, int i, const size_t *items, size_t n,
+    char *const *cmds, const size_t *lens, redisReply **reps)
+{
+	redisContext	*ctx;
+	struct timeval	 tv;
+	void		*v;
+	size_t		 k;
+	int		 ms;
+
+	if (rds_open(r, i) == -1) {
+		r->rds_stale = 1;
+		return;
+	}
+	ctx = r->rds_ctx[i];
+	if ((ms = rds_left(r, r->rds_command_ms)) == 0) {
+		rds_node_fail(r, i, "command", "out of time");
+		return;
+	}
+	rds_ms2tv(ms, &tv);
+	if (redisSetTimeout(ctx, tv) != REDIS_OK) {
+		rds_node_fail(r, i, "command", "cannot set timeout");
+		return;
+	}
+	for (k = 0; k < n; k++)
+		if (redisAppendFormattedCommand(ctx, cmds[items[k]],
+		    lens[items[k]]) != REDIS_OK) {
+			rds_node_fail(r, i, "command", "out of memory");
+			return;
+		}
+	for (k = 0; k < n; k++) {
+		v = NULL;
+		if (redisGetReply(ctx, &v) != REDIS_OK || v == NULL) {
+			rds_node_fail(r, i, "command", ctx->errstr[0] != '\0' ?
+			    ctx->errstr : "no reply");
+			r->rds_stale = 1;
+			return;
+		}
+		reps[items[k]] = v;
+		if (reps[items[k]]->type == REDIS_REPLY_ERROR) {
+			/* MOVED, ASK, TRYAGAIN...: asked again alone. */
+			freeReplyObject(reps[items[k]]);
+			reps[items[k]] = NULL;
+		}
+	}
+	r->rds_last = i;
+}
+
+int
+rds_pipeline(struct rds *r, const char *const *keys, char *const *cmds,
+    const size_t *lens, size_t n, redisReply **reps, struct verr *e)
+{
+	size_t		*items;
+	size_t		 i, k, ni;
+	unsigned	 node;
+
+	memset(reps, 0, n * sizeof(*reps));
+	if (r->rds_cluster)
+		r->rds_deadline = rds_now_ms() + r->rds_connect_ms +
+		    r->rds_command_ms;
+	/* Without a slot map every item goes alone, below. */
+	if (r->rds_cluster && ((!r->rds_stale && r->rds_map->sm_nnode > 0) ||
+	    rds_discover(r) == 0)) {
+		if ((items = calloc(n + 1, sizeof(*items))) == NULL) {
+			log_err("rds_pipeline: %s", strerror(errno));
+			abort();
+		}
+		for (node = 0; node < r->rds_map->sm_nnode; node++) {
+			for (i = ni = 0; i < n; i++)
+				if (r->rds_map->sm_slot[rds_cluster_keyslot(
+				    keys[i], strlen(keys[i]))] == node)
+					items[ni++] = i;
+			if (ni > 0)
+				rds_pipe_node(r, (int)node, items, ni, cmds,
+				    lens, reps);
+		}
+		free(items);
+	}
+	/* What no pipeline answered goes alone, with redirections. */
+	for (k = 0; k < n; k++)
+		if (reps[k] == NULL && (reps[k] = rds_exec(r, e, keys[k],
+		    RDS_IDEMPOTENT, cmds[k], lens[k])) == NULL) {
+			for (i = 0; i < n; i++)
+				if (reps[i] != NULL) {
+					freeReplyObject(reps[i]);
+					reps[i] = NULL;
+				}
+			return -1;
+		}
+	return 0;
+}
+
 redisReply *
 rds_runv(struct rds *r, struct verr *e, const char *key, int flags, int argc,
     const char **argv)

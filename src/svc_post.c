@@ -20,25 +20,53 @@
 #include "svc_rel.h"
 #include "svc_user.h"
 #include "verr.h"
+#include "vis.h"
 
 int
 svc_post_visible(struct be *be, const char *viewer, const struct post *p,
     struct verr *e)
 {
-	const char	*author = p->user_id;
-	int		 rel;
+	struct post *const	 one[1] = { (struct post *)p };
+	int			 ok;
 
-	if (p->vis == VIS_PUBLIC)
-		return 1;
-	if (viewer == NULL)
-		return 0;
-	if (strcmp(viewer, p->user_id) == 0)
-		return 1;
-	if (p->vis == VIS_PRIVATE)
-		return 0;
-	if (svc_rel_get(be, viewer, &author, 1, &rel, e) == -1)
+	if (svc_posts_visible(be, viewer, one, 1, &ok, e) == -1)
 		return -1;
-	return (rel & REL_MUTUAL) == REL_MUTUAL;
+	return ok;
+}
+
+int
+svc_posts_visible(struct be *be, const char *viewer,
+    struct post *const *posts, size_t n, int *ok, struct verr *e)
+{
+	const char	**ask;
+	int		*rel;
+	size_t		 i, na = 0;
+	int		 rc = 0;
+
+	if ((ask = calloc(n + 1, sizeof(*ask))) == NULL ||
+	    (rel = calloc(n + 1, sizeof(*rel))) == NULL)
+		abort();
+	/* Only friends posts of others need the relationship. */
+	for (i = 0; i < n; i++)
+		if (viewer != NULL && posts[i] != NULL &&
+		    posts[i]->vis == VIS_FRIENDS &&
+		    strcmp(viewer, posts[i]->user_id) != 0)
+			ask[na++] = posts[i]->user_id;
+	if (na > 0)
+		rc = svc_rel_get(be, viewer, ask, na, rel, e);
+	for (i = na = 0; i < n && rc == 0; i++) {
+		ok[i] = 0;
+		if (posts[i] == NULL)
+			continue;
+		if (viewer != NULL && posts[i]->vis == VIS_FRIENDS &&
+		    strcmp(viewer, posts[i]->user_id) != 0)
+			ok[i] = vis_post(viewer, posts[i], rel[na++]);
+		else
+			ok[i] = vis_post(viewer, posts[i], 0);
+	}
+	free(ask);
+	free(rel);
+	return rc;
 }
 
 int

@@ -18,6 +18,13 @@ int	svc_post_visible(struct be *be, const char *viewer,
 	    const struct post *p, struct verr *e);
 
 /*
+ * svc_post_visible() of the n posts (NULL entries: not visible) into
+ * ok[i], with one relationship lookup for them all.
+ */
+int	svc_posts_visible(struct be *be, const char *viewer,
+	    struct post *const *posts, size_t n, int *ok, struct verr *e);
+
+/*
  * Load post id for viewer into p: 400 validation_failed naming `field'
  * when malformed, 404 not_found when missing or not visible.
  */

@@ -59,6 +59,7 @@
 #include "svc_rel.h"
 #include "svc_timeline.h"
 #include "verr.h"
+#include "vis.h"
 
 #define TL_TTL		(3 * 86400)	/* an unread timeline is dropped */
 #define TL_FOLLOWEES	5000		/* followees a rebuild reads */
@@ -103,19 +104,6 @@ tlc_free(struct tlc *c)
 	free(c->items);
 	c->items = NULL;
 	c->n = c->cap = 0;
-}
-
-/* API.md 3.4: may uid's feed show p, given rel (REL_*) with its author? */
-static int
-tl_shows(const char *uid, int friends, const struct post *p, int rel)
-{
-	if (strcmp(p->user_id, uid) == 0)
-		return !friends;
-	if (!(rel & REL_FOLLOWING) || p->vis == VIS_PRIVATE)
-		return 0;
-	if (friends || p->vis == VIS_FRIENDS)
-		return (rel & REL_MUTUAL) == REL_MUTUAL;
-	return 1;
 }
 
 /*
@@ -225,7 +213,7 @@ tl_filter(struct be *be, const char *uid, int friends, struct post **posts,
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		if (posts[i] != NULL && tl_shows(uid, friends, posts[i],
+		if (posts[i] != NULL && vis_feed(uid, friends, posts[i],
 		    rel[i])) {
 			tlc_add(c, posts[i]);
 			posts[i] = NULL;
@@ -332,18 +320,6 @@ out:
 	return rc;
 }
 
-/* Newest first: createdAt, then id, descending (API.md 3.4). */
-static int
-tl_cmp(const void *a, const void *b)
-{
-	const struct post	*p = *(struct post *const *)a;
-	const struct post	*q = *(struct post *const *)b;
-
-	if (p->created_ms != q->created_ms)
-		return p->created_ms > q->created_ms ? -1 : 1;
-	return -strcmp(p->id, q->id);
-}
-
 /*
  * Merge into c the posts after the page's cursor of the big accounts
  * (see the top) that uid follows, then order c and drop duplicates.
@@ -383,14 +359,14 @@ tl_merge_big(struct be *be, const char *uid, int friends,
 		    e) < 0)
 			goto out;
 		for (j = 0; j < b.n; j++) {
-			if (tl_shows(uid, friends, b.items[j], rel[i]))
+			if (vis_feed(uid, friends, b.items[j], rel[i]))
 				tlc_add(c, b.items[j]);
 			else
 				free(b.items[j]);
 		}
 		b.n = 0;
 	}
-	qsort(c->items, c->n, sizeof(*c->items), tl_cmp);
+	qsort(c->items, c->n, sizeof(*c->items), vis_feed_cmp);
 	for (j = k = 0; j < c->n; j++)
 		if (k > 0 && strcmp(c->items[k - 1]->id, c->items[j]->id) == 0)
 			free(c->items[j]);
