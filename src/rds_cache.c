@@ -49,21 +49,35 @@ rds_strdup(const char *s, size_t len)
 	return p;
 }
 
-/* The value key of (kind, id) into buf; its generation key into gbuf. */
+/*
+ * The key "<pre>{<tag>}<post>" into buf and its generation key (the same
+ * with ":g") into gbuf: one slot for both.
+ */
 static int
-rds_obj_keys(char *buf, char *gbuf, const char *kind, const char *id,
-    struct verr *e)
+rds_keypair(char *buf, char *gbuf, const char *pre, const char *tag,
+    const char *post, struct verr *e)
 {
 	int	 n;
 
-	n = snprintf(buf, RDS_KEYMAX, "c:%s:{%s}", kind, id);
+	n = snprintf(buf, RDS_KEYMAX, "%s{%s}%s", pre, tag, post);
 	if (n < 0 || n >= RDS_KEYMAX - 2) {
 		verr_set(e, 500, "internal", "internal error");
-		verr_detail(e, "redis: key for %s too long", kind);
+		verr_detail(e, "redis: key %s... too long", pre);
 		return -1;
 	}
 	snprintf(gbuf, RDS_KEYMAX, "%s:g", buf);
 	return 0;
+}
+
+/* The keys of (kind, id): "c:<kind>:{<id>}" and its generation. */
+static int
+rds_obj_keys(char *buf, char *gbuf, const char *kind, const char *id,
+    struct verr *e)
+{
+	char	 pre[64];
+
+	snprintf(pre, sizeof(pre), "c:%s:", kind);
+	return rds_keypair(buf, gbuf, pre, id, "", e);
 }
 
 static void
@@ -202,34 +216,14 @@ static const char rds_bump_lua[] =
     "redis.call('DEL', KEYS[1])\n"
     "return 1\n";
 
-/* One reply-integer script on two keys of one slot. */
+/* rds_eval() on the two keys k1, k2 of one slot. */
 static int
 rds_script2(struct rds *r, const char *lua, const char *k1, const char *k2,
-    const char *const *args, size_t nargs, int flags, struct verr *e)
+    const char *const *args, size_t nargs, struct verr *e)
 {
-	redisReply	*rep;
-	const char	**argv;
-	size_t		 i;
-	int		 rc = -1;
+	const char	*keys[2] = { k1, k2 };
 
-	argv = rds_calloc(5 + nargs, sizeof(*argv));
-	argv[0] = "EVAL";
-	argv[1] = lua;
-	argv[2] = "2";
-	argv[3] = k1;
-	argv[4] = k2;
-	for (i = 0; i < nargs; i++)
-		argv[5 + i] = args[i];
-	if ((rep = rds_runv(r, e, k1, flags, (int)(5 + nargs),
-	    argv)) != NULL) {
-		if (rep->type == REDIS_REPLY_INTEGER)
-			rc = rep->integer != 0;
-		else
-			rds_fail(r, "EVAL", "unexpected reply type", e);
-		freeReplyObject(rep);
-	}
-	free(argv);
-	return rc;
+	return rds_eval(r, lua, keys, 2, args, nargs, RDS_IDEMPOTENT, e);
 }
 
 int
@@ -245,7 +239,7 @@ rds_cache_put(struct rds *r, const char *kind, const char *id,
 	args[0] = gen;
 	args[1] = val;
 	args[2] = t;
-	return rds_script2(r, rds_put_lua, k, g, args, 3, RDS_IDEMPOTENT, e);
+	return rds_script2(r, rds_put_lua, k, g, args, 3, e);
 }
 
 int
@@ -257,25 +251,18 @@ rds_cache_bump(struct rds *r, const char *kind, const char *id,
 	if (rds_obj_keys(k, g, kind, id, e) == -1)
 		return -1;
 	/* Twice is harmless: the generation only has to move. */
-	return rds_script2(r, rds_bump_lua, k, g, NULL, 0, RDS_IDEMPOTENT,
-	    e) == -1 ? -1 : 0;
+	return rds_script2(r, rds_bump_lua, k, g, NULL, 0, e) == -1 ? -1 : 0;
 }
 
-/* The key of set `set' of user uid and of its generation. */
+/* The keys of set `set' of user uid: "u:{<uid>}:<set>" and generation. */
 static int
 rds_uset_keys(char *buf, char *gbuf, const char *uid, const char *set,
     struct verr *e)
 {
-	int	 n;
+	char	 post[64];
 
-	n = snprintf(buf, RDS_KEYMAX, "u:{%s}:%s", uid, set);
-	if (n < 0 || n >= RDS_KEYMAX - 2) {
-		verr_set(e, 500, "internal", "internal error");
-		verr_detail(e, "redis: key for set %s too long", set);
-		return -1;
-	}
-	snprintf(gbuf, RDS_KEYMAX, "%s:g", buf);
-	return 0;
+	snprintf(post, sizeof(post), ":%s", set);
+	return rds_keypair(buf, gbuf, "u:", uid, post, e);
 }
 
 /*
@@ -399,8 +386,7 @@ rds_uset_fill(struct rds *r, const char *uid, const char *set,
 	args[1] = t;
 	for (i = 0; i < n; i++)
 		args[2 + i] = members[i];
-	rc = rds_script2(r, rds_uset_fill_lua, k, g, args, n + 2,
-	    RDS_IDEMPOTENT, e);
+	rc = rds_script2(r, rds_uset_fill_lua, k, g, args, n + 2, e);
 	free(args);
 	return rc;
 }
@@ -416,6 +402,6 @@ rds_uset_change(struct rds *r, const char *uid, const char *set,
 		return -1;
 	args[0] = on ? "1" : "0";
 	args[1] = member;
-	return rds_script2(r, rds_uset_change_lua, k, g, args, 2,
-	    RDS_IDEMPOTENT, e) == -1 ? -1 : 0;
+	return rds_script2(r, rds_uset_change_lua, k, g, args, 2, e) == -1 ?
+	    -1 : 0;
 }

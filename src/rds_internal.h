@@ -39,6 +39,15 @@ redisReply *rds_runv(struct rds *r, struct verr *e, const char *key,
 	    int flags, int argc, const char **argv);
 
 /*
+ * EVAL the script lua on the nkeys keys (of one slot) and nargs args;
+ * returns 1 when its integer reply is not 0, 0 when it is, -1 with e set
+ * (also for a reply that is not an integer).
+ */
+int	rds_eval(struct rds *r, const char *lua, const char *const *keys,
+	    size_t nkeys, const char *const *args, size_t nargs, int flags,
+	    struct verr *e);
+
+/*
  * Run the n formatted commands cmds[i] (lens[i] bytes, each on the slot
  * of keys[i]; read-only, harmless to repeat) with one pipeline per
  * cluster master, and put each reply in reps[i] (the caller frees each).

@@ -685,6 +685,41 @@ rds_runv(struct rds *r, struct verr *e, const char *key, int flags, int argc,
 }
 
 int
+rds_eval(struct rds *r, const char *lua, const char *const *keys,
+    size_t nkeys, const char *const *args, size_t nargs, int flags,
+    struct verr *e)
+{
+	redisReply	*rep;
+	const char	**argv;
+	char		 nk[24];
+	size_t		 i;
+	int		 rc = -1;
+
+	if ((argv = calloc(3 + nkeys + nargs, sizeof(*argv))) == NULL) {
+		log_err("rds_eval: %s", strerror(errno));
+		abort();
+	}
+	snprintf(nk, sizeof(nk), "%zu", nkeys);
+	argv[0] = "EVAL";
+	argv[1] = lua;
+	argv[2] = nk;
+	for (i = 0; i < nkeys; i++)
+		argv[3 + i] = keys[i];
+	for (i = 0; i < nargs; i++)
+		argv[3 + nkeys + i] = args[i];
+	if ((rep = rds_runv(r, e, keys[0], flags, (int)(3 + nkeys + nargs),
+	    argv)) != NULL) {
+		if (rep->type == REDIS_REPLY_INTEGER)
+			rc = rep->integer != 0;
+		else
+			rds_fail(r, "EVAL", "unexpected reply type", e);
+		freeReplyObject(rep);
+	}
+	free(argv);
+	return rc;
+}
+
+int
 rds_is_cluster(const struct rds *r)
 {
 	return r->rds_cluster;

@@ -111,37 +111,17 @@ out:
 	return rc;
 }
 
-/* Run script lua on the three keys with args; the reply's integer. */
+/* rds_eval() of lua on the timeline's three keys. */
 static int
 rds_tl_script(struct rds *r, const char *uid, const char *lua,
     const char *const *args, size_t nargs, struct verr *e)
 {
-	redisReply	*rep;
 	char		 k[3][RDS_KEYMAX];
-	const char	**argv;
-	size_t		 i;
-	int		 rc = -1;
+	const char	*keys[3] = { k[0], k[1], k[2] };
 
 	if (rds_tl_keys(k, uid, e) == -1)
 		return -1;
-	argv = rds_tl_argv(6 + nargs);
-	argv[0] = "EVAL";
-	argv[1] = lua;
-	argv[2] = "3";
-	for (i = 0; i < 3; i++)
-		argv[3 + i] = k[i];
-	for (i = 0; i < nargs; i++)
-		argv[6 + i] = args[i];
-	if ((rep = rds_runv(r, e, k[0], RDS_IDEMPOTENT, (int)(6 + nargs),
-	    argv)) != NULL) {
-		if (rep->type == REDIS_REPLY_INTEGER)
-			rc = rep->integer != 0;
-		else
-			rds_fail(r, "EVAL", "unexpected reply type", e);
-		freeReplyObject(rep);
-	}
-	free(argv);
-	return rc;
+	return rds_eval(r, lua, keys, 3, args, nargs, RDS_IDEMPOTENT, e);
 }
 
 /* Scores and ids as alternating arguments from index `at' of args. */

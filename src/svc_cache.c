@@ -88,8 +88,9 @@ jint(struct json_object *o, const char *k)
 }
 
 static struct json_object *
-post_enc(const struct post *p)
+post_enc(const void *arg)
 {
+	const struct post	*p = arg;
 	struct json_object	*o = json_object_new_object();
 
 	json_object_object_add(o, "i", json_object_new_string(p->id));
@@ -113,8 +114,9 @@ post_enc(const struct post *p)
 
 /* Decode a cached post; -1 when it is not one (then read MongoDB). */
 static int
-post_dec(const char *s, struct post *p)
+post_dec(const char *id, const char *s, void *out)
 {
+	struct post		*p = out;
 	struct json_object	*o;
 	int64_t			 v;
 
@@ -137,12 +139,29 @@ post_dec(const char *s, struct post *p)
 	p->created_ms = jint(o, "at");
 	p->sort_key = p->created_ms;
 	json_object_put(o);
-	return strlen(p->id) == 24 ? 0 : -1;
+	return strcmp(p->id, id) == 0 ? 0 : -1;
 }
 
-int
-svc_posts_get(struct be *be, const char *const *ids, size_t n,
-    struct post **out, struct verr *e)
+/* How one kind of object is cached. */
+struct kind {
+	const char	 *name;		/* rds_cache.h kind */
+	int		  ttl;
+	/* Decode a cached value into out; -1 when it is not one. */
+	int		(*dec)(const char *id, const char *val, void *out);
+	/* Read object id from MongoDB into out; 404 when none. */
+	int		(*load)(struct be *, const char *id, void *out,
+			    struct verr *);
+	struct json_object *(*enc)(const void *);
+};
+
+/*
+ * The n objects of kind k into out[i] (storage the caller provides);
+ * found[i] = 0 for one that does not exist.  One Redis lookup for all,
+ * then one MongoDB read by _id per miss, stored for the next reader.
+ */
+static int
+svc_cached(struct be *be, const struct kind *k, const char *const *ids,
+    size_t n, void *const *out, int *found, struct verr *e)
 {
 	struct rds_hit		*hits;
 	struct json_object	*o;
@@ -152,29 +171,23 @@ svc_posts_get(struct be *be, const char *const *ids, size_t n,
 
 	if ((hits = calloc(n + 1, sizeof(*hits))) == NULL)
 		abort();
-	svc_lookup(be, "p", ids, n, hits, &nofill);
+	svc_lookup(be, k->name, ids, n, hits, &nofill);
 	for (i = 0; i < n; i++) {
-		if ((out[i] = malloc(sizeof(**out))) == NULL)
-			abort();
-		if (hits[i].val != NULL && post_dec(hits[i].val, out[i]) == 0)
+		found[i] = 1;
+		if (hits[i].val != NULL && k->dec(ids[i], hits[i].val,
+		    out[i]) == 0)
 			continue;
 		verr_init(&fe);
-		if (db_post_get(be->db, ids[i], out[i], &fe) == -1) {
-			free(out[i]);
-			out[i] = NULL;
+		if (k->load(be, ids[i], out[i], &fe) == -1) {
+			found[i] = 0;
 			if (fe.status == 404)
 				continue;
 			*e = fe;
-			while (i-- > 0) {
-				free(out[i]);
-				out[i] = NULL;
-			}
 			goto out;
 		}
 		if (!nofill) {
-			o = post_enc(out[i]);
-			svc_store(be, "p", ids[i], hits[i].gen, o,
-			    CACHE_POST_TTL);
+			o = k->enc(out[i]);
+			svc_store(be, k->name, ids[i], hits[i].gen, o, k->ttl);
 			json_object_put(o);
 		}
 	}
@@ -182,6 +195,39 @@ svc_posts_get(struct be *be, const char *const *ids, size_t n,
 out:
 	rds_hits_free(hits, n);
 	free(hits);
+	return rc;
+}
+
+static int
+post_load(struct be *be, const char *id, void *out, struct verr *e)
+{
+	return db_post_get(be->db, id, out, e);
+}
+
+static const struct kind kind_post = {
+	"p", CACHE_POST_TTL, post_dec, post_load, post_enc
+};
+
+int
+svc_posts_get(struct be *be, const char *const *ids, size_t n,
+    struct post **out, struct verr *e)
+{
+	int	*found;
+	size_t	 i;
+	int	 rc;
+
+	if ((found = calloc(n + 1, sizeof(*found))) == NULL)
+		abort();
+	for (i = 0; i < n; i++)
+		if ((out[i] = malloc(sizeof(**out))) == NULL)
+			abort();
+	rc = svc_cached(be, &kind_post, ids, n, (void *const *)out, found, e);
+	for (i = 0; i < n; i++)
+		if (rc == -1 || !found[i]) {
+			free(out[i]);
+			out[i] = NULL;
+		}
+	free(found);
 	return rc;
 }
 
@@ -206,8 +252,9 @@ svc_post_changed(struct be *be, const char *id)
 }
 
 static struct json_object *
-sum_enc(const struct user_sum *s)
+sum_enc(const void *arg)
 {
+	const struct user_sum	*s = arg;
 	struct json_object	*o = json_object_new_object();
 
 	json_object_object_add(o, "u", json_object_new_string(s->username));
@@ -217,8 +264,9 @@ sum_enc(const struct user_sum *s)
 }
 
 static int
-sum_dec(const char *id, const char *s, struct user_sum *u)
+sum_dec(const char *id, const char *s, void *out)
 {
+	struct user_sum		*u = out;
 	struct json_object	*o;
 
 	if ((o = json_tokener_parse(s)) == NULL)
@@ -231,53 +279,45 @@ sum_dec(const char *id, const char *s, struct user_sum *u)
 	return 0;
 }
 
+static int
+sum_load(struct be *be, const char *id, void *out, struct verr *e)
+{
+	struct user_sum	*s = out;
+	struct user	*u;
+	int		 rc;
+
+	if ((u = malloc(sizeof(*u))) == NULL)
+		abort();
+	if ((rc = db_user_by_id(be->db, id, u, e)) == 0) {
+		snprintf(s->id, sizeof(s->id), "%s", u->id);
+		snprintf(s->username, sizeof(s->username), "%s", u->username);
+		snprintf(s->name, sizeof(s->name), "%s", u->name);
+		snprintf(s->pfp_url, sizeof(s->pfp_url), "%s", u->pfp_url);
+	}
+	free(u);
+	return rc;
+}
+
+static const struct kind kind_sum = {
+	"us", CACHE_USER_TTL, sum_dec, sum_load, sum_enc
+};
+
 int
 svc_sums_get(struct be *be, const char *const *ids, size_t n,
     struct user_sum *out, int *found, struct verr *e)
 {
-	struct rds_hit		*hits;
-	struct json_object	*o;
-	struct user		*u;
-	struct verr		 fe;
-	size_t			 i;
-	int			 nofill, rc = -1;
+	void	**slot;
+	size_t	 i;
+	int	 rc;
 
-	if ((hits = calloc(n + 1, sizeof(*hits))) == NULL ||
-	    (u = malloc(sizeof(*u))) == NULL)
+	if ((slot = calloc(n + 1, sizeof(*slot))) == NULL)
 		abort();
-	svc_lookup(be, "us", ids, n, hits, &nofill);
 	for (i = 0; i < n; i++) {
 		memset(&out[i], 0, sizeof(out[i]));
-		found[i] = 1;
-		if (hits[i].val != NULL && sum_dec(ids[i], hits[i].val,
-		    &out[i]) == 0)
-			continue;
-		verr_init(&fe);
-		if (db_user_by_id(be->db, ids[i], u, &fe) == -1) {
-			found[i] = 0;
-			if (fe.status == 404)
-				continue;
-			*e = fe;
-			goto out;
-		}
-		snprintf(out[i].id, sizeof(out[i].id), "%s", u->id);
-		snprintf(out[i].username, sizeof(out[i].username), "%s",
-		    u->username);
-		snprintf(out[i].name, sizeof(out[i].name), "%s", u->name);
-		snprintf(out[i].pfp_url, sizeof(out[i].pfp_url), "%s",
-		    u->pfp_url);
-		if (!nofill) {
-			o = sum_enc(&out[i]);
-			svc_store(be, "us", ids[i], hits[i].gen, o,
-			    CACHE_USER_TTL);
-			json_object_put(o);
-		}
+		slot[i] = &out[i];
 	}
-	rc = 0;
-out:
-	rds_hits_free(hits, n);
-	free(hits);
-	free(u);
+	rc = svc_cached(be, &kind_sum, ids, n, slot, found, e);
+	free(slot);
 	return rc;
 }
 

@@ -30,14 +30,32 @@ mkpost(const char *id, const char *author, enum post_vis v, int64_t ms)
 	return p;
 }
 
+/* Another's public, friends and private post, and one of ME. */
+static struct post	*pub, *fr, *pr, *own;
+
+static int
+setup(void)
+{
+	pub = mkpost("1", OTHER, VIS_PUBLIC, 1);
+	fr = mkpost("2", OTHER, VIS_FRIENDS, 1);
+	pr = mkpost("3", OTHER, VIS_PRIVATE, 1);
+	own = mkpost("4", ME, VIS_PRIVATE, 1);
+	return 0;
+}
+
+static int
+teardown(void)
+{
+	free(pub);
+	free(fr);
+	free(pr);
+	free(own);
+	return 0;
+}
+
 static void
 test_post(void)
 {
-	struct post	*pub = mkpost("1", OTHER, VIS_PUBLIC, 1);
-	struct post	*fr = mkpost("2", OTHER, VIS_FRIENDS, 1);
-	struct post	*pr = mkpost("3", OTHER, VIS_PRIVATE, 1);
-	struct post	*own = mkpost("4", ME, VIS_PRIVATE, 1);
-
 	CU_ASSERT_TRUE(vis_post(NULL, pub, 0));
 	CU_ASSERT_FALSE(vis_post(NULL, fr, REL_MUTUAL));
 	CU_ASSERT_TRUE(vis_post(ME, fr, REL_MUTUAL));
@@ -45,20 +63,11 @@ test_post(void)
 	CU_ASSERT_FALSE(vis_post(ME, fr, REL_FOLLOWED));
 	CU_ASSERT_FALSE(vis_post(ME, pr, REL_MUTUAL));
 	CU_ASSERT_TRUE(vis_post(ME, own, 0));
-	free(pub);
-	free(fr);
-	free(pr);
-	free(own);
 }
 
 static void
 test_feed(void)
 {
-	struct post	*pub = mkpost("1", OTHER, VIS_PUBLIC, 1);
-	struct post	*fr = mkpost("2", OTHER, VIS_FRIENDS, 1);
-	struct post	*pr = mkpost("3", OTHER, VIS_PRIVATE, 1);
-	struct post	*own = mkpost("4", ME, VIS_PRIVATE, 1);
-
 	/* For-you: own posts, followees' public, mutuals' friends. */
 	CU_ASSERT_TRUE(vis_feed(ME, 0, own, 0));
 	CU_ASSERT_TRUE(vis_feed(ME, 0, pub, REL_FOLLOWING));
@@ -73,10 +82,6 @@ test_feed(void)
 	CU_ASSERT_TRUE(vis_feed(ME, 1, pub, REL_MUTUAL));
 	CU_ASSERT_TRUE(vis_feed(ME, 1, fr, REL_MUTUAL));
 	CU_ASSERT_FALSE(vis_feed(ME, 1, pr, REL_MUTUAL));
-	free(pub);
-	free(fr);
-	free(pr);
-	free(own);
 }
 
 static void
@@ -104,7 +109,7 @@ test_vis_suite(void)
 {
 	CU_pSuite	 s;
 
-	if ((s = CU_add_suite("vis", NULL, NULL)) == NULL)
+	if ((s = CU_add_suite("vis", setup, teardown)) == NULL)
 		abort();
 	UNIT_ADD(s, "post visibility", test_post);
 	UNIT_ADD(s, "feed contents", test_feed);
