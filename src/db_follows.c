@@ -323,3 +323,18 @@ out:
 	bson_destroy(&opts);
 	return rc;
 }
+
+int
+db_user_followed_over(struct db *db, int64_t min,
+    void (*fn)(const char *, void *), void *arg, struct verr *e)
+{
+	bson_t	 q = BSON_INITIALIZER, gt;
+	int	 rc;
+
+	BSON_APPEND_DOCUMENT_BEGIN(&q, "followerCount", &gt);
+	BSON_APPEND_INT64(&gt, "$gt", min);
+	bson_append_document_end(&q, &gt);
+	rc = db_each_id(db, "users", &q, "_id", fn, arg, e);
+	bson_destroy(&q);
+	return rc < 0 ? -1 : 0;
+}

@@ -74,4 +74,11 @@ int	db_user_most_followed(struct db *db, const char *me,
 	    void (*fn)(const char *uid, int64_t count, void *), void *arg,
 	    struct verr *e);
 
+/*
+ * Every user with more than `min' followers: fn(id) for each, in no
+ * order.  Index: users {followerCount -1, _id}.
+ */
+int	db_user_followed_over(struct db *db, int64_t min,
+	    void (*fn)(const char *id, void *), void *arg, struct verr *e);
+
 #endif

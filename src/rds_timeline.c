@@ -248,16 +248,19 @@ rds_tl_drop(struct rds *r, const char *uid, struct verr *e)
 	    -1 : 0;
 }
 
+#define RDS_TL_BIG	"tl:big"
+
+static const char rds_tl_big_add_lua[] =
+    "if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end\n"
+    "return redis.call('SADD', KEYS[1], ARGV[1])\n";
+
 int
 rds_tl_big_add(struct rds *r, const char *uid, struct verr *e)
 {
-	redisReply	*rep;
+	const char	*keys[1] = { RDS_TL_BIG };
 
-	if ((rep = rds_run(r, e, "tl:big", RDS_IDEMPOTENT, "SADD tl:big %s",
-	    uid)) == NULL)
-		return -1;
-	freeReplyObject(rep);
-	return 0;
+	return rds_eval(r, rds_tl_big_add_lua, keys, 1, &uid, 1,
+	    RDS_IDEMPOTENT, e) == -1 ? -1 : 0;
 }
 
 int
@@ -268,8 +271,8 @@ rds_tl_big_list(struct rds *r, char (**ids)[25], size_t *n, struct verr *e)
 
 	*ids = NULL;
 	*n = 0;
-	if ((rep = rds_run(r, e, "tl:big", RDS_IDEMPOTENT,
-	    "SMEMBERS tl:big")) == NULL)
+	if ((rep = rds_run(r, e, RDS_TL_BIG, RDS_IDEMPOTENT, "SMEMBERS %s",
+	    RDS_TL_BIG)) == NULL)
 		return -1;
 	if (rep->type != REDIS_REPLY_ARRAY) {
 		freeReplyObject(rep);
@@ -279,10 +282,40 @@ rds_tl_big_list(struct rds *r, char (**ids)[25], size_t *n, struct verr *e)
 		log_err("rds_tl_big_list: %s", strerror(errno));
 		abort();
 	}
+	/* The marker "." makes an empty set exist. */
 	for (i = 0; i < rep->elements; i++)
 		if (rep->element[i]->type == REDIS_REPLY_STRING &&
 		    rep->element[i]->len == 24)
 			memcpy((*ids)[(*n)++], rep->element[i]->str, 25);
+	i = rep->elements;
 	freeReplyObject(rep);
-	return 0;
+	return i > 0;
+}
+
+static const char rds_tl_big_fill_lua[] =
+    "redis.call('DEL', KEYS[1])\n"
+    "redis.call('SADD', KEYS[1], '.')\n"
+    "for i = 2, #ARGV do redis.call('SADD', KEYS[1], ARGV[i]) end\n"
+    "redis.call('EXPIRE', KEYS[1], ARGV[1])\n"
+    "return 1\n";
+
+int
+rds_tl_big_fill(struct rds *r, char (*ids)[25], size_t n, int ttl,
+    struct verr *e)
+{
+	const char	*keys[1] = { RDS_TL_BIG };
+	const char	**args;
+	char		 t[16];
+	size_t		 i;
+	int		 rc;
+
+	args = rds_tl_argv(1 + n);
+	snprintf(t, sizeof(t), "%d", ttl);
+	args[0] = t;
+	for (i = 0; i < n; i++)
+		args[1 + i] = ids[i];
+	rc = rds_eval(r, rds_tl_big_fill_lua, keys, 1, args, 1 + n,
+	    RDS_IDEMPOTENT, e);
+	free(args);
+	return rc == -1 ? -1 : 0;
 }

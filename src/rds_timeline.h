@@ -55,13 +55,21 @@ int	rds_tl_remove(struct rds *r, const char *uid, const char *const *ids,
 int	rds_tl_drop(struct rds *r, const char *uid, struct verr *e);
 
 /*
- * Note uid as an account too large to fan out (svc_timeline.c), in the
- * set "tl:big".
+ * The accounts too large to fan out (svc_timeline.c) are the set
+ * "tl:big".  Add uid to it if the set is in Redis (a missing set is
+ * rebuilt whole by its next reader).
  */
 int	rds_tl_big_add(struct rds *r, const char *uid, struct verr *e);
 
-/* The accounts of "tl:big" into *ids (malloc'd, *n of them). */
+/*
+ * The accounts of "tl:big" into *ids (malloc'd, *n of them): 1, or 0
+ * when the set is not in Redis.
+ */
 int	rds_tl_big_list(struct rds *r, char (**ids)[25], size_t *n,
+	    struct verr *e);
+
+/* Store "tl:big" as the n ids for ttl seconds. */
+int	rds_tl_big_fill(struct rds *r, char (*ids)[25], size_t n, int ttl,
 	    struct verr *e);
 
 #endif

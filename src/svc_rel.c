@@ -9,7 +9,9 @@
  * Cost.  A read costs one Redis round trip, plus one MongoDB query per
  * missing set, whose size is what the user has (a user with thousands of
  * follows or likes loads thousands of ids once per SVC_SET_TTL).  A
- * write costs one script per set it changes.
+ * write costs one script per set it changes.  A write whose update of a
+ * set was lost to a Redis failure is seen once the set expires, at most
+ * SVC_SET_TTL seconds later (as for svc_cache.c's entries).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +24,7 @@
 #include "svc_rel.h"
 #include "verr.h"
 
-#define SVC_SET_TTL	21600	/* seconds a set stays without a write */
+#define SVC_SET_TTL	600	/* seconds a set is kept (bounds a lost update) */
 #define SVC_NSETS	5
 
 enum svc_set { SET_FE, SET_FR, SET_LK, SET_BM, SET_RP };

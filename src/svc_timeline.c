@@ -34,8 +34,10 @@
  *
  * Large accounts.  An author with more than `fanout_max_followers'
  * followers is not fanned out: one post would cost that many scripts.
- * The worker adds such authors to the set "tl:big" instead, and a reader
- * merges the recent posts of the big accounts they follow at read time:
+ * The set "tl:big" in Redis lists such authors (read from MongoDB's
+ * followerCount when missing, and every TL_BIG_TTL seconds; the worker
+ * adds an author it skips), and a reader merges the recent posts of the
+ * big accounts they follow at read time:
  * one MongoDB query per followed big account per page, on the
  * {userId, createdAt} index, so a post by such an account costs nothing
  * at write time and one indexed range read per page of each follower.
@@ -64,6 +66,7 @@
 #define TL_TTL		(3 * 86400)	/* an unread timeline is dropped */
 #define TL_FOLLOWEES	5000		/* followees a rebuild reads */
 #define TL_BATCH_MIN	64
+#define TL_BIG_TTL	600		/* the big accounts are re-read */
 
 /* The page being collected. */
 struct tlc {
@@ -320,6 +323,51 @@ out:
 	return rc;
 }
 
+static void
+big_add(const char *id, void *arg)
+{
+	struct tlc	*c = arg;
+	struct post	*p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		abort();
+	memcpy(p->id, id, 25);
+	tlc_add(c, p);
+}
+
+/*
+ * The big accounts into *ids (*n of them): from Redis, or from MongoDB
+ * (and stored for TL_BIG_TTL) when the set is missing, so a flushed
+ * Redis loses no account.  Redis down: none (MongoDB answers whole
+ * pages then).
+ */
+static int
+tl_big(struct be *be, char (**ids)[25], size_t *n, struct verr *e)
+{
+	struct tlc	 c = { NULL, 0, 0 };
+	struct verr	 re;
+	size_t		 i;
+	int		 st;
+
+	verr_init(&re);
+	if ((st = rds_tl_big_list(be->rds, ids, n, &re)) != 0)
+		return 0;
+	free(*ids);
+	if (db_user_followed_over(be->db, be->cfg->fanout_max_followers,
+	    big_add, &c, e) == -1)
+		return -1;
+	if ((*ids = calloc(c.n + 1, sizeof(**ids))) == NULL)
+		abort();
+	for (i = 0; i < c.n; i++)
+		memcpy((*ids)[i], c.items[i]->id, 25);
+	*n = c.n;
+	tlc_free(&c);
+	verr_init(&re);
+	if (rds_tl_big_fill(be->rds, *ids, *n, TL_BIG_TTL, &re) == -1)
+		log_warnx("big accounts not cached: %s", re.detail);
+	return 0;
+}
+
 /*
  * Merge into c the posts after the page's cursor of the big accounts
  * (see the top) that uid follows, then order c and drop duplicates.
@@ -330,17 +378,14 @@ tl_merge_big(struct be *be, const char *uid, int friends,
 {
 	struct tlc	 b = { NULL, 0, 0 };
 	struct db_page	 dp;
-	struct verr	 re;
 	char		(*big)[25] = NULL;
 	const char	**ids = NULL;
 	int		*rel = NULL;
 	size_t		 nb = 0, i, j, k;
 	int		 rc = -1;
 
-	verr_init(&re);
-	if (rds_tl_big_list(be->rds, &big, &nb, &re) == -1)
-		log_warnx("timeline of %s: big accounts unknown: %s", uid,
-		    re.detail);
+	if (tl_big(be, &big, &nb, e) == -1)
+		goto out;
 	if ((ids = calloc(nb + 1, sizeof(*ids))) == NULL ||
 	    (rel = calloc(nb + 1, sizeof(*rel))) == NULL)
 		abort();
