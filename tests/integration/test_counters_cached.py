@@ -12,15 +12,14 @@ writes on the rebuilt caches.
 
 Users alternate between nginx and lighttpd."""
 
+import collections
 import os
 import random
 import uuid
 
-from bson import ObjectId
-
 from conftest import (FRONTS, Front, api, create_post, follow,
                       new_accounts_retry, on_front, redis_cli, run_threads)
-from oracle import db
+from oracle import db, oids
 
 N_AUTHORS = 3
 N_ACTORS = 10
@@ -91,48 +90,75 @@ class Actor:
             follow(a, self.rnd.choice(authors), on=op == "follow")
 
 
-def truth_post(pid):
-    """(stored counters, counted relation documents) of a post."""
-    d, o = db(), ObjectId(pid)
-    doc = d.posts.find_one({"_id": o})
-    stored = {k: doc.get(k) for k in ("likeCount", "commentCount",
-                                      "repostCount")}
-    counted = {
-        "likeCount": d.reactions.count_documents({"postId": o,
-                                                  "reactionType": "like"}),
-        "commentCount": d.comments.count_documents({"postId": o}),
-        "repostCount": d.posts.count_documents({"originalPostId": o}),
-    }
-    return stored, counted
+class Stored:
+    """The documents behind the counters and marks of the given posts and
+    users, read once: counters as stored, and counted from the relation
+    documents (likes, comments, reposts, bookmarks, follows, posts)."""
 
+    def __init__(self, posts, users):
+        d = db()
+        po, uo = oids(posts), oids(users)
+        self.posts = {str(p["_id"]): p
+                      for p in d.posts.find({"_id": {"$in": po}})}
+        self.likes = {(str(r["userId"]), str(r["postId"]))
+                      for r in d.reactions.find({"postId": {"$in": po},
+                                                 "reactionType": "like"})}
+        self.bookmarks = {(str(b["userId"]), str(b["postId"]))
+                          for b in d.bookmarks.find({"postId": {"$in": po}})}
+        self.reposts = {str(p["_id"]): (str(p["userId"]),
+                                        str(p["originalPostId"]))
+                        for p in d.posts.find({"originalPostId":
+                                               {"$in": po}})}
+        self.comments = collections.Counter(
+            str(c["postId"]) for c in d.comments.find({"postId": {"$in": po}},
+                                                      {"postId": 1}))
+        self.users = {str(u["_id"]): u
+                      for u in d.users.find({"_id": {"$in": uo}})}
+        self.authored = collections.defaultdict(list)
+        for p in d.posts.find({"userId": {"$in": uo}}):
+            self.authored[str(p["userId"])].append(p)
+        own = [p["_id"] for ps in self.authored.values() for p in ps
+               if "originalPostId" not in p]
+        self.liked = collections.Counter(
+            str(r["postId"]) for r in d.reactions.find(
+                {"postId": {"$in": own}, "reactionType": "like"}))
+        self.follows = {(str(f["followerId"]), str(f["followingId"]))
+                        for f in d.follows.find(
+                            {"$or": [{"followerId": {"$in": uo}},
+                                     {"followingId": {"$in": uo}}]})}
 
-def truth_user(uid):
-    d, o = db(), ObjectId(uid)
-    doc = d.users.find_one({"_id": o})
-    keys = ("postCount", "totalLikeCount", "followerCount", "followingCount")
-    stored = {k: doc.get(k) for k in keys}
-    own = [p["_id"] for p in d.posts.find({"userId": o, "originalPostId":
-                                           {"$exists": False}}, {"_id": 1})]
-    counted = {
-        "postCount": d.posts.count_documents({"userId": o}),
-        "totalLikeCount": d.reactions.count_documents(
-            {"postId": {"$in": own}, "reactionType": "like"}),
-        "followerCount": d.follows.count_documents({"followingId": o}),
-        "followingCount": d.follows.count_documents({"followerId": o}),
-    }
-    return stored, counted
+    def post(self, pid):
+        """(stored counters, counted relation documents) of a post."""
+        doc = self.posts[pid]
+        stored = {k: doc.get(k) for k in ("likeCount", "commentCount",
+                                          "repostCount")}
+        counted = {
+            "likeCount": sum(1 for _u, p in self.likes if p == pid),
+            "commentCount": self.comments[pid],
+            "repostCount": sum(1 for _u, o in self.reposts.values()
+                               if o == pid),
+        }
+        return stored, counted
 
+    def user(self, uid):
+        doc = self.users[uid]
+        stored = {k: doc.get(k) for k in ("postCount", "totalLikeCount",
+                                          "followerCount", "followingCount")}
+        mine = self.authored[uid]
+        counted = {
+            "postCount": len(mine),
+            "totalLikeCount": sum(self.liked[str(p["_id"])] for p in mine),
+            "followerCount": sum(1 for _a, b in self.follows if b == uid),
+            "followingCount": sum(1 for a, _b in self.follows if a == uid),
+        }
+        return stored, counted
 
-def marks(uid, pid):
-    d, u, p = db(), ObjectId(uid), ObjectId(pid)
-    return {
-        "likedByMe": d.reactions.count_documents(
-            {"userId": u, "postId": p, "reactionType": "like"}) == 1,
-        "bookmarkedByMe": d.bookmarks.count_documents(
-            {"userId": u, "postId": p}) == 1,
-        "repostedByMe": d.posts.count_documents(
-            {"userId": u, "originalPostId": p}) == 1,
-    }
+    def marks(self, uid, pid):
+        return {
+            "likedByMe": (uid, pid) in self.likes,
+            "bookmarkedByMe": (uid, pid) in self.bookmarks,
+            "repostedByMe": (uid, pid) in self.reposts.values(),
+        }
 
 
 def assert_rendered(p, counts, mine, what):
@@ -145,32 +171,29 @@ def assert_rendered(p, counts, mine, what):
 
 def check_all(authors, actors, watcher, posts, when):
     everyone = authors + actors + [watcher]
+    st = Stored(posts, [u.id for u in everyone])
     counts = {}
     for pid in posts:
-        stored, counted = truth_post(pid)
+        stored, counted = st.post(pid)
         assert stored == counted, "post %s %s: stored %r, counted %r" % (
             pid, when, stored, counted)
         counts[pid] = stored
-    reposts = {str(p["_id"]): str(p["originalPostId"])
-               for p in db().posts.find({"originalPostId":
-                                         {"$in": [ObjectId(x)
-                                                  for x in posts]}})}
     for u in everyone:
         for pid in posts:
             r = api(u, "GET", "/posts/%s" % pid)
             assert r.status == 200, r
-            assert_rendered(r.json(), counts[pid], marks(u.id, pid),
+            assert_rendered(r.json(), counts[pid], st.marks(u.id, pid),
                             "GET /posts/%s as %s %s" % (pid, u.username,
                                                         when))
-    for rid, orig in sorted(reposts.items()):
+    for rid, (_owner, orig) in sorted(st.reposts.items()):
         u = everyone[int(rid, 16) % len(everyone)]
         r = api(u, "GET", "/posts/%s" % rid)
         assert r.status == 200, r
-        assert_rendered(r.json(), counts[orig], marks(u.id, orig),
+        assert_rendered(r.json(), counts[orig], st.marks(u.id, orig),
                         "GET /posts/%s (repost) as %s %s" % (rid, u.username,
                                                              when))
     for u in everyone:
-        stored, counted = truth_user(u.id)
+        stored, counted = st.user(u.id)
         assert stored == counted, "user %s %s: stored %r, counted %r" % (
             u.username, when, stored, counted)
         for viewer in (u, watcher):
@@ -190,10 +213,10 @@ def check_all(authors, actors, watcher, posts, when):
             if orig not in counts:
                 continue
             shown += 1
-            assert_rendered(p, counts[orig], marks(u.id, orig),
+            assert_rendered(p, counts[orig], st.marks(u.id, orig),
                             "for-you of %s, post %s %s" % (u.username,
                                                            p["id"], when))
-        want = len(posts) + len(reposts) if u is watcher else 1
+        want = len(posts) + len(st.reposts) if u is watcher else 1
         assert shown == want, (u.username, shown, want)
 
 
