@@ -17,6 +17,10 @@
 #include "json.h"
 #include "verr.h"
 
+/*
+ * Index: follows {followerId: 1, followingId: 1} unique (the delete); users
+ *     _id (the counters).
+ */
 int
 db_follow_set(struct db *db, const char *a, const char *b, int on,
     int *changed, struct verr *e)
@@ -55,6 +59,7 @@ db_ids_each(const bson_t *doc, void *arg)
 		d->n++;
 }
 
+/* Index: follows {followerId: 1, _id: -1}. */
 int
 db_followees(struct db *db, const char *a, size_t max, char (**ids)[25],
     size_t *n, struct verr *e)
@@ -86,6 +91,10 @@ out:
 	return rc;
 }
 
+/*
+ * Index: follows {followingId: 1, createdAt: -1, _id: -1} (followers) or
+ *     {followerId: 1, followingId: 1} unique (followees).
+ */
 int
 db_follow_ids(struct db *db, const char *user, int followers,
     void (*fn)(const char *, void *), void *arg, struct verr *e)
@@ -118,6 +127,10 @@ db_fl_each(const bson_t *doc, void *arg)
 	f->fn(uid, db_get_int(doc, "createdAt"), fid, f->arg);
 }
 
+/*
+ * Index: follows {followingId: 1, createdAt: -1, _id: -1} (followers) or
+ *     {followerId: 1, createdAt: -1, _id: -1} (followees).
+ */
 int
 db_follow_list(struct db *db, const char *user, int followers,
     const struct db_page *pg,
@@ -162,6 +175,11 @@ db_srch_each(const bson_t *doc, void *arg)
 	s->fn(uid, un, s->group, s->arg);
 }
 
+/*
+ * Index: users {username: 1} (range and sort); users {nameLower: 1} serves
+ *     the second query's filter only: its sort on username is done in memory
+ *     over the names with that prefix.
+ */
 int
 db_user_search(struct db *db, const char *prefix, size_t max,
     void (*fn)(const char *, const char *, int, void *), void *arg,
@@ -235,6 +253,11 @@ db_cand_each(const bson_t *doc, void *arg)
 	c->fn(uid, db_get_int(doc, "n"), c->arg);
 }
 
+/*
+ * Index: follows {followerId: 1, followingId: 1} unique ($match: followerId
+ *     $in, followingId $nin on the index keys); $group, $sort and $limit
+ *     work in memory on the followees' edges.
+ */
 int
 db_follow_candidates(struct db *db, const char *me,
     const char *const *followees, size_t n, size_t max,
@@ -297,6 +320,10 @@ out:
 	return rc;
 }
 
+/*
+ * Index: users {followerCount: -1, _id: 1}, walked in sort order ($nin on
+ *     _id checked on the keys).
+ */
 int
 db_user_most_followed(struct db *db, const char *me,
     const char *const *exclude, size_t n, size_t max,

@@ -75,22 +75,27 @@ static const struct db_index db_indexes[] = {
 	{ "users", "nameLower", 0 },
 	{ "users", "-followerCount,_id", 0 },
 	{ "follows", "followerId,followingId", DB_UNIQUE },
-	{ "follows", "followingId", 0 },
-	{ "posts", "userId,-createdAt", 0 },
-	{ "posts", "originalPostId", 0 },
+	{ "follows", "followingId,-createdAt,-_id", 0 },
+	{ "follows", "followerId,-createdAt,-_id", 0 },
+	{ "follows", "followerId,-_id", 0 },
+	{ "posts", "userId,-createdAt,-_id", 0 },
+	{ "posts", "originalPostId,userId", 0 },
 	{ "posts", "-createdAt", 0 },
-	{ "comments", "postId,-createdAt", 0 },
+	{ "comments", "postId,-createdAt,-_id", 0 },
 	{ "reactions", "userId,postId,reactionType", DB_UNIQUE },
 	{ "reactions", "postId", 0 },
 	{ "bookmarks", "userId,postId", DB_UNIQUE },
-	{ "bookmarks", "userId,-createdAt", 0 },
-	{ "stories", "userId,-createdAt", 0 },
+	{ "bookmarks", "userId,-createdAt,-_id", 0 },
+	{ "bookmarks", "postId", 0 },
+	{ "stories", "userId,-createdAt,-_id", 0 },
 	{ "stories", "expiresAt", 0 },
-	{ "notifications", "userId,-createdAt", 0 },
+	{ "notifications", "userId,-createdAt,-_id", 0 },
 	{ "notifications", "userId,read", 0 },
 	{ "notifications", "dedupeKey", DB_UNIQUE | DB_SPARSE },
 	{ "notifications", "eventId", DB_UNIQUE | DB_SPARSE },
-	{ "sessions", "user_id,-created_at", 0 },
+	{ "notifications", "postId,actorId", 0 },
+	{ "notifications", "commentId", 0 },
+	{ "sessions", "user_id,-created_at,-_id", 0 },
 	{ "sessions", "refresh_token_hash", DB_UNIQUE | DB_SPARSE },
 	{ "sessions", "rotated_hashes", 0 },
 	{ "outbox", "createdAt", 0 },
@@ -474,6 +479,7 @@ db_needs_locks(struct db *db)
 	return db->db_serialize;
 }
 
+/* Index: locks _id (the insert, and the delete of a stale lock). */
 int
 db_lock(struct db *db, const char *coll, const char *id, struct verr *e)
 {
@@ -529,6 +535,7 @@ db_lock(struct db *db, const char *coll, const char *id, struct verr *e)
 	return rc;
 }
 
+/* Index: locks _id. */
 void
 db_unlock(struct db *db, const char *coll, const char *id)
 {
@@ -707,6 +714,10 @@ db_each_id(struct db *db, const char *coll, const bson_t *q,
 	return rc;
 }
 
+/*
+ * Index: {field: 1, createdAt: -1, _id: -1} of coll (each caller names its
+ *     own).
+ */
 int
 db_each_page(struct db *db, const char *coll, const char *field,
     const char *id, const struct db_page *pg,
@@ -751,7 +762,10 @@ db_find_one(struct db *db, const char *coll, const bson_t *q,
 }
 
 
-/* $inc {field: n} on document id of collection coll. */
+/*
+ * $inc {field: n} on document id of collection coll.
+ * Index: _id of coll.
+ */
 int
 db_inc(struct db *db, const char *coll, const char *id, const char *field,
     int64_t n, struct verr *e)
@@ -820,6 +834,8 @@ db_delete(struct db *db, const char *coll, const bson_t *q, int many,
 /*
  * Add the keyset condition "(sortField, _id) < (after_key, after_id)"
  * and the sort, skip and limit of pg to q and opts.
+ * Index: the sort and the keyset condition need {<equality fields>,
+ *     sortfield: -1, _id: -1}.
  */
 int
 db_page_apply(bson_t *q, bson_t *opts, const char *sortfield,
@@ -856,6 +872,7 @@ db_page_apply(bson_t *q, bson_t *opts, const char *sortfield,
 }
 
 
+/* Index: the unique index of coll on the fields of doc (the delete). */
 int
 db_relation_set(struct db *db, const char *coll, bson_t *doc, int on,
     int *changed, struct verr *e)
@@ -890,6 +907,7 @@ db_relation_set(struct db *db, const char *coll, bson_t *doc, int on,
 	return rc;
 }
 
+/* Index: _id of coll. */
 int
 db_find_id(struct db *db, const char *coll, const char *id,
     void (*conv)(const bson_t *, void *), void *out, struct verr *e)
@@ -903,6 +921,7 @@ db_find_id(struct db *db, const char *coll, const char *id,
 	return rc;
 }
 
+/* Index: _id of coll. */
 int
 db_delete_id(struct db *db, const char *coll, const char *id, struct verr *e)
 {

@@ -99,6 +99,7 @@ db_notif_each(const bson_t *doc, void *arg)
 	cb->fn(&n, cb->arg);
 }
 
+/* Index: notifications {userId: 1, createdAt: -1, _id: -1}. */
 int
 db_notif_list(struct db *db, const char *user, const struct db_page *pg,
     void (*fn)(const struct notif *, void *), void *arg, struct verr *e)
@@ -109,6 +110,7 @@ db_notif_list(struct db *db, const char *user, const struct db_page *pg,
 	    &cb, e);
 }
 
+/* Index: notifications {userId: 1, read: 1}. */
 int
 db_notif_unread(struct db *db, const char *user, int64_t *count,
     struct verr *e)
@@ -136,6 +138,7 @@ out:
 	return rc;
 }
 
+/* Index: notifications {userId: 1, read: 1} (or _id, for the listed ids). */
 int
 db_notif_mark_read(struct db *db, const char *user, const char *const *ids,
     size_t n, int all, int64_t *modified, struct verr *e)

@@ -53,6 +53,7 @@ db_outbox_each(const bson_t *doc, void *arg)
 	cb->fn(subject, msgid, db_get_int(doc, "createdAt"), cb->arg);
 }
 
+/* Index: outbox _id (the sort; no filter). */
 int
 db_outbox_list(struct db *db, size_t limit,
     void (*fn)(const char *, const char *, int64_t, void *), void *arg,
@@ -99,6 +100,7 @@ db_outbox_full(const bson_t *doc, void *arg)
 		f->stop = 1;
 }
 
+/* Index: outbox _id (the sort; no filter). */
 int
 db_outbox_replay(struct db *db, size_t limit,
     int (*fn)(const char *, const char *, const char *, const char *, void *),
@@ -119,6 +121,7 @@ db_outbox_replay(struct db *db, size_t limit,
 	return n;
 }
 
+/* Index: outbox _id. */
 int
 db_outbox_delete(struct db *db, const char *id, struct verr *e)
 {

@@ -65,18 +65,21 @@ db_post_from_bson(const bson_t *doc, struct post *p)
 	p->sort_key = p->created_ms;
 }
 
+/* Index: users _id. */
 int
 db_user_add_posts(struct db *db, const char *user, int64_t n, struct verr *e)
 {
 	return db_inc(db, "users", user, "postCount", n, e);
 }
 
+/* Index: posts _id. */
 int
 db_post_add_reposts(struct db *db, const char *id, int64_t n, struct verr *e)
 {
 	return db_inc(db, "posts", id, "repostCount", n, e);
 }
 
+/* Index: posts _id. */
 int
 db_post_add_views(struct db *db, const char *id, int64_t n, struct verr *e)
 {
@@ -141,12 +144,14 @@ db_post_conv(const bson_t *doc, void *out)
 	db_post_from_bson(doc, out);
 }
 
+/* Index: posts _id. */
 int
 db_post_get(struct db *db, const char *id, struct post *p, struct verr *e)
 {
 	return db_find_id(db, "posts", id, db_post_conv, p, e);
 }
 
+/* Index: posts {originalPostId: 1, userId: 1}. */
 int
 db_repost_find(struct db *db, const char *user, const char *original,
     struct post *p, struct verr *e)
@@ -173,6 +178,11 @@ out:
 	return rc;
 }
 
+/*
+ * Index: posts _id; users _id and posts _id (counters); notifications
+ *     {postId: 1, actorId: 1} (the repost's notification; type checked on
+ *     the way).
+ */
 int
 db_post_delete(struct db *db, const struct post *p, struct verr *e)
 {
@@ -198,6 +208,12 @@ out:
 	return rc;
 }
 
+/*
+ * Index: posts {originalPostId: 1, userId: 1} (find and delete the reposts);
+ *     comments {postId: 1, createdAt: -1, _id: -1}, reactions {postId: 1},
+ *     bookmarks {postId: 1}, notifications {postId: 1, actorId: 1} (deletes
+ *     by postId); users _id.
+ */
 int
 db_post_cascade(struct db *db, const struct post *p,
     void (*gone)(const char *, const char *, void *), void *arg,
@@ -258,6 +274,10 @@ out:
 	return rc;
 }
 
+/*
+ * Index: reactions {userId: 1, postId: 1, reactionType: 1} unique; posts
+ *     _id, users _id.
+ */
 int
 db_like_set(struct db *db, const struct post *p, const char *user, int on,
     int *changed, int64_t *count, struct verr *e)
@@ -289,6 +309,7 @@ out:
 	return rc;
 }
 
+/* Index: bookmarks {userId: 1, postId: 1} unique. */
 int
 db_bookmark_set(struct db *db, const char *post, const char *user, int on,
     struct verr *e)
@@ -316,6 +337,7 @@ db_comment_conv(const bson_t *doc, void *out)
 	c->created_ms = db_get_int(doc, "createdAt");
 }
 
+/* Index: posts _id (commentCount). */
 int
 db_comment_insert(struct db *db, struct comment *cm, struct verr *e)
 {
@@ -345,6 +367,7 @@ out:
 	return rc;
 }
 
+/* Index: comments _id. */
 int
 db_comment_get(struct db *db, const char *id, struct comment *c,
     struct verr *e)
@@ -352,6 +375,7 @@ db_comment_get(struct db *db, const char *id, struct comment *c,
 	return db_find_id(db, "comments", id, db_comment_conv, c, e);
 }
 
+/* Index: comments _id; posts _id; notifications {commentId: 1}. */
 int
 db_comment_delete(struct db *db, const struct comment *c, struct verr *e)
 {
@@ -414,6 +438,7 @@ db_each_bookmark(const bson_t *doc, void *arg)
 	cb->mark(post, db_get_int(doc, "createdAt"), bid, cb->arg);
 }
 
+/* Index: comments {postId: 1, createdAt: -1, _id: -1}. */
 int
 db_comment_list(struct db *db, const char *post, const struct db_page *pg,
     void (*fn)(const struct comment *, void *), void *arg, struct verr *e)
@@ -424,6 +449,10 @@ db_comment_list(struct db *db, const char *post, const struct db_page *pg,
 	    db_each_comment, &cb, e);
 }
 
+/*
+ * Index: posts {userId: 1, createdAt: -1, _id: -1}; originalPostId and
+ *     visibility are checked on the way.
+ */
 int
 db_post_list_user(struct db *db, const char *user, int reposts,
     unsigned vismask, const struct db_page *pg,
@@ -461,6 +490,7 @@ out:
 	return rc;
 }
 
+/* Index: bookmarks {userId: 1, createdAt: -1, _id: -1}. */
 int
 db_bookmark_list(struct db *db, const char *user, const struct db_page *pg,
     void (*fn)(const char *, int64_t, const char *, void *), void *arg,
@@ -492,7 +522,12 @@ db_each_mark(const bson_t *doc, void *arg)
 			m->out[i] = 1;
 }
 
-/* Mark in out[] the ids that `user' has a document for in coll. */
+/*
+ * Mark in out[] the ids that `user' has a document for in coll.
+ * Index: reactions {userId: 1, postId: 1, reactionType: 1} and bookmarks
+ *     {userId: 1, postId: 1}, both unique (userId, postId $in); posts
+ *     {originalPostId: 1, userId: 1} (originalPostId $in, userId).
+ */
 static int
 db_marks(struct db *db, const char *coll, const char *field,
     const char *user, const char *const *ids, size_t n, int *out,
@@ -526,6 +561,12 @@ db_post_marks(struct db *db, const char *user, const char *const *ids,
 	return 0;
 }
 
+/*
+ * Index: reactions {userId: 1, postId: 1, reactionType: 1} and bookmarks
+ *     {userId: 1, postId: 1} unique, by their userId prefix; posts {userId:
+ *     1, createdAt: -1, _id: -1} by userId, originalPostId checked on the
+ *     way.
+ */
 int
 db_mark_ids(struct db *db, const char *user, enum db_mark m,
     void (*fn)(const char *, void *), void *arg, struct verr *e)
@@ -550,6 +591,11 @@ out:
 	return rc < 0 ? -1 : 0;
 }
 
+/*
+ * Index: posts {userId: 1, createdAt: -1, _id: -1} for each $or branch
+ *     (userId, userId $in), merged in sort order; visibility is checked on
+ *     the way.
+ */
 int
 db_post_feed(struct db *db, const char *self, const char *const *pub,
     size_t npub, const char *const *fr, size_t nfr, const struct db_page *pg,

@@ -43,6 +43,8 @@ tally_get(const struct tallies *ts, const char *id)
 /*
  * {$match: match} (optional), {$group: {_id: "$field", n: {$sum: sum}}}
  * over coll, sum being 1 or "$<field>", into ts sorted by id.
+ * Index: none: a maintenance job's $group reads the whole collection once
+ *     per recount.
  */
 static int
 db_tally(struct db *db, const char *coll, const bson_t *match,
@@ -170,6 +172,10 @@ out:
 	bson_destroy(&upd);
 }
 
+/*
+ * Index: none for the read (every document of coll once); _id for each
+ *     update.
+ */
 static int
 db_fix(struct db *db, const char *coll, const struct want *w, size_t nw,
     int64_t *fixed, struct verr *e)
@@ -251,6 +257,7 @@ out:
 	return rc;
 }
 
+/* Index: jobs _id (upsert). */
 int
 db_recount_request(struct db *db, struct verr *e)
 {
@@ -279,6 +286,7 @@ out:
 	return rc;
 }
 
+/* Index: jobs _id. */
 int
 db_recount_take(struct db *db, struct verr *e)
 {

@@ -74,6 +74,7 @@ db_session_create(struct db *db, struct session *s, const char *rth,
 	return rc;
 }
 
+/* Index: sessions _id. */
 int
 db_session_get(struct db *db, const char *id, struct session *s,
     struct verr *e)
@@ -81,6 +82,10 @@ db_session_get(struct db *db, const char *id, struct session *s,
 	return db_find_id(db, "sessions", id, db_session_from_bson, s, e);
 }
 
+/*
+ * Index: sessions {refresh_token_hash: 1} unique, then {rotated_hashes: 1}
+ *     (multikey).
+ */
 int
 db_session_by_refresh(struct db *db, const char *rth, struct session *s,
     int *reused, struct verr *e)
@@ -144,6 +149,7 @@ db_session_update(struct db *db, const char *id, const bson_t *q,
 	return rc;
 }
 
+/* Index: sessions _id; the other conditions are checked on that document. */
 int
 db_session_rotate(struct db *db, const char *id, const char *old,
     const char *new, int64_t expires_ms, struct verr *e)
@@ -190,6 +196,7 @@ db_session_blocked(bson_t *upd)
 	bson_append_document_end(upd, &set);
 }
 
+/* Index: sessions _id. */
 int
 db_session_block(struct db *db, const char *id, const char *user_id,
     struct verr *e)
@@ -237,6 +244,10 @@ db_sids_each(const bson_t *doc, void *arg)
 		l->n++;
 }
 
+/*
+ * Index: sessions {user_id: 1, created_at: -1, _id: -1} by its user_id
+ *     prefix, then _id per session.
+ */
 int
 db_session_block_all(struct db *db, const char *user_id,
     void (*fn)(const char *, void *), void *arg, struct verr *e)
@@ -267,6 +278,10 @@ out:
 	return rc;
 }
 
+/*
+ * Index: sessions {user_id: 1, created_at: -1, _id: -1}; expires_at is
+ *     checked on the way.
+ */
 int
 db_session_list(struct db *db, const char *user_id, int64_t now_ms,
     int64_t after_ms, const char *after_id, size_t skip, size_t limit,

@@ -74,6 +74,7 @@ db_story_live(bson_t *q, int64_t now_ms)
 	bson_append_document_end(q, &gt);
 }
 
+/* Index: stories _id; expiresAt is checked on that document. */
 int
 db_story_get(struct db *db, const char *id, int64_t now_ms, struct story *s,
     struct verr *e)
@@ -89,6 +90,7 @@ db_story_get(struct db *db, const char *id, int64_t now_ms, struct story *s,
 	return rc;
 }
 
+/* Index: stories _id. */
 int
 db_story_delete(struct db *db, const char *id, struct verr *e)
 {
@@ -110,6 +112,10 @@ db_story_each(const bson_t *doc, void *arg)
 	cb->fn(&s, cb->arg);
 }
 
+/*
+ * Index: stories {userId: 1, createdAt: -1, _id: -1}, the userId $in points
+ *     merged in sort order; expiresAt checked on the way.
+ */
 int
 db_story_feed(struct db *db, const char *const *authors, size_t n,
     int64_t now_ms, size_t limit, void (*fn)(const struct story *, void *),
@@ -136,6 +142,7 @@ out:
 	return rc;
 }
 
+/* Index: stories {expiresAt: 1}. */
 int
 db_story_expired(struct db *db, int64_t now_ms, size_t limit,
     void (*fn)(const struct story *, void *), void *arg, struct verr *e)

@@ -44,13 +44,17 @@ db_user_from_bson(const bson_t *doc, void *out)
 	u->otp_attempts = (int)db_get_int(doc, "otpAttempts");
 }
 
+/* Index: users _id. */
 int
 db_user_by_id(struct db *db, const char *id, struct user *u, struct verr *e)
 {
 	return db_find_id(db, "users", id, db_user_from_bson, u, e);
 }
 
-/* db_find_one() of the user whose string field equals val. */
+/*
+ * db_find_one() of the user whose string field equals val.
+ * Index: users {email: 1} or {username: 1}, both unique.
+ */
 static int
 db_user_by_str(struct db *db, const char *field, const char *val,
     struct user *u, struct verr *e)
@@ -78,6 +82,7 @@ db_user_by_username(struct db *db, const char *username, struct user *u,
 	return db_user_by_str(db, "username", username, u, e);
 }
 
+/* Index: users {vid: 1} unique. */
 int
 db_user_by_vid(struct db *db, int64_t vid, struct user *u, struct verr *e)
 {
@@ -105,6 +110,7 @@ db_user_username_taken(struct db *db, const char *username, struct verr *e)
 	return -1;
 }
 
+/* Index: counters _id (findAndModify). */
 int
 db_user_next_vid(struct db *db, int64_t *vid, struct verr *e)
 {
@@ -267,6 +273,7 @@ db_user_insert(struct db *db, struct user *u, struct verr *e)
  * update_one on user id with `upd'; `extra' adds conditions; `username'
  * is the new username the update sets, if any.  Returns 1 when a
  * document matched, 0 when none did, -1 on error.
+ * Index: users _id; the extra conditions are checked on that document.
  */
 static int
 db_user_update(struct db *db, const char *id, const bson_t *extra,
@@ -437,6 +444,10 @@ db_fs_each(const bson_t *doc, void *arg)
 		*fs->ba = 1;
 }
 
+/*
+ * Index: follows {followerId: 1, followingId: 1} unique, one point per $or
+ *     branch.
+ */
 int
 db_follow_state(struct db *db, const char *a, const char *b, int *ab,
     int *ba, struct verr *e)
@@ -491,6 +502,10 @@ db_mut_each(const bson_t *doc, void *arg)
 			m->mark[i] |= m->bit;
 }
 
+/*
+ * Index: follows {followerId: 1, followingId: 1} unique for both queries:
+ *     each is a set of points on it (one field equal, the other $in).
+ */
 int
 db_relations(struct db *db, const char *viewer, const char *const *ids,
     size_t n, int *out, struct verr *e)
@@ -556,6 +571,7 @@ db_full_each(const bson_t *doc, void *arg)
 	free(u);
 }
 
+/* Index: users _id ($in). */
 int
 db_user_get_many(struct db *db, const char *const *ids, size_t n,
     void (*fn)(const struct user *, void *), void *arg, struct verr *e)
