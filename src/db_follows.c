@@ -351,6 +351,7 @@ out:
 	return rc;
 }
 
+/* Index: users {followerCount: -1, _id: 1} (range on its first key). */
 int
 db_user_followed_over(struct db *db, int64_t min,
     void (*fn)(const char *, void *), void *arg, struct verr *e)

@@ -168,6 +168,9 @@ SHAPES = [
     shape("db_user_most_followed", "users",
           lambda s: {"_id": {"$nin": [s.a, s.b]}},
           sort=[("followerCount", -1), ("_id", 1)], residual=["_id"]),
+    shape("db_user_followed_over", "users",
+          lambda s: {"followerCount": {"$gt": 10000}}, rng="followerCount",
+          limit=0),
     # db_posts.c
     shape("db_repost_find", "posts",
           lambda s: {"userId": s.b, "originalPostId": s.post},
