@@ -3,7 +3,8 @@
 into the database (not through the API) by tests/bench/feed.
 
     seed_feed.py --mongo URI --db NAME --api URL [--users N] [--follows K]
-                 [--posts P] [--seed S] [--password PW]
+                 [--posts P] [--seed S] [--password PW] [--batch B]
+                 [--notifications M] [--bench-notifications MB]
 
 1. Drops the collections the graph lives in (users, follows, posts and
    what hangs off them), so a rerun on a kept stack starts clean; the
@@ -25,9 +26,18 @@ into the database (not through the API) by tests/bench/feed.
 5. Every user document is inserted with its final followerCount,
    followingCount and postCount (the graph is built in memory first);
    the benchmark user's are set with one update_one.
+6. With --notifications M, every seeded user gets M `like' notifications
+   (and the benchmark user MB, default 10 M) from random actors on their
+   own posts, newest half unread (with dedupeKey, as svc_notify.c
+   writes them), so GET /notifications/unread-count has data.
+
+Inserts go BATCH documents to an insert_many (default 1000, unordered);
+progress goes to stderr.
 
 Prints one JSON object on stdout: the benchmark user's email, password
-and id, document counts and the seconds each step took.
+and id, document counts, the seconds each step took, and for the
+benchmark routes one public post of a followee (`post') and a followee's
+username (`username').
 """
 import argparse
 import datetime as dt
@@ -67,6 +77,55 @@ def api(url, path, body, ip):
         return e.code, e.read().decode(errors="replace")
 
 
+def insert(coll, docs, batch):
+    """docs into coll, batch documents to an unordered insert_many, with
+    progress on stderr: the number the server acknowledged."""
+    t = time.monotonic()
+    n = 0
+    for i in range(0, len(docs), batch):
+        n += len(coll.insert_many(docs[i:i + batch],
+                                  ordered=False).inserted_ids)
+        k = min(i + batch, len(docs))
+        el = time.monotonic() - t
+        print(f"seed_feed: {coll.name} {k}/{len(docs)} ({el:.0f} s, "
+              f"{k / max(el, 1e-3):.0f}/s)", file=sys.stderr, flush=True)
+    return n
+
+
+def notifications(rng, a, ids, posts, now_ms, span_ms):
+    """--notifications M `like' notifications for each user (the benchmark
+    user, ids[0], --bench-notifications), newest half unread."""
+    out = []
+    keys = set()
+    for i, uid in enumerate(ids):
+        m = a.notifications if i else a.bench_notifications
+        if m < 0:
+            m = 10 * a.notifications
+        if a.posts == 0:
+            m = 0
+        mine = []
+        for _ in range(m):
+            ms = now_ms - rng.randrange(span_ms)
+            actor = ids[(i + 1 + rng.randrange(len(ids) - 1)) % len(ids)]
+            post = posts[i * a.posts + rng.randrange(a.posts)]["_id"]
+            mine.append({
+                "_id": oid_at(rng, ms), "userId": uid, "actorId": actor,
+                "type": "like", "postId": post, "read": True,
+                "createdAt": dt.datetime.fromtimestamp(ms / 1000,
+                                                       dt.timezone.utc),
+            })
+        mine.sort(key=lambda x: x["createdAt"])
+        for x in mine[len(mine) // 2:]:
+            # One unread notification per key (the unique dedupeKey index).
+            key = f"like:{x['actorId']}:{x['postId']}"
+            if key not in keys:
+                keys.add(key)
+                x["read"] = False
+                x["dedupeKey"] = key
+        out += mine
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--mongo", required=True)
@@ -77,6 +136,9 @@ def main():
     ap.add_argument("--posts", type=int, default=20)
     ap.add_argument("--seed", type=int, default=20250716)
     ap.add_argument("--password", default="bench-password-1")
+    ap.add_argument("--batch", type=int, default=BATCH)
+    ap.add_argument("--notifications", type=int, default=0)
+    ap.add_argument("--bench-notifications", type=int, default=-1)
     a = ap.parse_args()
     if a.follows >= a.users:
         sys.exit("seed_feed: --follows must be below --users")
@@ -125,7 +187,8 @@ def main():
     followers = [0] * n
     follows = []
     for i in range(n):
-        for j in rng.sample([k for k in range(n) if k != i], a.follows):
+        # K distinct others: a sample of n - 1 slots, skipping i.
+        for j in (k + (k >= i) for k in rng.sample(range(n - 1), a.follows)):
             followers[j] += 1
             ms = now_ms - rng.randrange(span_ms)
             follows.append({
@@ -184,24 +247,20 @@ def main():
             "createdAt": ucreated[i],
             "updatedAt": ucreated[i],
         })
+    notifs = notifications(rng, a, ids, posts, now_ms, span_ms)
     t["generate"] = time.monotonic() - t2
 
     # One insert command per BATCH documents.  (Updates are another
     # matter: FerretDB 1.24/SQLite keeps each statement's query open until
     # the whole update command ends, so a command of more than ~100
     # statements exhausts its connection pool and hangs for good.)
-    t3 = time.monotonic()
-    for i in range(0, len(users), BATCH):
-        db.users.insert_many(users[i:i + BATCH], ordered=False)
-    t["users"] = time.monotonic() - t3
-    t4 = time.monotonic()
-    for i in range(0, len(follows), BATCH):
-        db.follows.insert_many(follows[i:i + BATCH], ordered=False)
-    t["follows"] = time.monotonic() - t4
-    t5 = time.monotonic()
-    for i in range(0, len(posts), BATCH):
-        db.posts.insert_many(posts[i:i + BATCH], ordered=False)
-    t["posts"] = time.monotonic() - t5
+    got = {}
+    for name, docs in (("users", users), ("follows", follows),
+                       ("posts", posts), ("notifications", notifs)):
+        t3 = time.monotonic()
+        got[name] = insert(db[name], docs, a.batch)
+        t[name] = time.monotonic() - t3
+    got["users"] += 1
     t6 = time.monotonic()
     db.users.update_one({"_id": bench_id},
                         {"$set": {"followerCount": Int64(followers[0]),
@@ -213,9 +272,10 @@ def main():
                            upsert=True)
     t["counters"] = time.monotonic() - t6
 
-    # Check: what the API will read agrees with what was meant.
-    got = {c: db[c].count_documents({}) for c in ("users", "follows", "posts")}
-    want = {"users": n, "follows": n * a.follows, "posts": n * a.posts}
+    # Check: what the server acknowledged is what was meant (counting
+    # scans every document on FerretDB: minutes at 500,000 posts).
+    want = {"users": n, "follows": n * a.follows, "posts": n * a.posts,
+            "notifications": len(notifs)}
     if got != want:
         sys.exit(f"seed_feed: counts {got}, expected {want}")
     b = db.users.find_one({"_id": bench_id})
@@ -235,6 +295,11 @@ def main():
         "bench_followers": followers[0],
         "seconds": {k: round(v, 2) for k, v in t.items()},
         "fe": sorted(str(x) for x in fe),
+        "post": next((str(p["_id"]) for p in posts if p["userId"] in fe and
+                      p["visibility"] == "public"), None),
+        "username": f"seed_{ids.index(min(fe - {bench_id})):04d}",
+        "unread": sum(1 for x in notifs
+                      if x["userId"] == bench_id and not x["read"]),
     }, sys.stdout)
     print()
 
