@@ -709,7 +709,8 @@ cfg_perror(const char *prog, const char *err)
 	for (p = err; *p != '\0'; p = *nl != '\0' ? nl + 1 : nl) {
 		nl = p + strcspn(p, "\n");
 		if (prog != NULL)
-			fprintf(stderr, "%s: %.*s\n", prog, (int)(nl - p), p);
+			fprintf(stderr, "%s%s: %.*s\n",
+			    log_prefix(LOG_LVL_ERR), prog, (int)(nl - p), p);
 		else
 			log_err("configuration: %.*s", (int)(nl - p), p);
 	}

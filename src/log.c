@@ -52,6 +52,14 @@ log_open(const char *ident, int foreground)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
+const char *
+log_prefix(enum log_level lvl)
+{
+	static const char *const prefix[] = { "<3>", "<4>", "<6>", "<7>" };
+
+	return log_journal ? prefix[lvl] : "";
+}
+
 void
 log_setlevel(enum log_level lvl)
 {
@@ -100,7 +108,7 @@ log_write(enum log_level lvl, const char *msg)
 	}
 	/* The journal stamps and names the line; it reads the priority. */
 	if (log_journal) {
-		n = snprintf(line, sizeof(line), "<%d>%s: %s\n", log_prio[lvl],
+		n = snprintf(line, sizeof(line), "%s%s: %s\n", log_prefix(lvl),
 		    log_names[lvl], msg);
 		log_put(line, n, sizeof(line));
 		return;
@@ -154,7 +162,7 @@ log_access_line(const char *json)
 		syslog(LOG_INFO, "%s", json);
 		return;
 	}
-	n = snprintf(line, sizeof(line), "%s%s\n", log_journal ? "<6>" : "",
+	n = snprintf(line, sizeof(line), "%s%s\n", log_prefix(LOG_LVL_INFO),
 	    json);
 	if (n > 0 && (size_t)n < sizeof(line))
 		(void)write(STDERR_FILENO, line, (size_t)n);
