@@ -119,6 +119,7 @@ wk_message(const struct mq_msg *m, void *arg)
 	return MQ_RETRY;
 }
 
+/* db_outbox_list() callback: the depth needs the count alone. */
 static void
 wk_outbox_one(const char *subject, const char *msgid, int64_t ms, void *arg)
 {
