@@ -167,14 +167,36 @@ const struct cfg_key cfg_keys[] = {
 };
 const size_t cfg_nkeys = sizeof(cfg_keys) / sizeof(cfg_keys[0]);
 
+/*
+ * One load: the struct being filled, where each directive's value came
+ * from (for the messages of checks made after the layers are merged),
+ * the line of the file that set it (for duplicates), and the errors so
+ * far, one per line in err.
+ */
+struct cfg_ld {
+	struct cfg	*c;
+	char		(*where)[CFG_WHERELEN];
+	int		*fileline;
+	char		*err;
+	size_t		 errlen;
+	int		 nerr;
+};
+
+/* Append one error line; returns -1 for the caller to pass on. */
 static int
-cfg_err(char *err, const char *fmt, ...)
+cfg_err(struct cfg_ld *ld, const char *fmt, ...)
 {
 	va_list	 ap;
 
+	ld->nerr++;
+	if (ld->errlen + 2 >= CFG_ERRLEN)
+		return -1;
+	if (ld->errlen > 0)
+		ld->err[ld->errlen++] = '\n';
 	va_start(ap, fmt);
-	vsnprintf(err, CFG_ERRLEN, fmt, ap);
+	vsnprintf(ld->err + ld->errlen, CFG_ERRLEN - ld->errlen, fmt, ap);
 	va_end(ap);
+	ld->errlen += strlen(ld->err + ld->errlen);
 	return -1;
 }
 
@@ -245,12 +267,15 @@ cfg_parse_rate(const char *v, struct cfg_rate *r)
 	return 0;
 }
 
-/* Store `v' as the value of directive k in c; `where' prefixes errors. */
+/*
+ * Store `v' as the value of directive k; `where' prefixes errors and is
+ * remembered as the value's origin.
+ */
 static int
-cfg_assign(struct cfg *c, const struct cfg_key *k, const char *v,
-    const char *where, char *err)
+cfg_assign(struct cfg_ld *ld, const struct cfg_key *k, const char *v,
+    const char *where)
 {
-	void		*p = (char *)c + k->off;
+	void		*p = (char *)ld->c + k->off;
 	long long	 n;
 	char		*s;
 
@@ -258,93 +283,110 @@ cfg_assign(struct cfg *c, const struct cfg_key *k, const char *v,
 	case CFG_STR:
 	case CFG_SECRET:
 		if ((s = strdup(v)) == NULL)
-			return cfg_err(err, "%s: out of memory", where);
+			return cfg_err(ld, "%s: out of memory", where);
 		free(*(char **)p);
 		*(char **)p = s;
-		return 0;
+		break;
 	case CFG_BOOL:
 		if (strcmp(v, "on") && strcmp(v, "off") && strcmp(v, "true") &&
 		    strcmp(v, "false") && strcmp(v, "1") && strcmp(v, "0"))
-			return cfg_err(err, "%s: %s must be on or off, not "
+			return cfg_err(ld, "%s: %s must be on or off, not "
 			    "\"%s\"", where, k->name, v);
 		if ((s = strdup(strcmp(v, "on") == 0 || strcmp(v, "true") == 0
 		    || strcmp(v, "1") == 0 ? "on" : "off")) == NULL)
-			return cfg_err(err, "%s: out of memory", where);
+			return cfg_err(ld, "%s: out of memory", where);
 		free(*(char **)p);
 		*(char **)p = s;
-		return 0;
+		break;
 	case CFG_RATE:
 		if (cfg_parse_rate(v, (struct cfg_rate *)p) == -1)
-			return cfg_err(err, "%s: %s: expected count/seconds "
+			return cfg_err(ld, "%s: %s: expected count/seconds "
 			    "(1..1000000 / 1..86400), not \"%s\"", where,
 			    k->name, v);
-		return 0;
+		break;
 	case CFG_INT:
 	case CFG_OCTAL:
 	case CFG_SIZE:
 		if (cfg_parse_num(k, v, &n) == -1)
-			return cfg_err(err, "%s: %s: not a valid number: \"%s\"",
+			return cfg_err(ld, "%s: %s: not a valid number: \"%s\"",
 			    where, k->name, v);
 		if (n < k->min || n > k->max)
-			return cfg_err(err, "%s: %s: %s out of range %lld..%lld",
+			return cfg_err(ld, "%s: %s: %s out of range %lld..%lld",
 			    where, k->name, v, k->min, k->max);
 		if (k->type == CFG_SIZE)
 			*(size_t *)p = (size_t)n;
 		else
 			*(int *)p = (int)n;
-		return 0;
+		break;
+	default:
+		abort();
 	}
-	abort();
+	if (ld->where != NULL)
+		snprintf(ld->where[k - cfg_keys], CFG_WHERELEN, "%s", where);
+	return 0;
 }
 
 /* Read a secret from `path', without its trailing newline. */
 static int
-cfg_read_secret(const char *path, char **out, const char *where, char *err)
+cfg_read_secret(struct cfg_ld *ld, const char *path, char **out,
+    const char *where)
 {
 	FILE	*f;
 	char	 buf[4096];
 	size_t	 n;
 
 	if ((f = fopen(path, "r")) == NULL)
-		return cfg_err(err, "%s: %s: %s", where, path, strerror(errno));
+		return cfg_err(ld, "%s: %s: %s", where, path, strerror(errno));
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
 	buf[n] = '\0';
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
 		buf[--n] = '\0';
 	if ((*out = strdup(buf)) == NULL)
-		return cfg_err(err, "%s: out of memory", where);
+		return cfg_err(ld, "%s: out of memory", where);
 	return 0;
 }
 
 /*
- * Assign from a "key" or "key_file" name; `is_env' selects environment
- * names.  Returns 1 when the name is unknown.
+ * The directive a "key" or "key_file" name sets (environment names when
+ * `is_env'), with *is_file set for the second form; NULL when unknown.
  */
-static int
-cfg_set_named(struct cfg *c, const char *name, const char *v, int is_env,
-    const char *where, char *err)
+static const struct cfg_key *
+cfg_named(const char *name, int is_env, int *is_file)
 {
 	const struct cfg_key	*k;
 	char			 base[64];
-	char			*secret = NULL;
 	size_t			 len = strlen(name);
-	int			 rc;
 
+	*is_file = 0;
 	if ((k = cfg_find(name)) != NULL &&
 	    (is_env ? strcmp(k->env, name) : strcmp(k->name, name)) == 0)
-		return cfg_assign(c, k, v, where, err);
+		return k;
 	if (len <= 5 || len - 5 >= sizeof(base) ||
 	    strcasecmp(name + len - 5, "_file") != 0)
-		return 1;
+		return NULL;
 	memcpy(base, name, len - 5);
 	base[len - 5] = '\0';
 	if ((k = cfg_find(base)) == NULL || k->type != CFG_SECRET ||
 	    (is_env ? strcmp(k->env, base) : strcmp(k->name, base)) != 0)
-		return 1;
-	if (cfg_read_secret(v, &secret, where, err) == -1)
+		return NULL;
+	*is_file = 1;
+	return k;
+}
+
+/* Assign v to k, or the contents of the file v names when `is_file'. */
+static int
+cfg_set_key(struct cfg_ld *ld, const struct cfg_key *k, int is_file,
+    const char *v, const char *where)
+{
+	char	*secret = NULL;
+	int	 rc;
+
+	if (!is_file)
+		return cfg_assign(ld, k, v, where);
+	if (cfg_read_secret(ld, v, &secret, where) == -1)
 		return -1;
-	rc = cfg_assign(c, k, secret, where, err);
+	rc = cfg_assign(ld, k, secret, where);
 	explicit_bzero(secret, strlen(secret));
 	free(secret);
 	return rc;
@@ -363,62 +405,105 @@ cfg_trim(char *s)
 	return s;
 }
 
-static int
-cfg_load_file(struct cfg *c, const char *path, int optional, char *err)
+/*
+ * The value of a "key = value" line, in place: a double-quoted value is
+ * taken as written (blanks and `#' included); otherwise a `#' at the
+ * start or after a blank begins a comment.  NULL when a quote is not
+ * closed or text follows it.
+ */
+static char *
+cfg_value(char *v)
+{
+	char	*p, *rest;
+
+	v = cfg_trim(v);
+	if (*v == '"') {
+		if ((p = strchr(v + 1, '"')) == NULL)
+			return NULL;
+		*p = '\0';
+		rest = cfg_trim(p + 1);
+		if (*rest != '\0' && *rest != '#')
+			return NULL;
+		return v + 1;
+	}
+	for (p = v; *p != '\0'; p++)
+		if (*p == '#' && (p == v || isspace((unsigned char)p[-1]))) {
+			*p = '\0';
+			break;
+		}
+	return cfg_trim(v);
+}
+
+/* One line of the file; errors are recorded, never fatal to the rest. */
+static void
+cfg_file_line(struct cfg_ld *ld, char *line, const char *where, int lineno)
+{
+	const struct cfg_key	*k;
+	char			*key, *val, *eq;
+	int			 is_file;
+	size_t			 i;
+
+	key = cfg_trim(line);
+	if (*key == '\0' || *key == '#')
+		return;
+	if ((eq = strchr(key, '=')) == NULL) {
+		cfg_err(ld, "%s: expected \"key = value\"", where);
+		return;
+	}
+	*eq = '\0';
+	key = cfg_trim(key);
+	if ((val = cfg_value(eq + 1)) == NULL) {
+		cfg_err(ld, "%s: %s: unterminated quote, or text after the "
+		    "closing quote", where, key);
+		return;
+	}
+	if ((k = cfg_named(key, 0, &is_file)) == NULL) {
+		cfg_err(ld, "%s: unknown key \"%s\"", where, key);
+		return;
+	}
+	i = (size_t)(k - cfg_keys);
+	if (ld->fileline[i] != 0) {
+		cfg_err(ld, "%s: %s: duplicate key, already set at line %d",
+		    where, key, ld->fileline[i]);
+		return;
+	}
+	ld->fileline[i] = lineno;
+	(void)cfg_set_key(ld, k, is_file, val, where);
+}
+
+static void
+cfg_load_file(struct cfg_ld *ld, const char *path, int optional)
 {
 	FILE	*f;
-	char	*line = NULL, *key, *val, *eq, where[CFG_ERRLEN / 2];
+	char	*line = NULL, where[CFG_WHERELEN];
 	size_t	 cap = 0;
-	int	 lineno = 0, rc = -1, r;
+	int	 lineno = 0;
 
 	if ((f = fopen(path, "r")) == NULL) {
-		if (optional && errno == ENOENT)
-			return 0;
-		return cfg_err(err, "%s: %s", path, strerror(errno));
+		if (!optional || errno != ENOENT)
+			cfg_err(ld, "%s: %s", path, strerror(errno));
+		return;
 	}
 	while (getline(&line, &cap, f) != -1) {
 		lineno++;
 		snprintf(where, sizeof(where), "%s:%d", path, lineno);
-		key = cfg_trim(line);
-		if (*key == '\0' || *key == '#')
-			continue;
-		if ((eq = strchr(key, '=')) == NULL) {
-			cfg_err(err, "%s: expected \"key = value\"", where);
-			goto out;
-		}
-		*eq = '\0';
-		key = cfg_trim(key);
-		val = cfg_trim(eq + 1);
-		/* Values may be quoted to keep leading or trailing blanks. */
-		if (strlen(val) >= 2 && val[0] == '"' &&
-		    val[strlen(val) - 1] == '"') {
-			val[strlen(val) - 1] = '\0';
-			val++;
-		}
-		if ((r = cfg_set_named(c, key, val, 0, where, err)) == -1)
-			goto out;
-		if (r == 1) {
-			cfg_err(err, "%s: unknown key \"%s\"", where, key);
-			goto out;
-		}
+		cfg_file_line(ld, line, where, lineno);
 	}
-	rc = 0;
-out:
 	if (line != NULL)
 		explicit_bzero(line, cap);
 	free(line);
 	fclose(f);
-	return rc;
 }
 
-static int
-cfg_load_env(struct cfg *c, char *const *envp, char *err)
+static void
+cfg_load_env(struct cfg_ld *ld, char *const *envp)
 {
-	char	 name[128];
-	const char *eq, *cred = NULL;
-	char	 path[PATH_MAX];
-	size_t	 i, len;
-	int	 r;
+	const struct cfg_key	*k;
+	char			 name[128], where[CFG_WHERELEN];
+	char			 path[PATH_MAX];
+	const char		*eq, *cred = NULL;
+	size_t			 i, len;
+	int			 is_file;
 
 	/* systemd credentials (LoadCredential=jwt_secret:...) come first. */
 	for (i = 0; envp[i] != NULL; i++)
@@ -430,9 +515,9 @@ cfg_load_env(struct cfg *c, char *const *envp, char *err)
 		snprintf(path, sizeof(path), "%s/%s", cred, cfg_keys[i].name);
 		if (access(path, R_OK) != 0)
 			continue;
-		snprintf(name, sizeof(name), "%s_file", cfg_keys[i].name);
-		if (cfg_set_named(c, name, path, 0, "credential", err) == -1)
-			return -1;
+		snprintf(where, sizeof(where), "credential %s",
+		    cfg_keys[i].name);
+		(void)cfg_set_key(ld, &cfg_keys[i], 1, path, where);
 	}
 	for (i = 0; envp[i] != NULL; i++) {
 		if ((eq = strchr(envp[i], '=')) == NULL)
@@ -442,35 +527,38 @@ cfg_load_env(struct cfg *c, char *const *envp, char *err)
 			continue;
 		memcpy(name, envp[i], len);
 		name[len] = '\0';
-		if ((r = cfg_set_named(c, name, eq + 1, 1, name, err)) == -1)
-			return -1;
+		if ((k = cfg_named(name, 1, &is_file)) == NULL)
+			continue;
+		snprintf(where, sizeof(where), "environment %s", name);
+		(void)cfg_set_key(ld, k, is_file, eq + 1, where);
 	}
-	return 0;
 }
 
-static int
-cfg_load_set(struct cfg *c, char *const *set, size_t nset, char *err)
+static void
+cfg_load_set(struct cfg_ld *ld, char *const *set, size_t nset)
 {
-	char	 name[128];
-	const char *eq;
-	size_t	 i, len;
-	int	 r;
+	const struct cfg_key	*k;
+	char			 name[128], where[CFG_WHERELEN];
+	const char		*eq;
+	size_t			 i, len;
+	int			 is_file;
 
 	for (i = 0; i < nset; i++) {
 		if ((eq = strchr(set[i], '=')) == NULL ||
-		    (len = (size_t)(eq - set[i])) == 0 || len >= sizeof(name))
-			return cfg_err(err, "--set %s: expected key=value",
-			    set[i]);
+		    (len = (size_t)(eq - set[i])) == 0 || len >= sizeof(name)) {
+			cfg_err(ld, "command line: --set %s: expected "
+			    "key=value", set[i]);
+			continue;
+		}
 		memcpy(name, set[i], len);
 		name[len] = '\0';
-		if ((r = cfg_set_named(c, name, eq + 1, 0, "command line",
-		    err)) == -1)
-			return -1;
-		if (r == 1)
-			return cfg_err(err, "command line: unknown key \"%s\"",
-			    name);
+		if ((k = cfg_named(name, 0, &is_file)) == NULL) {
+			cfg_err(ld, "command line: unknown key \"%s\"", name);
+			continue;
+		}
+		snprintf(where, sizeof(where), "command line (%s)", name);
+		(void)cfg_set_key(ld, k, is_file, eq + 1, where);
 	}
-	return 0;
 }
 
 int
@@ -505,79 +593,131 @@ cfg_wallet_key(const char *s, unsigned char out[32])
 	return -1;
 }
 
-/* Cross-field checks once every layer is applied. */
+/*
+ * An invalid merged value: the message names where the value came from
+ * and both names of the directive (never the value: it may be secret).
+ */
 static int
-cfg_validate(struct cfg *c, char *err)
+cfg_bad(struct cfg_ld *ld, const char *name, const char *fmt, ...)
 {
-	size_t	 i;
-	char	*v;
+	const struct cfg_key	*k = cfg_find(name);
+	const char		*where;
+	char			 msg[CFG_ERRLEN / 2];
+	va_list			 ap;
+
+	if (k == NULL)
+		abort();
+	where = ld->where[k - cfg_keys];
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return cfg_err(ld, "%s: %s (%s): %s", *where != '\0' ? where :
+	    "default", k->name, k->env, msg);
+}
+
+/* Cross-field checks once every layer is applied; every one is made. */
+static void
+cfg_validate(struct cfg_ld *ld)
+{
+	struct cfg	*c = ld->c;
+	size_t		 i;
+	char		*v;
+	int		 missing = 0;
 
 	for (i = 0; i < cfg_nkeys; i++) {
 		if (!cfg_keys[i].required)
 			continue;
 		v = *(char **)((char *)c + cfg_keys[i].off);
-		if (v == NULL || *v == '\0')
-			return cfg_err(err, "%s: required setting is missing "
+		if (v == NULL || *v == '\0') {
+			cfg_err(ld, "%s: required setting is missing "
 			    "(file key %s)", cfg_keys[i].env, cfg_keys[i].name);
+			missing = 1;
+		}
 	}
-	if (strlen(c->jwt_secret) < 32)
-		return cfg_err(err, "JWT_SECRET: must be at least 32 bytes");
-	if (cfg_wallet_key(c->wallet_encryption_key, c->wallet_key) == -1)
-		return cfg_err(err, "WALLET_ENCRYPTION_KEY: not 64 hex digits, "
+	if (c->jwt_secret != NULL && *c->jwt_secret != '\0' &&
+	    strlen(c->jwt_secret) < 32)
+		cfg_bad(ld, "jwt_secret", "must be at least 32 bytes");
+	if (c->wallet_encryption_key != NULL &&
+	    *c->wallet_encryption_key != '\0' &&
+	    cfg_wallet_key(c->wallet_encryption_key, c->wallet_key) == -1)
+		cfg_bad(ld, "wallet_encryption_key", "not 64 hex digits, "
 		    "base64 of 32 bytes, or 32 raw bytes");
 	if (c->min_workers == 0)
 		c->min_workers = c->workers;
 	if (c->max_workers == 0)
 		c->max_workers = c->workers;
 	if (c->min_workers > c->workers)
-		return cfg_err(err, "VYBES_MIN_WORKERS: %d is more than "
-		    "VYBES_WORKERS (%d)", c->min_workers, c->workers);
+		cfg_bad(ld, "min_workers", "%d is more than workers (%d)",
+		    c->min_workers, c->workers);
 	if (c->max_workers < c->workers)
-		return cfg_err(err, "VYBES_MAX_WORKERS: %d is less than "
-		    "VYBES_WORKERS (%d)", c->max_workers, c->workers);
+		cfg_bad(ld, "max_workers", "%d is less than workers (%d)",
+		    c->max_workers, c->workers);
 	if (log_level_parse(c->log_level) == -1)
-		return cfg_err(err, "VYBES_LOG_LEVEL: must be err, warn, info "
-		    "or debug");
+		cfg_bad(ld, "log_level", "must be err, warn, info or debug");
 	if (c->listen != NULL && *c->listen != '\0' &&
 	    strncmp(c->listen, "unix:", 5) != 0 && strchr(c->listen, ':') == NULL)
-		return cfg_err(err, "VYBES_LISTEN: expected unix:PATH or "
-		    "HOST:PORT, not \"%s\"", c->listen);
+		cfg_bad(ld, "listen", "expected unix:PATH or HOST:PORT, not "
+		    "\"%s\"", c->listen);
 	if (c->mongo_write_concern != NULL && *c->mongo_write_concern != '\0' &&
 	    strcmp(c->mongo_write_concern, "majority") != 0 &&
 	    (atoi(c->mongo_write_concern) < 1 ||
 	    strspn(c->mongo_write_concern, "0123456789") !=
 	    strlen(c->mongo_write_concern)))
-		return cfg_err(err, "VYBES_MONGO_WRITE_CONCERN: must be majority "
-		    "or a number of members");
+		cfg_bad(ld, "mongo_write_concern", "must be majority or a "
+		    "number of members");
+	if (missing)
+		return;
 	if ((c->r2_endpoint == NULL || *c->r2_endpoint == '\0') &&
 	    (c->r2_account_id == NULL || *c->r2_account_id == '\0'))
-		return cfg_err(err, "R2_ENDPOINT: required when R2_ACCOUNT_ID "
-		    "is not set");
+		cfg_err(ld, "R2_ENDPOINT: required when R2_ACCOUNT_ID is not "
+		    "set (file keys r2_endpoint, r2_account_id)");
 	if (cfg_posts_bucket(c) == NULL || cfg_stories_bucket(c) == NULL)
-		return cfg_err(err, "R2_POSTS_BUCKET: required (or "
-		    "R2_BUCKET_NAME); likewise R2_STORIES_BUCKET");
-	return 0;
+		cfg_err(ld, "R2_POSTS_BUCKET: required (or R2_BUCKET_NAME); "
+		    "likewise R2_STORIES_BUCKET");
 }
 
 int
 cfg_load(struct cfg *c, const char *path, int optional, char *const *envp,
     char *const *set, size_t nset, char *err)
 {
-	size_t	 i;
+	struct cfg_ld	 ld;
+	size_t		 i;
 
 	memset(c, 0, sizeof(*c));
+	memset(&ld, 0, sizeof(ld));
 	err[0] = '\0';
+	ld.c = c;
+	ld.err = err;
 	for (i = 0; i < cfg_nkeys; i++)
-		if (cfg_keys[i].def != NULL && cfg_assign(c, &cfg_keys[i],
-		    cfg_keys[i].def, "default", err) == -1)
+		if (cfg_keys[i].def != NULL && cfg_assign(&ld, &cfg_keys[i],
+		    cfg_keys[i].def, "default") == -1)
 			abort();
-	if (path != NULL && cfg_load_file(c, path, optional, err) == -1)
-		return -1;
-	if (cfg_load_env(c, envp != NULL ? envp : environ, err) == -1)
-		return -1;
-	if (cfg_load_set(c, set, nset, err) == -1)
-		return -1;
-	return cfg_validate(c, err);
+	if ((ld.where = calloc(cfg_nkeys, sizeof(*ld.where))) == NULL ||
+	    (ld.fileline = calloc(cfg_nkeys, sizeof(*ld.fileline))) == NULL)
+		abort();
+	if (path != NULL)
+		cfg_load_file(&ld, path, optional);
+	cfg_load_env(&ld, envp != NULL ? envp : environ);
+	cfg_load_set(&ld, set, nset);
+	cfg_validate(&ld);
+	free(ld.where);
+	free(ld.fileline);
+	return ld.nerr > 0 ? -1 : 0;
+}
+
+void
+cfg_perror(const char *prog, const char *err)
+{
+	const char	*p, *nl;
+
+	for (p = err; *p != '\0'; p = *nl != '\0' ? nl + 1 : nl) {
+		nl = p + strcspn(p, "\n");
+		if (prog != NULL)
+			fprintf(stderr, "%s%s: %.*s\n",
+			    log_prefix(LOG_LVL_ERR), prog, (int)(nl - p), p);
+		else
+			log_err("configuration: %.*s", (int)(nl - p), p);
+	}
 }
 
 void

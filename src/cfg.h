@@ -9,7 +9,8 @@
 
 #include <stddef.h>
 
-#define CFG_ERRLEN	256
+#define CFG_ERRLEN	2048	/* every error of one load, one per line */
+#define CFG_WHERELEN	256	/* "file:line", "environment NAME", ... */
 
 /* The rate limits of API.md section 4, in the order of cfg->rl[]. */
 enum rl_id {
@@ -119,11 +120,22 @@ extern const size_t cfg_nkeys;
  * Fill c with defaults, then the file `path' (missing file is fine when
  * `optional'), then the environment `envp' (NULL: environ), then the
  * `nset' overrides "key=value" in `set'.  Validates everything.  On
- * failure returns -1 with "file:line: message" or "KEY: message" in err
- * (size CFG_ERRLEN); c then still needs cfg_free().
+ * failure returns -1 with every error found in err (size CFG_ERRLEN),
+ * one per line, each starting with where the value came from:
+ * "file:line", "environment NAME", "credential key", "command line
+ * (key)", or "default"; a missing required setting starts with its
+ * variable name.  In the file, a `#' at the start of a value or after a
+ * blank begins a comment unless the value is double-quoted, and a key
+ * set twice is an error.  c then still needs cfg_free().
  */
 int	cfg_load(struct cfg *c, const char *path, int optional,
 	    char *const *envp, char *const *set, size_t nset, char *err);
+
+/*
+ * Report the errors of cfg_load(): each line on standard error after
+ * "prog: ", or with prog NULL, to the log after "configuration: ".
+ */
+void	cfg_perror(const char *prog, const char *err);
 
 /* Release every string of c; c may be zeroed or partly loaded. */
 void	cfg_free(struct cfg *c);

@@ -1,8 +1,9 @@
 /*
  * Domain events.  An event is a JSON envelope {id, type, at, actorId,
- * data}; its id doubles as the Nats-Msg-Id, so the stream drops a second
- * copy when vybes-worker replays an outbox entry that did reach NATS
- * before its deletion.  Publishing waits for the stream's acknowledgement
+ * rid, data}, rid being the request id of the request that caused it; its
+ * id doubles as the Nats-Msg-Id, so the stream drops a second copy when
+ * vybes-worker replays an outbox entry that did reach NATS before its
+ * deletion.  Publishing waits for the stream's acknowledgement
  * (bounded by mq_nats.c); any failure sends the event to the outbox
  * instead, and the request goes on.
  */
@@ -42,6 +43,8 @@ ev_emit(struct req *r, const char *type, struct json_object *data,
 	json_object_object_add(env, "type", json_object_new_string(type));
 	json_object_object_add(env, "at", json_object_new_int64(json_now_ms()));
 	json_object_object_add(env, "actorId", json_object_new_string(r->uid));
+	/* The request id follows the event into vybes-worker's log. */
+	json_object_object_add(env, "rid", json_object_new_string(r->rid));
 	json_object_object_add(env, "data", json_object_get(data));
 	s = json_object_to_json_string_ext(env, JSON_C_TO_STRING_PLAIN);
 	verr_init(&me);

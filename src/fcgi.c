@@ -32,6 +32,7 @@
 #include "fcgi.h"
 #include "http.h"
 #include "jobs.h"
+#include "json.h"
 #include "log.h"
 #include "router.h"
 #include "score.h"
@@ -101,14 +102,22 @@ fcgi_dispatch(struct req *r, struct verr *e)
 	}
 }
 
+/*
+ * The access line: when the request arrived, from which client (as the
+ * rate limits see it), its request id, what it asked and what it got.
+ */
 static void
-fcgi_access(const struct req *r, const struct verr *e, size_t bytes)
+fcgi_access(struct req *r, const struct verr *e, size_t bytes)
 {
 	struct json_object	*o = json_object_new_object();
 	double			 ms;
-	char			 msbuf[32];
+	char			 msbuf[32], ts[32], ip[64];
 
 	ms = (double)(http_now_ns() - r->start_ns) / 1e6;
+	json_time(ts, json_now_ms() - (int64_t)ms);
+	http_client_ip(r, ip, sizeof(ip));
+	json_object_object_add(o, "ts", json_object_new_string(ts));
+	json_object_object_add(o, "ip", json_object_new_string(ip));
 	json_object_object_add(o, "rid", json_object_new_string(r->rid));
 	json_object_object_add(o, "method", json_object_new_string(r->method));
 	json_object_object_add(o, "route", json_object_new_string(

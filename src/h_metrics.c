@@ -16,6 +16,7 @@
 
 #include "handlers.h"
 #include "http.h"
+#include "procmet.h"
 #include "router.h"
 #include "score.h"
 #include "verr.h"
@@ -127,6 +128,7 @@ h_metrics(struct req *r, struct verr *e)
 		fprintf(f, "vybes_backend_errors_total{backend=\"%s\"} %llu\n",
 		    score_backends[i], (unsigned long long)__atomic_load_n(
 		    &sb->sc_backend[i], __ATOMIC_RELAXED));
+	procmet_write(f, "vybes-api");
 	if (fclose(f) != 0 || buf == NULL)
 		abort();
 	http_text(r, 200, METRICS_CTYPE, buf, len);

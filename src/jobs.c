@@ -27,6 +27,22 @@
 #define JOBS_RECOUNT_EVERY	5
 #define JOBS_BATCH		200
 
+/* Runs and failures of each job in this process, for jobs_metrics(). */
+enum jobs_id { JOBS_VIEWS, JOBS_OUTBOX, JOBS_STORIES, JOBS_RECOUNT,
+	JOBS__MAX };
+static const char *const jobs_names[JOBS__MAX] = {
+	"views", "outbox", "stories", "recount"
+};
+static unsigned long long jobs_runs[JOBS__MAX], jobs_fails[JOBS__MAX];
+
+static void
+jobs_count(enum jobs_id id, int failed)
+{
+	jobs_runs[id]++;
+	if (failed)
+		jobs_fails[id]++;
+}
+
 static int
 jobs_due(time_t *last, int every)
 {
@@ -59,8 +75,11 @@ jobs_lease(struct be *be, const char *name, int ttl, int idempotent)
 static void
 jobs_views(struct be *be)
 {
-	if (svc_views_flush(be) == -1)
+	int	 failed = svc_views_flush(be) == -1;
+
+	if (failed)
 		log_warnx("views: flush failed, will retry");
+	jobs_count(JOBS_VIEWS, failed);
 }
 
 void
@@ -115,8 +134,11 @@ jobs_outbox(struct be *be)
 		return;
 	verr_init(&e);
 	if (db_outbox_replay(be->db, JOBS_BATCH, jobs_replay_one, &rp,
-	    &e) == -1)
+	    &e) == -1) {
 		log_warnx("outbox: replay failed: %s", e.detail);
+		jobs_count(JOBS_OUTBOX, 1);
+	} else
+		jobs_count(JOBS_OUTBOX, 0);
 	rds_unlease(be->rds, "outbox");
 	if (rp.sent > 0)
 		log_info("outbox: %d events published", rp.sent);
@@ -158,8 +180,11 @@ jobs_stories(struct be *be)
 		return;
 	verr_init(&e);
 	if (db_story_expired(be->db, json_now_ms(), JOBS_BATCH,
-	    jobs_story_gone, &g, &e) == -1)
+	    jobs_story_gone, &g, &e) == -1) {
 		log_warnx("stories: expiry failed: %s", e.detail);
+		jobs_count(JOBS_STORIES, 1);
+	} else
+		jobs_count(JOBS_STORIES, 0);
 	rds_unlease(be->rds, "stories");
 	if (g.n > 0)
 		log_info("stories: %d expired stories deleted", g.n);
@@ -182,8 +207,10 @@ jobs_recount(struct be *be)
 	if (db_recount(be->db, &fixed, &e) == -1) {
 		log_err("recount: failed: %s; run vybesctl recount again",
 		    e.detail);
+		jobs_count(JOBS_RECOUNT, 1);
 		return;
 	}
+	jobs_count(JOBS_RECOUNT, 0);
 	log_info("recount: done, %lld documents corrected", (long long)fixed);
 }
 
@@ -200,4 +227,21 @@ jobs_worker_tick(struct be *be)
 		jobs_stories(be);
 	if (jobs_due(&recount, JOBS_RECOUNT_EVERY))
 		jobs_recount(be);
+}
+
+void
+jobs_metrics(FILE *f)
+{
+	size_t	 i;
+
+	fputs("# HELP vybes_job_runs_total Periodic job runs in this process "
+	    "(lease taken).\n# TYPE vybes_job_runs_total counter\n", f);
+	for (i = 0; i < JOBS__MAX; i++)
+		fprintf(f, "vybes_job_runs_total{job=\"%s\"} %llu\n",
+		    jobs_names[i], jobs_runs[i]);
+	fputs("# HELP vybes_job_failures_total Periodic job runs that "
+	    "failed.\n# TYPE vybes_job_failures_total counter\n", f);
+	for (i = 0; i < JOBS__MAX; i++)
+		fprintf(f, "vybes_job_failures_total{job=\"%s\"} %llu\n",
+		    jobs_names[i], jobs_fails[i]);
 }

@@ -7,6 +7,8 @@
 #ifndef JOBS_H
 #define JOBS_H
 
+#include <stdio.h>
+
 struct be;
 
 /* vybes-api: flush buffered views when due (cheap when not). */
@@ -17,5 +19,12 @@ void	jobs_tick(struct be *be);
  * views, delete expired stories and their media, recount on request.
  */
 void	jobs_worker_tick(struct be *be);
+
+/*
+ * Write the runs and failures of each periodic job in this process to f,
+ * in the Prometheus text format (vybes_job_runs_total,
+ * vybes_job_failures_total, labelled by job).
+ */
+void	jobs_metrics(FILE *f);
 
 #endif

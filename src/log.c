@@ -3,8 +3,11 @@
  * journal) and syslog, as OpenBSD httpd's log.c does.  Access lines are
  * JSON objects built by fcgi.c; other messages are plain text.
  */
+#include <sys/stat.h>
+
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
@@ -13,19 +16,48 @@
 #include "log.h"
 
 static int		 log_fg = 1;
+static int		 log_journal;
 static enum log_level	 log_lvl = LOG_LVL_INFO;
 static const char	*log_ident = "vybes";
 
 static const char *const log_names[] = { "err", "warn", "info", "debug" };
 static const int log_prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
 
+/*
+ * Whether stderr is systemd's journal stream: JOURNAL_STREAM names its
+ * "device:inode" (systemd.exec(5)), which a redirected stderr no longer
+ * matches.
+ */
+static int
+log_to_journal(void)
+{
+	struct stat	 st;
+	const char	*js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+
+	if (js == NULL || sscanf(js, "%llu:%llu", &dev, &ino) != 2 ||
+	    fstat(STDERR_FILENO, &st) == -1)
+		return 0;
+	return (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
+}
+
 void
 log_open(const char *ident, int foreground)
 {
 	log_ident = ident;
 	log_fg = foreground;
+	log_journal = foreground && log_to_journal();
 	if (!foreground)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+const char *
+log_prefix(enum log_level lvl)
+{
+	static const char *const prefix[] = { "<3>", "<4>", "<6>", "<7>" };
+
+	return log_journal ? prefix[lvl] : "";
 }
 
 void
@@ -45,6 +77,19 @@ log_level_parse(const char *s)
 	return -1;
 }
 
+/* Write the n bytes of line (size sz), cut to a whole line if too long. */
+static void
+log_put(char *line, int n, size_t sz)
+{
+	if (n < 0)
+		return;
+	if ((size_t)n >= sz) {
+		n = (int)sz - 1;
+		line[n - 1] = '\n';
+	}
+	(void)write(STDERR_FILENO, line, (size_t)n);
+}
+
 /*
  * One line per write(2) so that the lines of concurrent workers sharing
  * stderr never interleave.
@@ -61,6 +106,13 @@ log_write(enum log_level lvl, const char *msg)
 		syslog(log_prio[lvl], "%s", msg);
 		return;
 	}
+	/* The journal stamps and names the line; it reads the priority. */
+	if (log_journal) {
+		n = snprintf(line, sizeof(line), "%s%s: %s\n", log_prefix(lvl),
+		    log_names[lvl], msg);
+		log_put(line, n, sizeof(line));
+		return;
+	}
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	n = snprintf(line, sizeof(line),
@@ -68,13 +120,7 @@ log_write(enum log_level lvl, const char *msg)
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	    tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000, log_ident,
 	    (int)getpid(), log_names[lvl], msg);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof(line)) {
-		n = sizeof(line) - 1;
-		line[n - 1] = '\n';
-	}
-	(void)write(STDERR_FILENO, line, (size_t)n);
+	log_put(line, n, sizeof(line));
 }
 
 static void
@@ -116,7 +162,8 @@ log_access_line(const char *json)
 		syslog(LOG_INFO, "%s", json);
 		return;
 	}
-	n = snprintf(line, sizeof(line), "%s\n", json);
+	n = snprintf(line, sizeof(line), "%s%s\n", log_prefix(LOG_LVL_INFO),
+	    json);
 	if (n > 0 && (size_t)n < sizeof(line))
 		(void)write(STDERR_FILENO, line, (size_t)n);
 }

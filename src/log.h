@@ -12,6 +12,11 @@ enum log_level { LOG_LVL_ERR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
 
 /* Start logging as `ident'; to stderr when `foreground', else syslog. */
 void	log_open(const char *ident, int foreground);
+/*
+ * "<3>" ... "<7>" for a line of level lvl written to standard error when
+ * that is systemd's journal (see log_open()), otherwise "".
+ */
+const char *log_prefix(enum log_level lvl);
 /* Drop messages less severe than `lvl'. */
 void	log_setlevel(enum log_level lvl);
 /* Parse "err", "warn", "info" or "debug"; -1 when unknown. */

@@ -26,6 +26,7 @@
 #include "log.h"
 #include "sock.h"
 #include "super.h"
+#include "sysd.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR	"/etc"
@@ -195,7 +196,7 @@ main(int argc, char *argv[])
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		abort();
 	if (cfg_load(c, path, !path_given, NULL, set, nset, err) == -1) {
-		fprintf(stderr, "vybes-api: %s\n", err);
+		cfg_perror("vybes-api", err);
 		return 1;
 	}
 	if (check) {
@@ -235,6 +236,7 @@ main(int argc, char *argv[])
 	} else {
 		log_info("responder %d: serving the inherited socket",
 		    (int)getpid());
+		sysd_notify("READY=1");
 		rc = fcgi_serve(fd, c, 0, -1, NULL, 0);
 		cfg_free(c);
 		free(c);

@@ -402,6 +402,28 @@ mq_consumer(struct mq *m, const char *durable, int max_deliver,
 }
 
 int
+mq_consumer_pending(struct mq *m, uint64_t *pending, uint64_t *acking,
+    struct verr *e)
+{
+	jsConsumerInfo	*ci = NULL;
+	jsOptions	 jo;
+	jsErrCode	 jerr = 0;
+	natsStatus	 s;
+
+	if (mq_bind(m, e) == -1)
+		return -1;
+	jsOptions_Init(&jo);
+	jo.Wait = MQ_TIMEOUT_MS;
+	s = natsSubscription_GetConsumerInfo(&ci, m->mq_sub, &jo, &jerr);
+	if (s != NATS_OK)
+		return mq_fail(m, "consumer info", s, jerr, jerr != 0, e);
+	*pending = ci->NumPending;
+	*acking = (uint64_t)ci->NumAckPending;
+	jsConsumerInfo_Destroy(ci);
+	return 0;
+}
+
+int
 mq_fetch(struct mq *m, int batch, int timeout_ms,
     enum mq_verdict (*fn)(const struct mq_msg *, void *), void *arg,
     volatile sig_atomic_t *stop, struct verr *e)

@@ -7,6 +7,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct cfg;
 struct verr;
@@ -63,6 +64,14 @@ enum mq_verdict {
  */
 int	 mq_consumer(struct mq *m, const char *durable, int max_deliver,
 	    struct verr *e);
+
+/*
+ * The bound consumer's backlog: messages of the stream not yet delivered
+ * to it (*pending) and delivered but not yet acknowledged (*acking).
+ * 503 when NATS is down.
+ */
+int	 mq_consumer_pending(struct mq *m, uint64_t *pending,
+	    uint64_t *acking, struct verr *e);
 
 /*
  * Fetch up to `batch' messages, waiting at most timeout_ms, and settle

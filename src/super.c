@@ -37,6 +37,7 @@
 #include "router.h"
 #include "score.h"
 #include "super.h"
+#include "sysd.h"
 
 #define SUPER_READY_MS		10000
 #define SUPER_DRAIN_MS		30000
@@ -313,7 +314,8 @@ super_reload(struct super *sv)
 		abort();
 	if (cfg_load(nc, sv->src->path, sv->src->optional, NULL,
 	    sv->src->set, sv->src->nset, err) == -1) {
-		log_err("reload: %s; keeping the running configuration", err);
+		log_err("reload: keeping the running configuration");
+		cfg_perror(NULL, err);
 		cfg_free(nc);
 		free(nc);
 		return;
@@ -514,8 +516,10 @@ super_run(int fd, struct cfg *c, const struct super_src *src)
 	else
 		log_info("supervisor %d: starting %zu workers", (int)getpid(),
 		    sv.nactive);
+	/* Ready for systemd (Type=notify) once one worker serves. */
 	for (i = 0; i < sv.nactive; i++)
-		super_spawn(&sv, &sv.slots[i], 0);
+		super_spawn(&sv, &sv.slots[i], i == 0);
+	sysd_notify("READY=1");
 	for (;;) {
 		ms = super_next_wait(&sv);
 		ts.tv_sec = ms / 1000;
@@ -524,6 +528,7 @@ super_run(int fd, struct cfg *c, const struct super_src *src)
 		switch (sig) {
 		case SIGTERM:
 		case SIGINT:
+			sysd_notify("STOPPING=1");
 			sig = super_drain(&sv);
 			score_free(sv.score);
 			free(sv.slots);
@@ -531,7 +536,9 @@ super_run(int fd, struct cfg *c, const struct super_src *src)
 			free(sv.cfg);
 			return sig;
 		case SIGHUP:
+			sysd_notify("RELOADING=1");
 			super_reload(&sv);
+			sysd_notify("READY=1");
 			break;
 		default:
 			break;

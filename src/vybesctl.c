@@ -8,6 +8,7 @@
  * asks vybes-worker to recompute every counter.
  * Exit status: 0 all well, 1 a backend failed, 2 usage or configuration.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,7 @@
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: vybesctl [-h] [-f file] migrate | check | outbox | "
+	fprintf(f, "usage: vybesctl [-hV] [-f file] migrate | check | outbox | "
 	    "recount\n");
 }
 
@@ -196,6 +197,12 @@ vybesctl_recount(struct be *b)
 int
 main(int argc, char *argv[])
 {
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct cfg	 c;
 	struct be	 b;
 	char		 err[CFG_ERRLEN];
@@ -203,7 +210,7 @@ main(int argc, char *argv[])
 	int		 ch, optional = 1, rc;
 
 	log_open("vybesctl", 1);
-	while ((ch = getopt(argc, argv, "f:h")) != -1) {
+	while ((ch = getopt_long(argc, argv, "f:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
 			path = optarg;
@@ -212,6 +219,9 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			printf("vybesctl %s\n", PACKAGE_VERSION);
 			return 0;
 		default:
 			usage(stderr);
@@ -229,7 +239,7 @@ main(int argc, char *argv[])
 
 	memset(&c, 0, sizeof(c));
 	if (cfg_load(&c, path, optional, NULL, NULL, 0, err) == -1) {
-		fprintf(stderr, "vybesctl: %s\n", err);
+		cfg_perror("vybesctl", err);
 		cfg_free(&c);
 		return 2;
 	}

@@ -9,9 +9,15 @@
  * worker_max_deliver deliveries it is parked (terminated, with a log
  * line naming it).  SIGTERM ends the loop after the message in hand is
  * settled; messages fetched but not yet handled go back to the stream.
+ * SIGHUP reads the configuration again and applies log_level and
+ * worker_max_deliver; the backends keep their connections (restart for
+ * those).  With --metrics-file, the worker's metrics are written to that
+ * file every METRICS_EVERY seconds, for node_exporter's textfile
+ * collector or a look by hand.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <json-c/json.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,10 +28,13 @@
 #include "be.h"
 #include "cfg.h"
 #include "db_mongo.h"
+#include "db_outbox.h"
 #include "jobs.h"
 #include "log.h"
 #include "mq_nats.h"
+#include "procmet.h"
 #include "svc_notify.h"
+#include "sysd.h"
 #include "verr.h"
 
 #ifndef SYSCONFDIR
@@ -35,52 +44,167 @@
 #define MAXSET		64
 #define FETCH_BATCH	16
 #define FETCH_WAIT_MS	1000
+#define METRICS_EVERY	15		/* seconds */
+#define OUTBOX_COUNT_MAX 10000		/* outbox depth counted up to */
 
-static volatile sig_atomic_t	 wk_stop;
+static volatile sig_atomic_t	 wk_stop, wk_reload;
 
 static void
 wk_on_signal(int sig)
 {
-	wk_stop = 1;
+	if (sig == SIGHUP)
+		wk_reload = 1;
+	else
+		wk_stop = 1;
 }
 
 static void
 usage(int asked)
 {
 	fprintf(asked ? stdout : stderr, "usage: vybes-worker [-dhnV] "
-	    "[-f file] [--set key=value]\n");
+	    "[-f file] [--metrics-file file] [--set key=value]\n");
 	exit(asked ? 0 : 2);
 }
 
 struct wk {
 	struct be	*be;
 	int		 max_deliver;
-	long long	 handled;
+	long long	 handled, retried, parked;
 };
+
+/* The request id an event carries (ev.c), or "-". */
+static void
+wk_rid(const struct mq_msg *m, char *rid, size_t sz)
+{
+	struct json_object	*o, *v;
+
+	snprintf(rid, sz, "-");
+	if ((o = json_tokener_parse(m->data)) == NULL)
+		return;
+	if (json_object_object_get_ex(o, "rid", &v) &&
+	    json_object_is_type(v, json_type_string))
+		log_escape(rid, sz, json_object_get_string(v));
+	json_object_put(o);
+}
 
 static enum mq_verdict
 wk_message(const struct mq_msg *m, void *arg)
 {
 	struct wk	*w = arg;
 	struct verr	 e;
+	char		 rid[136];
 
+	wk_rid(m, rid, sizeof(rid));
 	verr_init(&e);
 	if (svc_notify_event(w->be, m->data, m->len, &e) == 0) {
 		w->handled++;
+		log_info("rid=%s event on %s handled", rid, m->subject);
 		return MQ_ACK;
 	}
 	if (e.status == 400) {
-		log_err("event on %s parked: malformed: %s", m->subject, e.msg);
+		w->parked++;
+		log_err("rid=%s event on %s parked: malformed: %s", rid,
+		    m->subject, e.msg);
 		return MQ_PARK;
 	}
 	if (m->deliveries >= w->max_deliver) {
-		log_err("event on %s parked after %d deliveries: %s",
-		    m->subject, m->deliveries, e.detail);
+		w->parked++;
+		log_err("rid=%s event on %s parked after %d deliveries: %s",
+		    rid, m->subject, m->deliveries, e.detail);
 		return MQ_PARK;
 	}
-	log_warnx("event on %s failed (delivery %d), will retry: %s",
-	    m->subject, m->deliveries, e.detail);
+	w->retried++;
+	log_warnx("rid=%s event on %s failed (delivery %d), will retry: %s",
+	    rid, m->subject, m->deliveries, e.detail);
 	return MQ_RETRY;
+}
+
+/* db_outbox_list() callback: the depth needs the count alone. */
+static void
+wk_outbox_one(const char *subject, const char *msgid, int64_t ms, void *arg)
+{
+}
+
+/*
+ * Write the metrics to `path' through a temporary file and rename(2), so
+ * a reader never sees half of them.  A backend that does not answer
+ * leaves its series out.
+ */
+static void
+wk_metrics(const struct wk *w, const char *path)
+{
+	static const char *const ev[] = { "handled", "retried", "parked" };
+	const long long	 evn[] = { w->handled, w->retried, w->parked };
+	struct verr	 e;
+	uint64_t	 pending, acking;
+	char		 tmp[4096];
+	FILE		*f;
+	size_t		 i;
+	int		 n;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if ((f = fopen(tmp, "w")) == NULL) {
+		log_warnx("metrics: %s: %s", tmp, strerror(errno));
+		return;
+	}
+	procmet_write(f, "vybes-worker");
+	fputs("# HELP vybes_worker_events_total Events settled by this "
+	    "worker, by outcome.\n"
+	    "# TYPE vybes_worker_events_total counter\n", f);
+	for (i = 0; i < 3; i++)
+		fprintf(f, "vybes_worker_events_total{outcome=\"%s\"} %lld\n",
+		    ev[i], evn[i]);
+	verr_init(&e);
+	if (mq_consumer_pending(w->be->mq, &pending, &acking, &e) == 0)
+		fprintf(f, "# HELP vybes_worker_consumer_pending Events of the "
+		    "stream not yet delivered to the consumer (lag).\n"
+		    "# TYPE vybes_worker_consumer_pending gauge\n"
+		    "vybes_worker_consumer_pending %llu\n"
+		    "# HELP vybes_worker_consumer_ack_pending Events delivered "
+		    "and not yet acknowledged.\n"
+		    "# TYPE vybes_worker_consumer_ack_pending gauge\n"
+		    "vybes_worker_consumer_ack_pending %llu\n",
+		    (unsigned long long)pending, (unsigned long long)acking);
+	verr_init(&e);
+	if (w->be->db != NULL && (n = db_outbox_list(w->be->db,
+	    OUTBOX_COUNT_MAX, wk_outbox_one, NULL, &e)) >= 0)
+		fprintf(f, "# HELP vybes_outbox_depth Events waiting in the "
+		    "outbox for NATS (counted up to %d).\n"
+		    "# TYPE vybes_outbox_depth gauge\n"
+		    "vybes_outbox_depth %d\n", OUTBOX_COUNT_MAX, n);
+	jobs_metrics(f);
+	if (fclose(f) != 0 || rename(tmp, path) == -1) {
+		log_warnx("metrics: %s: %s", path, strerror(errno));
+		unlink(tmp);
+	}
+}
+
+/*
+ * SIGHUP: read the configuration again; apply what can change while the
+ * backends stay connected, keep everything on an error.
+ */
+static void
+wk_reconfigure(struct wk *w, const char *path, int optional,
+    char *const *set, size_t nset)
+{
+	struct cfg	 nc;
+	char		 err[CFG_ERRLEN];
+	int		 lvl;
+
+	sysd_notify("RELOADING=1");
+	if (cfg_load(&nc, path, optional, NULL, set, nset, err) == -1) {
+		log_err("reload: keeping the running configuration");
+		cfg_perror(NULL, err);
+	} else {
+		if ((lvl = log_level_parse(nc.log_level)) != -1)
+			log_setlevel((enum log_level)lvl);
+		w->max_deliver = nc.worker_max_deliver;
+		log_info("reload: log_level %s, worker_max_deliver %d applied; "
+		    "other settings take effect at restart", nc.log_level,
+		    nc.worker_max_deliver);
+	}
+	cfg_free(&nc);
+	sysd_notify("READY=1");
 }
 
 /* Sleep up to ms, returning early on a stop signal. */
@@ -103,6 +227,7 @@ main(int argc, char *argv[])
 		{ "set", required_argument, NULL, 's' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "metrics-file", required_argument, NULL, 'M' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sigaction	 sa;
@@ -111,10 +236,11 @@ main(int argc, char *argv[])
 	struct wk		 w;
 	struct verr		 e;
 	char			*set[MAXSET], err[CFG_ERRLEN];
-	const char		*path = DEFAULT_CONF;
+	const char		*path = DEFAULT_CONF, *metrics = NULL;
 	size_t			 nset = 0;
 	int			 ch, check = 0, fg = 0, given = 0, lvl;
 	int			 down = 0;
+	time_t			 last_metrics = 0;
 
 	while ((ch = getopt_long(argc, argv, "df:hnV", longopts,
 	    NULL)) != -1) {
@@ -134,6 +260,9 @@ main(int argc, char *argv[])
 				usage(0);
 			set[nset++] = optarg;
 			break;
+		case 'M':
+			metrics = optarg;
+			break;
 		case 'V':
 			printf("vybes-worker %s\n", PACKAGE_VERSION);
 			return 0;
@@ -149,7 +278,7 @@ main(int argc, char *argv[])
 	log_open("vybes-worker", fg || check ||
 	    getenv("JOURNAL_STREAM") != NULL);
 	if (cfg_load(&c, path, !given, NULL, set, nset, err) == -1) {
-		fprintf(stderr, "vybes-worker: %s\n", err);
+		cfg_perror("vybes-worker", err);
 		cfg_free(&c);
 		return 1;
 	}
@@ -165,7 +294,7 @@ main(int argc, char *argv[])
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
-	signal(SIGHUP, SIG_IGN);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	db_init();
@@ -181,7 +310,17 @@ main(int argc, char *argv[])
 		    c.worker_consumer, e.detail);
 	log_info("worker %d: consuming as %s", (int)getpid(),
 	    c.worker_consumer);
+	sysd_notify("READY=1");
 	while (!wk_stop) {
+		if (wk_reload) {
+			wk_reload = 0;
+			wk_reconfigure(&w, path, !given, set, nset);
+		}
+		if (metrics != NULL && time(NULL) - last_metrics >=
+		    METRICS_EVERY) {
+			wk_metrics(&w, metrics);
+			last_metrics = time(NULL);
+		}
 		verr_init(&e);
 		if (mq_fetch(b.mq, FETCH_BATCH, FETCH_WAIT_MS, wk_message, &w,
 		    &wk_stop, &e) == -1) {
@@ -196,6 +335,7 @@ main(int argc, char *argv[])
 		}
 		jobs_worker_tick(&b);
 	}
+	sysd_notify("STOPPING=1");
 	log_info("worker %d: stopping after %lld events", (int)getpid(),
 	    w.handled);
 	be_close(&b);

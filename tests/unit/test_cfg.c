@@ -241,6 +241,171 @@ test_wallet_key(void)
 	    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHg==", k), -1);
 }
 
+/* One run reports every error, each line with its own origin. */
+static void
+test_all_errors(void)
+{
+	static char	*env[] = { "VYBES_WORKERS=0", "JWT_SECRET=short",
+	    NULL };
+	char		*set[] = { "max_requests=x", "nosuch=1" };
+	struct cfg	 c;
+	char		 err[CFG_ERRLEN], want[256];
+	const char	*path;
+
+	path = write_tmp("workers = 2\nbogus = 1\nbody_max = 2x\n"
+	    "min_workers = 3\n");
+	CU_ASSERT_EQUAL(cfg_load(&c, path, 0, env_with(env), set, 2, err), -1);
+	snprintf(want, sizeof(want), "%s:2: unknown key \"bogus\"", path);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:3: body_max: not a valid number",
+	    path);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err,
+	    "environment VYBES_WORKERS: workers: 0 out of range"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err,
+	    "command line (max_requests): max_requests: not a valid number"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err,
+	    "command line: unknown key \"nosuch\""));
+	/* Checked after merging, yet named by the layer that set it. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(err,
+	    "environment JWT_SECRET: jwt_secret (JWT_SECRET): must be at "
+	    "least 32 bytes"));
+	snprintf(want, sizeof(want), "%s:4: min_workers (VYBES_MIN_WORKERS): "
+	    "3 is more than workers (2)", path);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
+	if (strstr(err, want) == NULL)
+		fprintf(stderr, "got:\n%s\n", err);
+	cfg_free(&c);
+	unlink(path);
+}
+
+/* A value from the file is named by its file and line. */
+static void
+test_origin_file(void)
+{
+	static char	*noenv[] = { NULL };
+	static char	*env[] = { "JWT_SECRET=" SECRET, NULL };
+	struct cfg	 c;
+	char		 err[CFG_ERRLEN], want[256];
+	const char	*path;
+
+	path = write_tmp("jwt_secret = tooshort\nlog_level = loud\n");
+	/* base_env sets JWT_SECRET, which would override the file. */
+	CU_ASSERT_EQUAL(cfg_load(&c, path, 0, noenv, NULL, 0, err), -1);
+	snprintf(want, sizeof(want), "%s:1: jwt_secret (JWT_SECRET): must be "
+	    "at least 32 bytes", path);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:2: log_level (VYBES_LOG_LEVEL): "
+	    "must be", path);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "MONGO_URI: required"));
+	/* The secret's value is never shown. */
+	CU_ASSERT_PTR_NULL(strstr(err, "tooshort"));
+	cfg_free(&c);
+	/* The environment wins, and only the log level is left. */
+	CU_ASSERT_EQUAL(cfg_load(&c, path, 0, env_with(env), NULL, 0, err),
+	    -1);
+	CU_ASSERT_PTR_NULL(strstr(err, "jwt_secret"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "log_level"));
+	cfg_free(&c);
+	unlink(path);
+}
+
+/* `#' after a blank ends the value unless it is quoted. */
+static void
+test_comments(void)
+{
+	struct cfg	 c;
+	char		 err[CFG_ERRLEN];
+	const char	*path;
+
+	path = write_tmp("workers = 3 # three\n"
+	    "pidfile = /run/x#y\n"
+	    "user = \"a # b\"  # quoted\n"
+	    "group = # empty\n");
+	CU_ASSERT_EQUAL(cfg_load(&c, path, 0, env_with(NULL), NULL, 0, err),
+	    0);
+	CU_ASSERT_EQUAL(c.workers, 3);
+	CU_ASSERT_STRING_EQUAL(c.pidfile, "/run/x#y");
+	CU_ASSERT_STRING_EQUAL(c.user, "a # b");
+	CU_ASSERT_STRING_EQUAL(c.group, "");
+	cfg_free(&c);
+	unlink(path);
+	path = write_tmp("user = \"open\n");
+	CU_ASSERT_EQUAL(cfg_load(&c, path, 0, env_with(NULL), NULL, 0, err),
+	    -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, ":1: user: unterminated quote"));
+	cfg_free(&c);
+	unlink(path);
+}
+
+/* A key set twice in the file (also as key and key_file) is an error. */
+static void
+test_duplicates(void)
+{
+	struct cfg	 c;
+	char		 err[CFG_ERRLEN];
+	const char	*path;
+
+	path = write_tmp("workers = 2\n\nworkers = 3\n"
+	    "jwt_secret = " SECRET "\njwt_secret_file = /dev/null\n");
+	CU_ASSERT_EQUAL(cfg_load(&c, path, 0, env_with(NULL), NULL, 0, err),
+	    -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err,
+	    ":3: workers: duplicate key, already set at line 1"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err,
+	    ":5: jwt_secret_file: duplicate key, already set at line 4"));
+	cfg_free(&c);
+	unlink(path);
+}
+
+/*
+ * Every variable of the table is listed in the ENVIRONMENT section of
+ * vybes-api(8) (make check sets top_srcdir).
+ */
+static void
+test_man_environment(void)
+{
+	const char	*top = getenv("top_srcdir");
+	char		 path[1024], *text, *env, *end;
+	FILE		*f;
+	long		 n;
+	size_t		 i, len;
+	int		 found;
+
+	snprintf(path, sizeof(path), "%s/man/vybes-api.8.in",
+	    top != NULL ? top : ".");
+	if ((f = fopen(path, "r")) == NULL) {
+		CU_FAIL("man/vybes-api.8.in not found");
+		return;
+	}
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	if ((text = calloc(1, (size_t)n + 1)) == NULL ||
+	    fread(text, 1, (size_t)n, f) != (size_t)n)
+		abort();
+	fclose(f);
+	env = strstr(text, "\n.Sh ENVIRONMENT");
+	end = env != NULL ? strstr(env + 1, "\n.Sh ") : NULL;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(end);
+	*end = '\0';
+	for (i = 0; i < cfg_nkeys; i++) {
+		len = strlen(cfg_keys[i].env);
+		found = 0;
+		for (end = env; !found && (end = strstr(end,
+		    cfg_keys[i].env)) != NULL; end += len)
+			found = (end[-1] == ' ' || end[-1] == '\n') &&
+			    (end[len] == ' ' || end[len] == '\n' ||
+			    end[len] == ',');
+		if (!found)
+			fprintf(stderr, "vybes-api(8) ENVIRONMENT lacks %s\n",
+			    cfg_keys[i].env);
+		CU_ASSERT_TRUE(found);
+	}
+	free(text);
+}
+
 void
 test_cfg_suite(void)
 {
@@ -252,4 +417,9 @@ test_cfg_suite(void)
 	UNIT_ADD(s, "required and invalid settings", test_required);
 	UNIT_ADD(s, "secrets from files", test_secret_file);
 	UNIT_ADD(s, "wallet key forms", test_wallet_key);
+	UNIT_ADD(s, "every error in one run", test_all_errors);
+	UNIT_ADD(s, "errors name the file line", test_origin_file);
+	UNIT_ADD(s, "comments after values", test_comments);
+	UNIT_ADD(s, "duplicate keys", test_duplicates);
+	UNIT_ADD(s, "every variable in vybes-api(8)", test_man_environment);
 }
