@@ -12,41 +12,9 @@
 
 #include "cfg.h"
 #include "http.h"
+#include "memio.h"
 #include "unit.h"
 #include "verr.h"
-
-struct mem {
-	const char	**params;	/* name, value, ..., NULL */
-	const char	 *body;
-	size_t		  len, off;
-	size_t		  chunk;	/* bytes per read, to split reads */
-};
-
-static const char *
-mem_getparam(void *ctx, const char *name)
-{
-	struct mem	*m = ctx;
-	size_t		 i;
-
-	for (i = 0; m->params[i] != NULL; i += 2)
-		if (strcmp(m->params[i], name) == 0)
-			return m->params[i + 1];
-	return NULL;
-}
-
-static long
-mem_read(void *ctx, char *buf, size_t n)
-{
-	struct mem	*m = ctx;
-
-	if (n > m->len - m->off)
-		n = m->len - m->off;
-	if (m->chunk > 0 && n > m->chunk)
-		n = m->chunk;
-	memcpy(buf, m->body + m->off, n);
-	m->off += n;
-	return (long)n;
-}
 
 static struct cfg	 tcfg;
 
