@@ -229,9 +229,8 @@ fcgi_refuse_role(FCGX_Request *fr)
 static void
 fcgi_one(FCGX_Request *fr, const struct cfg *c, struct be *be)
 {
-	void	(*fn)(const struct cfg *, void *) = NULL;
-	void	*arg = NULL;
-
+	void		(*fn)(const struct cfg *, void *) = NULL;
+	void		*arg = NULL;
 	const char	*role = FCGX_GetParam("FCGI_ROLE", fr->envp);
 
 	if (role == NULL || strcmp(role, "RESPONDER") != 0) {
