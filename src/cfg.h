@@ -40,6 +40,8 @@ struct cfg {
 	char	*pidfile;
 	char	*log_level;
 	size_t	 body_max;		/* JSON body limit, bytes */
+	int	 params_timeout_ms;	/* FastCGI: begin + params read */
+	int	 body_timeout_ms;	/* FastCGI: each body read */
 	/* database */
 	char	*mongo_uri;
 	char	*db_name;

@@ -7,6 +7,9 @@
  * FCGX_Accept_r and go back to ppoll instead of sleeping in accept(2)
  * where a signal could not reach them in time.
  *
+ * Every read from the web server has a deadline (fcgi_deadline), so an
+ * idle or stalled connection cannot hold a worker.
+ *
  * Each worker marks its scoreboard slot busy from the moment the socket
  * is readable until the request and its deferred work are done, and
  * counts every answered request there (route, status, latency, backend
@@ -20,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <fcgiapp.h>
@@ -39,11 +43,39 @@
 #include "verr.h"
 
 static volatile sig_atomic_t fcgi_stop;
+static int	 fcgi_body_ms;	/* cfg body_timeout_ms */
 
 static void
 fcgi_on_signal(int sig)
 {
 	fcgi_stop = 1;
+}
+
+/* SIGALRM only interrupts a read that passed its deadline. */
+static void
+fcgi_on_alarm(int sig)
+{
+}
+
+/*
+ * Give the reads that follow a deadline of ms milliseconds (0: none).
+ * libfcgi reads without a timeout and treats EINTR as an error, so
+ * SIGALRM (installed without SA_RESTART) ends a read that passes it and
+ * libfcgi closes or fails the connection.  The timer repeats every 100
+ * ms after the deadline, so a read begun just after a signal is cut too.
+ */
+static void
+fcgi_deadline(int ms)
+{
+	struct itimerval	 it;
+
+	memset(&it, 0, sizeof(it));
+	if (ms > 0) {
+		it.it_value.tv_sec = ms / 1000;
+		it.it_value.tv_usec = (ms % 1000) * 1000;
+		it.it_interval.tv_usec = 100000;
+	}
+	setitimer(ITIMER_REAL, &it, NULL);
 }
 
 static const char *
@@ -62,7 +94,9 @@ fcgi_read(void *ctx, char *buf, size_t n)
 
 	if (n > 1 << 20)
 		n = 1 << 20;
+	fcgi_deadline(fcgi_body_ms);
 	got = FCGX_GetStr(buf, (int)n, fr->in);
+	fcgi_deadline(0);
 	if (got == 0 && FCGX_GetError(fr->in) != 0)
 		return -1;
 	return got;
@@ -164,6 +198,8 @@ fcgi_handle(FCGX_Request *fr, const struct cfg *c, struct be *be,
 		http_error(&r, &e);
 		if (e.status == 405)
 			http_header(&r, "Allow", "%s", r.rm.allow);
+		if (router_no_store(r.rm.pattern))
+			http_header(&r, "Cache-Control", "no-store");
 	}
 	head = http_head(&r);
 	FCGX_PutStr(head, (int)strlen(head), fr->out);
@@ -182,13 +218,42 @@ fcgi_handle(FCGX_Request *fr, const struct cfg *c, struct be *be,
 	http_req_free(&r);
 }
 
+/*
+ * Refuse a request of another role than RESPONDER (FastCGI 1.0 section
+ * 5.5: FCGI_UNKNOWN_ROLE) and close its connection.
+ */
+static void
+fcgi_refuse_role(FCGX_Request *fr)
+{
+	unsigned char	 rec[16] = { 1, 3, 0, 0, 0, 8, 0, 0,
+	    0, 0, 0, 0, 3, 0, 0, 0 };
+
+	rec[2] = (unsigned char)(fr->requestId >> 8);
+	rec[3] = (unsigned char)fr->requestId;
+	(void)write(fr->ipcFd, rec, sizeof(rec));
+	FCGX_Free(fr, 1);
+}
+
 /* Answer the accepted request of fr, then do the work it deferred. */
 static void
 fcgi_one(FCGX_Request *fr, const struct cfg *c, struct be *be)
 {
-	void	(*fn)(const struct cfg *, void *) = NULL;
-	void	*arg = NULL;
+	void		(*fn)(const struct cfg *, void *) = NULL;
+	void		*arg = NULL;
+	const char	*role = FCGX_GetParam("FCGI_ROLE", fr->envp);
 
+	if (role == NULL || strcmp(role, "RESPONDER") != 0) {
+		log_warnx("FastCGI role %s refused", role != NULL ? role : "-");
+		fcgi_refuse_role(fr);
+		score_idle(0, 0);
+		return;
+	}
+	/*
+	 * One request per connection: the loop waits on the listening
+	 * socket only, so a kept connection's next request would never be
+	 * read.  Closing it after the reply tells the web server so.
+	 */
+	fr->keepConnection = 0;
 	fcgi_handle(fr, c, be, &fn, &arg);
 	FCGX_Finish_r(fr);
 	if (fn != NULL)
@@ -216,6 +281,9 @@ fcgi_serve(int fd, const struct cfg *c, int max_requests, int ready_fd,
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
+	sa.sa_handler = fcgi_on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+	fcgi_body_ms = c->body_timeout_ms;
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
@@ -257,11 +325,15 @@ fcgi_serve(int fd, const struct cfg *c, int max_requests, int ready_fd,
 			break;
 		}
 		/*
-		 * Busy already: FCGX_Accept_r also reads the request's
-		 * parameters, which a slow client may take long to send.
+		 * Reading (busy to the supervisor) already: FCGX_Accept_r
+		 * also reads the request's parameters, which a slow or
+		 * hostile peer may take up to the deadline to send.
 		 */
-		score_busy();
-		if ((rc = FCGX_Accept_r(&fr)) < 0) {
+		score_reading();
+		fcgi_deadline(c->params_timeout_ms);
+		rc = FCGX_Accept_r(&fr);
+		fcgi_deadline(0);
+		if (rc < 0) {
 			score_idle(0, 0);
 			if (rc == -EAGAIN || rc == -EWOULDBLOCK ||
 			    rc == -EINTR || rc == -ECONNABORTED)
@@ -269,6 +341,7 @@ fcgi_serve(int fd, const struct cfg *c, int max_requests, int ready_fd,
 			log_warnx("FCGX_Accept_r: %s", strerror(-rc));
 			continue;
 		}
+		score_busy();
 		fcgi_one(&fr, c, &be);
 		served++;
 		/*
@@ -288,11 +361,15 @@ fcgi_serve(int fd, const struct cfg *c, int max_requests, int ready_fd,
 	 * the socket's name, so no new one can arrive and none is lost.
 	 */
 	while (fcgi_stop) {
-		score_busy();
-		if (FCGX_Accept_r(&fr) < 0) {
+		score_reading();
+		fcgi_deadline(c->params_timeout_ms);
+		rc = FCGX_Accept_r(&fr);
+		fcgi_deadline(0);
+		if (rc < 0) {
 			score_idle(0, 0);
 			break;
 		}
+		score_busy();
 		fcgi_one(&fr, c, &be);
 	}
 	FCGX_Free(&fr, 1);

@@ -555,7 +555,7 @@ h_comment_create(struct req *r, struct verr *e)
 	if (http_json_body(r, &b, e) == -1 ||
 	    json_get_str(b, "text", 1, &text, e) == -1)
 		goto out;
-	n = valid_utf8_len(text);
+	n = valid_utf8_str(text);
 	for (s = text; *s == ' ' || *s == '\t' || *s == '\n' || *s == '\r';
 	    s++)
 		;

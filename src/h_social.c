@@ -235,7 +235,7 @@ h_search(struct req *r, struct verr *e)
 		*--end = '\0';
 	if (*p == '@')
 		p++;
-	if (valid_utf8_len(p) < 1 || valid_utf8_len(p) > 50)
+	if (valid_utf8_str(p) < 1 || valid_utf8_str(p) > 50)
 		return verr_field(e, "q", "q must be 1 to 50 characters");
 	for (i = 0; p[i] != '\0'; i++)
 		q[i] = (char)tolower((unsigned char)p[i]);

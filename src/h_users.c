@@ -560,13 +560,18 @@ int
 h_profile(struct req *r, struct verr *e)
 {
 	struct user	 u;
+	struct verr	 ne;
 	char		 vid[32], name[128], *end;
 	long long	 v;
 	int		 hv, hn;
 
-	if ((hv = http_query(r, "vid", vid, sizeof(vid), e)) == -1 ||
-	    (hn = http_query(r, "username", name, sizeof(name), e)) == -1)
+	if ((hv = http_query(r, "vid", vid, sizeof(vid), e)) == -1)
 		return -1;
+	/* One that cannot be a username is 404, as on /users/:username. */
+	verr_init(&ne);
+	if ((hn = http_query(r, "username", name, sizeof(name), &ne)) == -1 &&
+	    hv == 0)
+		return verr_set(e, 404, "not_found", "User not found");
 	if (hv == 1) {
 		v = strtoll(vid, &end, 10);
 		if (vid[0] < '1' || vid[0] > '9' || *end != '\0' || v < 1)

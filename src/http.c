@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "enc.h"
 #include "http.h"
 #include "json.h"
+#include "valid.h"
 #include "verr.h"
 
 int64_t
@@ -150,6 +152,24 @@ http_query(struct req *r, const char *name, char *buf, size_t bufsz,
 		buf[o++] = (char)c;
 	}
 	buf[o] = '\0';
+	if (valid_utf8(buf, o) == -1)
+		return verr_field(e, name, "%s is not UTF-8 text", name);
+	return 1;
+}
+
+int
+http_content_length(struct req *r, unsigned long long *n, struct verr *e)
+{
+	const char	*cl = http_getparam(r, "CONTENT_LENGTH");
+	char		*end;
+
+	if (cl == NULL || *cl == '\0')
+		return 0;
+	errno = 0;
+	*n = strtoull(cl, &end, 10);
+	if (!isdigit((unsigned char)*cl) || *end != '\0' || errno == ERANGE)
+		return verr_set(e, 400, "bad_request",
+		    "Invalid Content-Length");
 	return 1;
 }
 
@@ -157,30 +177,28 @@ int
 http_read_body(struct req *r, size_t max, char **buf, size_t *len,
     struct verr *e)
 {
-	const char	*cl = http_getparam(r, "CONTENT_LENGTH");
-	char		*b = NULL, *end;
+	char		*b = NULL;
 	size_t		 want = 0, have = 0, cap;
 	unsigned long long n;
 	long		 got;
+	int		 hascl;
 
 	*buf = NULL;
 	*len = 0;
-	if (cl != NULL && *cl != '\0') {
-		n = strtoull(cl, &end, 10);
-		if (*end != '\0' || *cl == '-')
-			return verr_set(e, 400, "bad_request",
-			    "Invalid Content-Length");
+	if ((hascl = http_content_length(r, &n, e)) == -1)
+		return -1;
+	if (hascl) {
 		if (n > max)
 			return verr_set(e, 413, "payload_too_large",
 			    "Request body larger than %zu bytes", max);
 		want = (size_t)n;
 	}
 	/* Without a length, read to the end but never past max + 1. */
-	cap = cl != NULL && *cl != '\0' ? want + 1 : 8192;
+	cap = hascl ? want + 1 : 8192;
 	if ((b = malloc(cap)) == NULL)
 		abort();
 	for (;;) {
-		if (cl != NULL && *cl != '\0' && have == want)
+		if (hascl && have == want)
 			break;
 		if (have + 1 >= cap) {
 			if (cap > max + 1)
@@ -204,7 +222,7 @@ http_read_body(struct req *r, size_t max, char **buf, size_t *len,
 		return verr_set(e, 413, "payload_too_large",
 		    "Request body larger than %zu bytes", max);
 	}
-	if (cl != NULL && *cl != '\0' && have != want) {
+	if (hascl && have != want) {
 		free(b);
 		return verr_set(e, 400, "bad_request",
 		    "Request body shorter than its Content-Length");
@@ -380,13 +398,26 @@ http_trusted(const char *list, const char *ip, size_t iplen)
 	return 0;
 }
 
+/* Is the n bytes at s one IPv4 or IPv6 address?  Copied to out if so. */
+static int
+http_ip_hop(const char *s, size_t n, char out[64])
+{
+	unsigned char	 a[16];
+
+	if (n == 0 || n >= 64)
+		return 0;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return inet_pton(AF_INET, out, a) == 1 ||
+	    inet_pton(AF_INET6, out, a) == 1;
+}
+
 void
 http_client_ip(struct req *r, char *out, size_t outsz)
 {
 	const char	*peer = http_getparam(r, "REMOTE_ADDR");
-	const char	*xff;
-	char		 buf[1024], *tok[64], *p, *save = NULL;
-	size_t		 n = 0, len;
+	const char	*xff, *start, *end, *p, *q;
+	char		 hop[64];
 
 	if (peer == NULL)
 		peer = "";
@@ -394,21 +425,25 @@ http_client_ip(struct req *r, char *out, size_t outsz)
 	if (!http_trusted(r->cfg->trusted_proxies, peer, strlen(peer)) ||
 	    (xff = http_getparam(r, "HTTP_X_FORWARDED_FOR")) == NULL)
 		return;
-	/* The right-most hop that is not a trusted proxy is the client. */
-	snprintf(buf, sizeof(buf), "%s", xff);
-	for (p = strtok_r(buf, ",", &save); p != NULL && n < 64;
-	    p = strtok_r(NULL, ",", &save))
-		tok[n++] = p;
-	while (n-- > 0) {
-		p = tok[n];
-		while (isspace((unsigned char)*p))
-			p++;
-		len = strlen(p);
-		while (len > 0 && isspace((unsigned char)p[len - 1]))
-			p[--len] = '\0';
-		if (len == 0 || http_trusted(r->cfg->trusted_proxies, p, len))
+	/*
+	 * Walk the hops from the right, whatever the header's length: the
+	 * first one that is not a trusted proxy is the client.  A hop that
+	 * is not an address ends the walk; the trusted hop to its right,
+	 * which forwarded it, is then the client.
+	 */
+	for (end = xff + strlen(xff);; end = start - 1) {
+		for (start = end; start > xff && start[-1] != ','; start--)
 			continue;
-		snprintf(out, outsz, "%s", p);
-		return;
+		for (p = start, q = end; p < q && isspace((unsigned char)*p);
+		    p++)
+			continue;
+		while (q > p && isspace((unsigned char)q[-1]))
+			q--;
+		if (!http_ip_hop(p, (size_t)(q - p), hop))
+			return;
+		snprintf(out, outsz, "%s", hop);
+		if (!http_trusted(r->cfg->trusted_proxies, hop, strlen(hop)) ||
+		    start == xff)
+			return;
 	}
 }

@@ -78,6 +78,14 @@ int	 http_query(struct req *r, const char *name, char *buf, size_t bufsz,
 	    struct verr *e);
 
 /*
+ * The request's CONTENT_LENGTH in *n: 1 when given, 0 when absent or
+ * empty, -1 with 400 bad_request unless it is all decimal digits (a sign,
+ * "-5" included, is not) and fits.
+ */
+int	 http_content_length(struct req *r, unsigned long long *n,
+	    struct verr *e);
+
+/*
  * Read the whole body, at most `max' bytes, into a malloc'd buffer given
  * to the caller (*buf, terminated, length *len).  A CONTENT_LENGTH above
  * max is refused before reading; 413 payload_too_large, 400 bad_request

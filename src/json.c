@@ -1,9 +1,12 @@
 /*
  * json-c helpers.  json-c accepts things the contract forbids (trailing
- * garbage after a complete value, invalid UTF-8 in strings, a bare
- * scalar at top level), so parsing here tightens it: the tokener must
- * consume the whole body, validate UTF-8, and yield an object.
+ * garbage after a complete value, overlong or surrogate UTF-8, NaN,
+ * raw control characters in strings, a bare scalar at top level), so
+ * parsing here tightens it: one pass over the body refuses what json-c
+ * would let through, then the tokener must consume the whole body and
+ * yield an object.
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,31 +15,103 @@
 
 #include <json-c/json.h>
 
+#include "enc.h"
 #include "json.h"
+#include "valid.h"
 #include "verr.h"
 
+/* A word outside strings: a literal or a number's exponent mark. */
+static int
+json_word_ok(const char *w, size_t n)
+{
+	static const char *const ok[] = { "true", "false", "null", "e", "E" };
+	size_t		 i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (strlen(ok[i]) == n && memcmp(ok[i], w, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* The value of the 4 hex digits at s, or -1. */
+static long
+json_hex4(const char *s, const char *end)
+{
+	long	 v = 0;
+	int	 i, d;
+
+	if (end - s < 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		if ((d = enc_hexval((unsigned char)s[i])) < 0)
+			return -1;
+		v = v << 4 | d;
+	}
+	return v;
+}
+
 /*
- * json-c, even in strict mode, takes 'single-quoted' strings, which are
- * not JSON: a quote outside a double-quoted string rejects the body.
+ * Is the \u escape at s (pointing at the 'u') a valid code point or a
+ * valid surrogate pair?  *adv gets the bytes after s it covers.
  */
 static int
-json_has_single_quote(const char *buf, size_t len)
+json_uescape_ok(const char *s, const char *end, size_t *adv)
 {
-	size_t	 i;
-	int	 in_str = 0;
+	long	 hi, lo;
 
-	for (i = 0; i < len; i++) {
+	*adv = 4;
+	if ((hi = json_hex4(s + 1, end)) < 0)
+		return 0;
+	if (hi >= 0xdc00 && hi <= 0xdfff)
+		return 0;
+	if (hi < 0xd800 || hi > 0xdbff)
+		return 1;
+	if (end - s < 11 || s[5] != '\\' || s[6] != 'u' ||
+	    (lo = json_hex4(s + 7, end)) < 0xdc00 || lo > 0xdfff)
+		return 0;
+	*adv = 10;
+	return 1;
+}
+
+/*
+ * What json-c takes even in strict mode but API.md 1.2 refuses, found in
+ * one pass over the body: text that is not strict UTF-8, raw control
+ * characters and lone surrogate escapes in strings, 'single-quoted'
+ * strings, and words other than true, false and null (NaN, Infinity).
+ */
+static int
+json_text_ok(const char *buf, size_t len)
+{
+	const char	*p = buf, *end = buf + len, *w;
+	size_t		 adv;
+	int		 in_str = 0;
+
+	if (valid_utf8(buf, len) == -1)
+		return 0;
+	for (; p < end; p++) {
 		if (in_str) {
-			if (buf[i] == '\\')
-				i++;
-			else if (buf[i] == '"')
+			if ((unsigned char)*p < 0x20)
+				return 0;
+			if (*p == '"')
 				in_str = 0;
-		} else if (buf[i] == '"')
+			else if (*p == '\\' && ++p < end && *p == 'u') {
+				if (!json_uescape_ok(p, end, &adv))
+					return 0;
+				p += adv;
+			}
+		} else if (*p == '"')
 			in_str = 1;
-		else if (buf[i] == '\'')
-			return 1;
+		else if (*p == '\'')
+			return 0;
+		else if (isalpha((unsigned char)*p)) {
+			for (w = p; p + 1 < end && isalpha((unsigned char)p[1]);
+			    p++)
+				continue;
+			if (!json_word_ok(w, (size_t)(p + 1 - w)))
+				return 0;
+		}
 	}
-	return 0;
+	return 1;
 }
 
 int
@@ -53,7 +128,7 @@ json_parse_object(const char *buf, size_t len, struct json_object **out,
 	if (len > INT32_MAX)
 		return verr_set(e, 413, "payload_too_large",
 		    "Request body too large");
-	if (json_has_single_quote(buf, len))
+	if (!json_text_ok(buf, len))
 		return verr_set(e, 400, "bad_request",
 		    "Request body is not valid JSON");
 	if ((tok = json_tokener_new()) == NULL)
@@ -111,6 +186,9 @@ json_get_str(struct json_object *obj, const char *field, int required,
 	if (!json_object_is_type(v, json_type_string))
 		return verr_field(e, field, "%s must be a string", field);
 	*out = json_object_get_string(v);
+	/* "\u0000" would cut the value short for every C consumer. */
+	if (strlen(*out) != (size_t)json_object_get_string_len(v))
+		return verr_field(e, field, "%s must not contain NUL", field);
 	return 1;
 }
 

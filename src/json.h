@@ -24,8 +24,8 @@ int	json_parse_object(const char *buf, size_t len, struct json_object **out,
  * Typed getters.  Absent and null mean "absent": with `required' that is
  * 400 validation_failed naming the field, otherwise 0 with *out left
  * untouched.  Returns 1 when a value was stored, 0 when absent, -1 on a
- * wrong type (400 validation_failed naming the field).  Strings are
- * borrowed from obj.
+ * wrong type or a string holding NUL (400 validation_failed naming the
+ * field).  Strings are borrowed from obj.
  */
 int	json_get_str(struct json_object *obj, const char *field, int required,
 	    const char **out, struct verr *e);

@@ -123,15 +123,20 @@ log_write(enum log_level lvl, const char *msg)
 	log_put(line, n, sizeof(line));
 }
 
+/*
+ * Values in messages (backend errors, client input they echo) may hold
+ * any byte: the whole message is escaped, so none can forge a line.
+ */
 static void
 log_vlog(enum log_level lvl, const char *fmt, va_list ap)
 {
-	char	 msg[2048];
+	char	 msg[2048], esc[2048];
 
 	if (lvl > log_lvl)
 		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	log_write(lvl, msg);
+	log_escape(esc, sizeof(esc), msg);
+	log_write(lvl, esc);
 }
 
 #define LOG_FN(name, lvl)				\

@@ -26,6 +26,7 @@
 #include "enc.h"
 #include "log.h"
 #include "multipart.h"
+#include "valid.h"
 #include "verr.h"
 
 #define MP_READ_CHUNK	65536
@@ -729,50 +730,6 @@ form_data(void *arg, const char *p, size_t n, struct verr *e)
 	}
 }
 
-/* Code points of strict UTF-8 without NUL (RFC 3629), or -1. */
-static long
-form_utf8_chars(const unsigned char *s, size_t len)
-{
-	size_t		 i = 0, k, need;
-	unsigned long	 cp, min;
-	long		 n = 0;
-
-	while (i < len) {
-		cp = s[i];
-		if (cp == 0)
-			return -1;
-		if (cp < 0x80) {
-			need = 0;
-			min = 0;
-		} else if ((cp & 0xe0) == 0xc0) {
-			need = 1;
-			min = 0x80;
-			cp &= 0x1f;
-		} else if ((cp & 0xf0) == 0xe0) {
-			need = 2;
-			min = 0x800;
-			cp &= 0x0f;
-		} else if ((cp & 0xf8) == 0xf0) {
-			need = 3;
-			min = 0x10000;
-			cp &= 0x07;
-		} else
-			return -1;
-		if (need > len - i - 1)
-			return -1;
-		for (k = 1; k <= need; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return -1;
-			cp = cp << 6 | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return -1;
-		i += need + 1;
-		n++;
-	}
-	return n;
-}
-
 static int
 form_end(void *arg, struct verr *e)
 {
@@ -782,8 +739,7 @@ form_end(void *arg, struct verr *e)
 
 	if (fm->cur == FORM_CAPTION) {
 		f->caption[f->caption_len] = '\0';
-		n = form_utf8_chars((unsigned char *)f->caption,
-		    f->caption_len);
+		n = valid_utf8(f->caption, f->caption_len);
 		if (n == -1)
 			return verr_field(e, "caption",
 			    "caption must be UTF-8 text");

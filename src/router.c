@@ -8,6 +8,7 @@
  *     is literal wins (so /users/me beats /users/:username);
  *   - one trailing slash is ignored, never redirected (API.md 1.1).
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "enc.h"
 #include "handlers.h"
 #include "router.h"
+#include "valid.h"
 
 const struct route router_routes[] = {
 	{ "GET", "/health", h_health, ROUTE_PUBLIC, "/health" },
@@ -117,7 +119,10 @@ router_split(const char *path, struct segs *sg)
 	return 0;
 }
 
-/* Percent-decode a segment; -1 on bad escapes, NUL, '/' or overflow. */
+/*
+ * Percent-decode a segment; -1 on bad escapes, NUL, '/', overflow or a
+ * result that is not UTF-8.
+ */
 static int
 router_decode(const char *s, size_t len, char *out, size_t outsz)
 {
@@ -142,7 +147,7 @@ router_decode(const char *s, size_t len, char *out, size_t outsz)
 		out[o++] = (char)c;
 	}
 	out[o] = '\0';
-	return 0;
+	return valid_utf8(out, o) == -1 ? -1 : 0;
 }
 
 /*
@@ -175,6 +180,29 @@ router_pattern_match(const char *pattern, const struct segs *path,
 	return 1;
 }
 
+/* Is `name' an object id parameter (":id", ":postID", ...)? */
+static int
+router_is_id(const char *name)
+{
+	size_t	 len = strlen(name);
+
+	return strcmp(name, "id") == 0 ||
+	    (len > 2 && strcmp(name + len - 2, "ID") == 0);
+}
+
+/* Lower-case s in place (ASCII). */
+static void
+router_lower(char *s)
+{
+	for (; *s != '\0'; s++)
+		*s = (char)tolower((unsigned char)*s);
+}
+
+/*
+ * Bind the `:param' segments of pattern to the path's decoded segments.
+ * Object ids are accepted in any case and lower-cased here, once, so no
+ * handler, cache key or store sees another spelling (API.md 1.3).
+ */
 static int
 router_bind(const char *pattern, const struct segs *path,
     struct route_match *rm)
@@ -196,6 +224,8 @@ router_bind(const char *pattern, const struct segs *path,
 		    rm->params[rm->nparams].value,
 		    sizeof(rm->params[0].value)) == -1)
 			return -1;
+		if (router_is_id(rm->params[rm->nparams].name))
+			router_lower(rm->params[rm->nparams].value);
 		rm->nparams++;
 	}
 	return 0;
@@ -260,4 +290,18 @@ router_param(const struct route_match *rm, const char *name)
 		if (strcmp(rm->params[i].name, name) == 0)
 			return rm->params[i].value;
 	return NULL;
+}
+
+int
+router_no_store(const char *pattern)
+{
+	static const char *const prefixes[] = { "/api/v1/users/login",
+	    "/api/v1/users/refresh", "/api/v1/wallet/", "/api/v1/sessions" };
+	size_t	 i;
+
+	for (i = 0; pattern != NULL &&
+	    i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (strncmp(pattern, prefixes[i], strlen(prefixes[i])) == 0)
+			return 1;
+	return 0;
 }

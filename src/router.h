@@ -29,7 +29,7 @@ struct route_match {
 	size_t			 nparams;
 	struct {
 		char	 name[32];
-		char	 value[ROUTER_PARAMLEN];	/* percent-decoded */
+		char	 value[ROUTER_PARAMLEN];	/* decoded; ids lower */
 	}			 params[ROUTER_MAXPARAMS];
 	char			 allow[64];	/* "DELETE, GET" on 405/OPTIONS */
 	const char		*pattern;	/* of the matched path, or NULL */
@@ -47,6 +47,13 @@ int	router_match(const struct route *tab, size_t n, const char *method,
 
 /* The value of path parameter `name' of rm, or NULL. */
 const char *router_param(const struct route_match *rm, const char *name);
+
+/*
+ * Must every response of the routes of `pattern' (rm->pattern, may be
+ * NULL) carry Cache-Control: no-store, errors included?  Tokens, wallet
+ * and session data.
+ */
+int	router_no_store(const char *pattern);
 
 /* The routes served by vybes-api. */
 extern const struct route router_routes[];

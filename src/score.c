@@ -124,13 +124,25 @@ score_self(void)
 	return score_cur;
 }
 
-void
-score_busy(void)
+static void
+score_set(int state)
 {
 	if (score_cur == NULL)
 		return;
 	__atomic_store_n(&score_cur->sc_slots[score_cur_slot].sl_state,
-	    SCORE_BUSY, __ATOMIC_RELEASE);
+	    state, __ATOMIC_RELEASE);
+}
+
+void
+score_reading(void)
+{
+	score_set(SCORE_READING);
+}
+
+void
+score_busy(void)
+{
+	score_set(SCORE_BUSY);
 }
 
 void
@@ -208,6 +220,6 @@ score_workers(const struct score *sb, size_t *total, size_t *busy)
 		st = __atomic_load_n(&sb->sc_slots[i].sl_state,
 		    __ATOMIC_ACQUIRE);
 		*total += st != SCORE_EMPTY;
-		*busy += st == SCORE_BUSY;
+		*busy += st == SCORE_BUSY || st == SCORE_READING;
 	}
 }

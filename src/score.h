@@ -12,7 +12,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-enum score_state { SCORE_EMPTY, SCORE_IDLE, SCORE_BUSY };
+/* READING: accepted, still reading the request's FastCGI parameters. */
+enum score_state { SCORE_EMPTY, SCORE_IDLE, SCORE_BUSY, SCORE_READING };
 
 /* Backends counted by the prefix of a 503's detail ("redis: ..."). */
 enum score_backend {
@@ -74,10 +75,12 @@ void		 score_attach(struct score *sb, size_t slot);
 struct score	*score_self(void);
 
 /*
- * Child: mark the own slot busy, or idle again.  `served' says a request
+ * Child: mark the own slot reading (waiting for a request's parameters,
+ * which counts as busy), busy, or idle again.  `served' says a request
  * was answered: it counts and restarts the idle time; a lost accept race
  * leaves both alone.  No-ops before score_attach().
  */
+void		 score_reading(void);
 void		 score_busy(void);
 void		 score_idle(int served, int64_t now_ms);
 
@@ -94,7 +97,8 @@ void		 score_request(size_t route, int status, uint64_t us,
 size_t		 score_bucket(uint64_t us);
 int		 score_backend_of(int status, const char *detail);
 
-/* Live and busy children of sb, read atomically slot by slot. */
+/* Live and busy (reading included) children of sb, read atomically slot
+ * by slot. */
 void		 score_workers(const struct score *sb, size_t *total,
 		    size_t *busy);
 

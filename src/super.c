@@ -18,7 +18,9 @@
  * scoreboard slot, given before fork and taken back when it is reaped.
  * Growing uses the next active slot; shrinking sends SIGTERM to the
  * worker idle longest (it is between requests, or finishes the one it
- * has just accepted) through the same retiring area as a reload.
+ * has just accepted) through the same retiring area as a reload.  The
+ * same area holds the extra workers started while every active worker is
+ * stuck reading a request (super_surge).
  */
 #include <sys/wait.h>
 
@@ -42,6 +44,8 @@
 #define SUPER_READY_MS		10000
 #define SUPER_DRAIN_MS		30000
 #define SUPER_RETIRED		2	/* retiring: scaled down, not replaced */
+#define SUPER_SURGE		3	/* extra: all others stuck reading */
+#define SUPER_SURGE_MS		500	/* all reading this long: one extra */
 
 int64_t
 super_backoff_ms(int fails)
@@ -149,6 +153,7 @@ struct super {
 	size_t			 nmin;
 	struct score		*score;
 	struct super_load	 load;
+	int64_t			 stuck_since;	/* all reading since, or -1 */
 	sigset_t		 mask;		/* signals the master waits on */
 };
 
@@ -163,6 +168,7 @@ super_spawn(struct super *sv, struct super_slot *s, int wait_ready)
 	char		 b;
 	ssize_t		 idx;
 	int		 p[2] = { -1, -1 }, rc;
+	int		 surge = s->retiring == SUPER_SURGE;
 	pid_t		 pid;
 
 	/* Room for 2 * max_workers children: a full table is a bug. */
@@ -190,13 +196,20 @@ super_spawn(struct super *sv, struct super_slot *s, int wait_ready)
 		signal(SIGCHLD, SIG_DFL);
 		if (p[0] != -1)
 			close(p[0]);
-		_exit(fcgi_serve(sv->fd, sv->cfg, sv->cfg->max_requests, p[1],
-		    sv->score, (size_t)idx));
+		/* An extra worker leaves after one request. */
+		rc = fcgi_serve(sv->fd, sv->cfg, surge ? 1 :
+		    sv->cfg->max_requests, p[1], sv->score, (size_t)idx);
+#ifdef __SANITIZE_ADDRESS__
+		/* LeakSanitizer reports from exit(3) only. */
+		exit(rc);
+#else
+		_exit(rc);
+#endif
 	}
 	s->pid = pid;
 	s->score = (size_t)idx;
 	s->started_ms = super_now_ms();
-	s->retiring = 0;
+	s->retiring = surge ? SUPER_SURGE : 0;
 	if (!wait_ready)
 		return 0;
 	close(p[1]);
@@ -241,6 +254,7 @@ super_reap(struct super *sv, int draining)
 		score_slot_release(sv->score, s->score);
 		super_log_exit(pid, status, draining ? " (stopped)" :
 		    s->retiring == SUPER_RETIRED ? " (retired)" :
+		    s->retiring == SUPER_SURGE ? " (extra)" :
 		    s->retiring ? " (replaced)" : " (recycled)");
 		if (draining)
 			s->retiring = 1;
@@ -266,16 +280,13 @@ super_fill(struct super *sv)
 }
 
 /*
- * Milliseconds until the earliest pending restart, capped at 1 s, or at
- * one scaling tick when scaling is on.
+ * Milliseconds until the earliest pending restart, capped at one tick
+ * (scaling and the watch for workers stuck reading run every tick).
  */
 static long
 super_next_wait(const struct super *sv)
 {
-	int64_t	 now = super_now_ms(), w = 1000;
-
-	if (sv->nmin < sv->nmax)
-		w = SUPER_TICK_MS;
+	int64_t	 now = super_now_ms(), w = SUPER_TICK_MS;
 	size_t	 i;
 
 	for (i = 0; i < sv->nactive; i++)
@@ -425,7 +436,7 @@ super_scale(struct super *sv)
 			continue;
 		live++;
 		busy += __atomic_load_n(&sv->score->sc_slots[s->score].sl_state,
-		    __ATOMIC_ACQUIRE) == SCORE_BUSY;
+		    __ATOMIC_ACQUIRE) != SCORE_IDLE;
 	}
 	super_load_observe(&sv->load, (int)sv->nactive, live, busy, now);
 	d = super_scale_decision(&sv->load, (int)sv->nmin, (int)sv->nmax, now);
@@ -433,6 +444,64 @@ super_scale(struct super *sv)
 		super_grow(sv, now);
 	else if (d < 0)
 		super_shrink(sv, now);
+}
+
+/*
+ * Idle or stalled connections can hold every worker in the read of a
+ * request's parameters until the deadline (params_timeout_ms).  While all
+ * active workers have been reading for SUPER_SURGE_MS, start one extra
+ * worker (at most max_workers of them, in the retiring area), which
+ * serves one request and leaves; once a worker is free again, extras
+ * still idle are stopped.
+ */
+static void
+super_surge(struct super *sv)
+{
+	struct super_slot	*s;
+	int64_t			 now = super_now_ms();
+	size_t			 i, live = 0, reading = 0;
+	int			 st;
+
+	for (i = 0; i < sv->nactive; i++) {
+		if (sv->slots[i].pid == 0)
+			continue;
+		live++;
+		reading += __atomic_load_n(&sv->score->sc_slots[
+		    sv->slots[i].score].sl_state, __ATOMIC_ACQUIRE) ==
+		    SCORE_READING;
+	}
+	if (live == 0 || reading < live) {
+		sv->stuck_since = -1;
+		for (i = sv->nmax; i < sv->nslots; i++) {
+			s = &sv->slots[i];
+			if (s->pid == 0 || s->retiring != SUPER_SURGE)
+				continue;
+			st = __atomic_load_n(&sv->score->sc_slots[
+			    s->score].sl_state, __ATOMIC_ACQUIRE);
+			if (st != SCORE_IDLE)
+				continue;
+			s->retiring = SUPER_RETIRED;
+			kill(s->pid, SIGTERM);
+		}
+		return;
+	}
+	if (sv->stuck_since == -1)
+		sv->stuck_since = now;
+	if (now - sv->stuck_since < SUPER_SURGE_MS)
+		return;
+	for (i = sv->nmax; i < sv->nslots; i++)
+		if (sv->slots[i].pid == 0)
+			break;
+	if (i == sv->nslots)
+		return;
+	s = &sv->slots[i];
+	memset(s, 0, sizeof(*s));
+	s->retiring = SUPER_SURGE;
+	sv->stuck_since = now;
+	if (super_spawn(sv, s, 0) == 0)
+		log_warnx("all %zu workers stuck reading requests for %d ms: "
+		    "started extra worker %d", live, SUPER_SURGE_MS,
+		    (int)s->pid);
 }
 
 static int
@@ -502,6 +571,7 @@ super_run(int fd, struct cfg *c, const struct super_src *src)
 		return 1;
 	}
 	super_load_init(&sv.load, super_now_ms());
+	sv.stuck_since = -1;
 	sigemptyset(&sv.mask);
 	sigaddset(&sv.mask, SIGCHLD);
 	sigaddset(&sv.mask, SIGTERM);
@@ -546,5 +616,6 @@ super_run(int fd, struct cfg *c, const struct super_src *src)
 		super_reap(&sv, 0);
 		super_fill(&sv);
 		super_scale(&sv);
+		super_surge(&sv);
 	}
 }

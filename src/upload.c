@@ -34,12 +34,15 @@ int
 upload_read(struct req *r, struct upload *u, int media_only, struct verr *e)
 {
 	struct mp_limits	 lim;
-	const char		*cl = http_getparam(r, "CONTENT_LENGTH");
 	const char		*ct = http_getparam(r, "CONTENT_TYPE");
+	unsigned long long	 cl;
+	int			 hascl;
 
 	memset(u, 0, sizeof(*u));
 	u->form.fd = -1;
-	if (cl != NULL && strtoull(cl, NULL, 10) > UPLOAD_BODY_MAX)
+	if ((hascl = http_content_length(r, &cl, e)) == -1)
+		return -1;
+	if (hascl && cl > UPLOAD_BODY_MAX)
 		return verr_set(e, 413, "payload_too_large", "Request body "
 		    "larger than 51 MiB");
 	memset(&lim, 0, sizeof(lim));

@@ -1,6 +1,6 @@
 /*
  * Field rules of API.md 3.1.1.  Lengths are counted in Unicode code
- * points; bodies reach here already checked as UTF-8 by the JSON parser.
+ * points, and text that is not strict UTF-8 fails every rule.
  */
 #include <ctype.h>
 #include <string.h>
@@ -13,15 +13,54 @@ static const char *const reserved[] = {
 	"api", "vybes",
 };
 
-size_t
-valid_utf8_len(const char *s)
+long
+valid_utf8(const void *buf, size_t len)
 {
-	size_t	 n = 0;
+	const unsigned char	*s = buf;
+	size_t			 i = 0, k, need;
+	unsigned long		 cp, min;
+	long			 n = 0;
 
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
+	while (i < len) {
+		cp = s[i];
+		if (cp == 0)
+			return -1;
+		if (cp < 0x80) {
+			need = 0;
+			min = 0;
+		} else if ((cp & 0xe0) == 0xc0) {
+			need = 1;
+			min = 0x80;
+			cp &= 0x1f;
+		} else if ((cp & 0xf0) == 0xe0) {
+			need = 2;
+			min = 0x800;
+			cp &= 0x0f;
+		} else if ((cp & 0xf8) == 0xf0) {
+			need = 3;
+			min = 0x10000;
+			cp &= 0x07;
+		} else
+			return -1;
+		if (need > len - i - 1)
+			return -1;
+		for (k = 1; k <= need; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return -1;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return -1;
+		i += need + 1;
+		n++;
+	}
 	return n;
+}
+
+long
+valid_utf8_str(const char *s)
+{
+	return valid_utf8(s, strlen(s));
 }
 
 /* Copy `in' without leading and trailing ASCII whitespace into out. */
@@ -110,7 +149,7 @@ valid_email(const char *in, int strict, char *out)
 int
 valid_password(const char *pw)
 {
-	size_t	 n = valid_utf8_len(pw);
+	long	 n = valid_utf8_str(pw);
 
 	return n >= 8 && n <= 128 ? 0 : -1;
 }
@@ -118,11 +157,11 @@ valid_password(const char *pw)
 int
 valid_name(const char *in, char *out, size_t outsz)
 {
-	size_t	 n;
+	long	 n;
 
 	if (valid_trim(in, out, outsz) == -1)
 		return -1;
-	n = valid_utf8_len(out);
+	n = valid_utf8_str(out);
 	return n >= 1 && n <= 50 ? 0 : -1;
 }
 
@@ -220,5 +259,7 @@ valid_url(const char *s)
 int
 valid_bio(const char *s)
 {
-	return valid_utf8_len(s) <= 300 ? 0 : -1;
+	long	 n = valid_utf8_str(s);
+
+	return n >= 0 && n <= 300 ? 0 : -1;
 }

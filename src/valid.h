@@ -10,8 +10,14 @@
 #define VALID_EMAIL_MAX		254
 #define VALID_USERNAME_MAX	30
 
-/* Number of Unicode code points of valid UTF-8 `s'. */
-size_t	valid_utf8_len(const char *s);
+/*
+ * The one UTF-8 check of input text: the number of code points of the
+ * len bytes at buf, or -1 unless they are strict UTF-8 (RFC 3629: no
+ * overlong form, no surrogate, nothing above U+10FFFF) without NUL.
+ */
+long	valid_utf8(const void *buf, size_t len);
+/* valid_utf8() of the string s. */
+long	valid_utf8_str(const char *s);
 
 /*
  * Trim and lower-case `in' into out (VALID_EMAIL_MAX + 1 bytes).  With

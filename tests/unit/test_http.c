@@ -12,41 +12,9 @@
 
 #include "cfg.h"
 #include "http.h"
+#include "memio.h"
 #include "unit.h"
 #include "verr.h"
-
-struct mem {
-	const char	**params;	/* name, value, ..., NULL */
-	const char	 *body;
-	size_t		  len, off;
-	size_t		  chunk;	/* bytes per read, to split reads */
-};
-
-static const char *
-mem_getparam(void *ctx, const char *name)
-{
-	struct mem	*m = ctx;
-	size_t		 i;
-
-	for (i = 0; m->params[i] != NULL; i += 2)
-		if (strcmp(m->params[i], name) == 0)
-			return m->params[i + 1];
-	return NULL;
-}
-
-static long
-mem_read(void *ctx, char *buf, size_t n)
-{
-	struct mem	*m = ctx;
-
-	if (n > m->len - m->off)
-		n = m->len - m->off;
-	if (m->chunk > 0 && n > m->chunk)
-		n = m->chunk;
-	memcpy(buf, m->body + m->off, n);
-	m->off += n;
-	return (long)n;
-}
 
 static struct cfg	 tcfg;
 
@@ -212,6 +180,51 @@ test_response(void)
 	http_req_free(&r);
 }
 
+/* The client of r with X-Forwarded-For xff from a trusted peer. */
+static const char *
+client_of(const char *xff, char *out, size_t outsz)
+{
+	const char	*p[] = { "REMOTE_ADDR", "127.0.0.1",
+	    "HTTP_X_FORWARDED_FOR", xff, NULL };
+	static char	 trusted[] = "127.0.0.1, ::1, 10.9.0.0/16";
+	struct req	 r;
+	struct mem	 m;
+
+	req_with(&r, &m, p, NULL);
+	tcfg.trusted_proxies = trusted;
+	http_client_ip(&r, out, outsz);
+	tcfg.trusted_proxies = NULL;
+	return out;
+}
+
+static void
+test_client_ip(void)
+{
+	char	 ip[64], *xff;
+	size_t	 i, off = 0;
+
+	CU_ASSERT_STRING_EQUAL(client_of("1.2.3.4", ip, sizeof(ip)),
+	    "1.2.3.4");
+	CU_ASSERT_STRING_EQUAL(client_of("6.6.6.6, 1.2.3.4 , 10.9.1.1",
+	    ip, sizeof(ip)), "1.2.3.4");
+	CU_ASSERT_STRING_EQUAL(client_of("2001:db8::1,::1", ip, sizeof(ip)),
+	    "2001:db8::1");
+	/* A hop that is no address is never the client. */
+	CU_ASSERT_STRING_EQUAL(client_of("evil-62", ip, sizeof(ip)),
+	    "127.0.0.1");
+	CU_ASSERT_STRING_EQUAL(client_of("1.2.3.4, evil, 10.9.0.5", ip,
+	    sizeof(ip)), "10.9.0.5");
+	CU_ASSERT_STRING_EQUAL(client_of("", ip, sizeof(ip)), "127.0.0.1");
+	/* 200 made-up hops in front: the right end still counts. */
+	if ((xff = malloc(200 * 16 + 16)) == NULL)
+		abort();
+	for (i = 0; i < 200; i++)
+		off += (size_t)sprintf(xff + off, "evil-%zu, ", i);
+	strcpy(xff + off, "5.6.7.8");
+	CU_ASSERT_STRING_EQUAL(client_of(xff, ip, sizeof(ip)), "5.6.7.8");
+	free(xff);
+}
+
 void
 test_http_suite(void)
 {
@@ -221,4 +234,5 @@ test_http_suite(void)
 	UNIT_ADD(s, "query parameters", test_query);
 	UNIT_ADD(s, "body limits and JSON", test_body);
 	UNIT_ADD(s, "responses", test_response);
+	UNIT_ADD(s, "client address from X-Forwarded-For", test_client_ip);
 }

@@ -35,6 +35,20 @@ test_parse(void)
 		{ "{\"a\":\"\xff\xfe\"}", 400 },
 		{ "{'a':1}", 400 },
 		{ "{\"a\":1,}", 400 },
+		/* What json-c's strict mode alone lets through. */
+		{ "{\"a\":\"\xc0\xae\"}", 400 },
+		{ "{\"a\":\"\xed\xa0\x80\"}", 400 },
+		{ "{\"a\":\"\xf4\x90\x80\x80\"}", 400 },
+		{ "{\"a\":NaN}", 400 },
+		{ "{\"a\":Infinity}", 400 },
+		{ "{\"a\":-Infinity}", 400 },
+		{ "{\"a\":\"x\ty\"}", 400 },
+		{ "{\"a\":\"x\ny\"}", 400 },
+		{ "{\"a\":\"\\ud800\"}", 400 },
+		{ "{\"a\":\"\\udc00x\"}", 400 },
+		{ "{\"a\":\"\\ud83d\\ud83d\"}", 400 },
+		{ "{\"a\":[true,false,null,1e5,-2.5E-3],\"b\":\"\\ud83d\\ude00"
+		    "\\t\\\"'\xc3\xa9\"}", 0 },
 	};
 	struct json_object	*o;
 	struct verr		 e;
@@ -105,6 +119,14 @@ test_getters(void)
 	verr_init(&e);
 	CU_ASSERT_EQUAL(json_get_bool(o, "n", 0, &b, &e), -1);
 	CU_ASSERT_STRING_EQUAL(e.field, "n");
+	json_object_put(o);
+	/* An embedded NUL would cut a password short: refused, named. */
+	verr_init(&e);
+	CU_ASSERT_EQUAL(json_parse_object("{\"pw\":\"abcdefgh\\u0000xyz\"}",
+	    26, &o, &e), 0);
+	CU_ASSERT_EQUAL(json_get_str(o, "pw", 1, &s, &e), -1);
+	CU_ASSERT_STRING_EQUAL(e.code, "validation_failed");
+	CU_ASSERT_STRING_EQUAL(e.field, "pw");
 	json_object_put(o);
 }
 

@@ -11,6 +11,41 @@
 #include "valid.h"
 
 static void
+test_utf8(void)
+{
+	static const struct {
+		const char	*s;
+		long		 n;
+	} c[] = {
+		{ "", 0 },
+		{ "abc", 3 },
+		{ "\xc3\xa9t\xc3\xa9", 3 },
+		{ "\xe2\x82\xac\xf0\x9f\x98\x80", 2 },
+		{ "\xf4\x8f\xbf\xbf", 1 },
+		{ "\xff", -1 },		/* %FF of GET /search/users */
+		{ "\xc0\xae", -1 },		/* overlong '.' */
+		{ "\xe0\x80\xaf", -1 },	/* overlong '/' */
+		{ "\xed\xa0\x80", -1 },	/* surrogate */
+		{ "\xf4\x90\x80\x80", -1 },	/* above U+10FFFF */
+		{ "\xc3", -1 },		/* cut short */
+		{ "\xe2\x82", -1 },
+		{ "\x80", -1 },
+		{ "a\xc3(", -1 },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		CU_ASSERT_EQUAL(valid_utf8_str(c[i].s), c[i].n);
+		if (valid_utf8_str(c[i].s) != c[i].n)
+			fprintf(stderr, "utf8 case %zu\n", i);
+	}
+	CU_ASSERT_EQUAL(valid_utf8("a\0b", 3), -1);
+	/* Every rule built on it refuses what is not UTF-8. */
+	CU_ASSERT_EQUAL(valid_password("abcdefgh\xff"), -1);
+	CU_ASSERT_EQUAL(valid_bio("\xed\xa0\x80"), -1);
+}
+
+static void
 test_email(void)
 {
 	static const struct {
@@ -181,6 +216,7 @@ test_valid_suite(void)
 {
 	CU_pSuite	 s = CU_add_suite("valid", NULL, NULL);
 
+	UNIT_ADD(s, "strict UTF-8", test_utf8);
 	UNIT_ADD(s, "emails", test_email);
 	UNIT_ADD(s, "passwords and names", test_password_name);
 	UNIT_ADD(s, "usernames", test_username);

@@ -1,0 +1,55 @@
+# libFuzzer targets of tests/fuzz, built with clang, AddressSanitizer and
+# UndefinedBehaviorSanitizer apart from the gcc build of the project.
+# Driven by `make fuzz' of the top Makefile (run from the build
+# directory): make -f $(srcdir)/tests/fuzz/fuzz.mk srcdir=... all|run
+#
+# Debian packages: clang libclang-rt-14-dev (scripts/vybes-dev installs
+# them).
+
+FUZZ_CC ?= clang
+FUZZ_TIME ?= 30
+FUZZ_DIR ?= fuzz
+
+PKGS = json-c libmongoc-1.0 hiredis libnats libcurl openssl libargon2 \
+	libsecp256k1 fcgi libcrypt
+SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+CFLAGS_FUZZ = -g -O1 $(SAN) -D_GNU_SOURCE -DSYSCONFDIR='"/etc"' \
+	-DRUNSTATEDIR='"/run"' -I$(srcdir)/src \
+	$(shell pkg-config --cflags $(PKGS))
+LIBS_FUZZ = $(shell pkg-config --libs $(PKGS)) -lpthread
+
+TARGETS = json http router multipart media jwt eip712 ethtx rlp cfg \
+	rds_cluster fcgi
+LIBSRC = $(filter-out %/main.c %/vybesctl.c %/worker.c, \
+	$(wildcard $(srcdir)/src/*.c))
+OBJS = $(patsubst $(srcdir)/src/%.c,$(FUZZ_DIR)/obj/%.o,$(LIBSRC))
+BINS = $(patsubst %,$(FUZZ_DIR)/fuzz_%,$(TARGETS))
+
+all: $(BINS)
+
+$(FUZZ_DIR)/obj/%.o: $(srcdir)/src/%.c $(wildcard $(srcdir)/src/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CFLAGS_FUZZ) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_DIR)/libvybes-fuzz.a: $(OBJS)
+	rm -f $@
+	ar rcs $@ $(OBJS)
+
+$(FUZZ_DIR)/fuzz_%: $(srcdir)/tests/fuzz/fuzz_%.c $(FUZZ_DIR)/libvybes-fuzz.a
+	$(FUZZ_CC) $(CFLAGS_FUZZ) -fsanitize=fuzzer -o $@ $< \
+	    $(FUZZ_DIR)/libvybes-fuzz.a $(LIBS_FUZZ)
+
+# The HTTP layer reads its request through the tests' in-memory http_io.
+$(FUZZ_DIR)/fuzz_http: $(srcdir)/tests/fuzz/fuzz_http.c \
+    $(srcdir)/tests/unit/memio.c $(FUZZ_DIR)/libvybes-fuzz.a
+	$(FUZZ_CC) $(CFLAGS_FUZZ) -I$(srcdir)/tests/unit -fsanitize=fuzzer \
+	    -o $@ $(srcdir)/tests/fuzz/fuzz_http.c \
+	    $(srcdir)/tests/unit/memio.c $(FUZZ_DIR)/libvybes-fuzz.a $(LIBS_FUZZ)
+
+# Each target for FUZZ_TIME seconds from its seed corpus.
+run: all
+	$(srcdir)/tests/fuzz/run $(FUZZ_TIME) $(srcdir)/tests/fuzz/corpus \
+	    $(FUZZ_DIR) $(TARGETS)
+
+.PHONY: all run

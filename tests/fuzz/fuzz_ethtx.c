@@ -1,0 +1,34 @@
+/*
+ * The transaction object of POST /wallet/sign-transaction and
+ * send-transaction: strict JSON, ethtx_parse(), then the RLP encoding
+ * and signing hash of what parsed.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "ethtx.h"
+#include "json.h"
+#include "verr.h"
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
+{
+	struct json_object	*o;
+	struct ethtx		 t;
+	struct verr		 e;
+	unsigned char		 hash[32];
+
+	verr_init(&e);
+	if (json_parse_object((const char *)d, n, &o, &e) == -1)
+		return 0;
+	memset(&t, 0, sizeof(t));
+	if (ethtx_parse(o, &t, &e) == 0) {
+		verr_init(&e);
+		(void)ethsig_tx_hash(&t.tx, hash, &e);
+	}
+	ethsig_tx_clear(&t.tx);
+	json_object_put(o);
+	return 0;
+}
