@@ -65,7 +65,7 @@
 
 #define TL_TTL		(3 * 86400)	/* an unread timeline is dropped */
 #define TL_FOLLOWEES	5000		/* followees a rebuild reads */
-#define TL_BATCH_MIN	64
+#define TL_BATCH_MIN	8		/* entries a range read asks for */
 #define TL_BIG_TTL	600		/* the big accounts are re-read */
 
 /* The page being collected. */
@@ -198,23 +198,38 @@ static int
 tl_filter(struct be *be, const char *uid, int friends, struct post **posts,
     const struct rds_tl_ent *ents, size_t n, struct tlc *c, struct verr *e)
 {
-	const char	**authors, **stale;
-	int		*rel;
-	size_t		 i, ns = 0;
+	const char	**uniq, **stale;
+	int		*urel, *rel;
+	size_t		 i, j, nu = 0, ns = 0;
 	struct verr	 re;
 
-	if ((authors = calloc(n + 1, sizeof(*authors))) == NULL ||
+	if ((uniq = calloc(n + 1, sizeof(*uniq))) == NULL ||
 	    (stale = calloc(n + 1, sizeof(*stale))) == NULL ||
+	    (urel = calloc(n + 1, sizeof(*urel))) == NULL ||
 	    (rel = calloc(n + 1, sizeof(*rel))) == NULL)
 		abort();
-	for (i = 0; i < n; i++)
-		authors[i] = posts[i] != NULL ? posts[i]->user_id : uid;
-	if (svc_rel_get(be, uid, authors, n, rel, e) == -1) {
-		free(authors);
-		free(stale);
+	/* Each other author once (uniq points into posts[]). */
+	for (i = 0; i < n; i++) {
+		if (posts[i] == NULL || strcmp(posts[i]->user_id, uid) == 0)
+			continue;
+		for (j = 0; j < nu && strcmp(uniq[j], posts[i]->user_id) != 0;
+		    j++)
+			;
+		if (j == nu)
+			uniq[nu++] = posts[i]->user_id;
+	}
+	if (svc_rel_get(be, uid, uniq, nu, urel, e) == -1) {
 		free(rel);
+		free(uniq);
+		free(stale);
+		free(urel);
 		return -1;
 	}
+	/* Every relation is placed before any post is let go. */
+	for (i = 0; i < n; i++)
+		for (j = 0; posts[i] != NULL && j < nu; j++)
+			if (strcmp(uniq[j], posts[i]->user_id) == 0)
+				rel[i] = urel[j];
 	for (i = 0; i < n; i++) {
 		if (posts[i] != NULL && vis_feed(uid, friends, posts[i],
 		    rel[i])) {
@@ -222,7 +237,7 @@ tl_filter(struct be *be, const char *uid, int friends, struct post **posts,
 			posts[i] = NULL;
 			continue;
 		}
-		if (posts[i] == NULL || (strcmp(authors[i], uid) != 0 &&
+		if (posts[i] == NULL || (strcmp(posts[i]->user_id, uid) != 0 &&
 		    !(rel[i] & REL_FOLLOWING)))
 			stale[ns++] = ents[i].id;
 		free(posts[i]);
@@ -232,8 +247,9 @@ tl_filter(struct be *be, const char *uid, int friends, struct post **posts,
 	if (rds_tl_remove(be->rds, uid, stale, ns, &re) == -1)
 		log_warnx("timeline of %s: stale entries kept: %s", uid,
 		    re.detail);
-	free(authors);
+	free(uniq);
 	free(stale);
+	free(urel);
 	free(rel);
 	return 0;
 }
@@ -254,9 +270,10 @@ tl_collect(struct be *be, const char *uid, int friends,
 	char			 gen[24], after_id[25];
 	int64_t			 max_ms, floor;
 	size_t			 batch, ne, nu, i;
-	int			 st, rebuilt = 0, rc = -1;
+	int			 st, below, rebuilt = 0, rc = -1;
 
-	batch = want * 2 > TL_BATCH_MIN ? want * 2 : TL_BATCH_MIN;
+	/* A little more than the page: some entries may not show. */
+	batch = want + want / 4 + TL_BATCH_MIN;
 	if ((ents = calloc(batch + 1, sizeof(*ents))) == NULL ||
 	    (posts = calloc(batch + 1, sizeof(*posts))) == NULL ||
 	    (ids = calloc(batch + 1, sizeof(*ids))) == NULL)
@@ -283,9 +300,12 @@ tl_collect(struct be *be, const char *uid, int friends,
 			continue;
 		}
 		/* Entries at or after the cursor, and those below the floor. */
+		below = 0;
 		for (i = nu = 0; i < ne; i++) {
-			if (floor > 0 && ents[i].ms <= floor)
+			if (floor > 0 && ents[i].ms <= floor) {
+				below = 1;
 				break;
+			}
 			if (after_id[0] != '\0' && ents[i].ms == max_ms &&
 			    strcmp(ents[i].id, after_id) >= 0)
 				continue;
@@ -296,7 +316,7 @@ tl_collect(struct be *be, const char *uid, int friends,
 		if (svc_posts_get(be, ids, nu, posts, e) == -1 ||
 		    tl_filter(be, uid, friends, posts, ents, nu, c, e) == -1)
 			goto out;
-		if (i < ne || (ne < batch && floor > 0)) {
+		if (below || (ne < batch && floor > 0)) {
 			/* Below the floor: only MongoDB knows the rest. */
 			rc = c->n >= want;
 			goto out;
