@@ -154,7 +154,12 @@ def test_query_that_is_not_utf8_is_400_and_not_logged_raw(front, stack):
     mark = "forged-" + uuid.uuid4().hex
     for q in ("%FF", "%C0%AE", "%ED%A0%80", "%FF%0A" + mark):
         r = a.client.get("/search/users?q=" + q, token=a.token)
-        # lighttpd refuses some of these itself (url-ctrls-reject).
+        # lighttpd refuses some of these itself (url-ctrls-reject), before
+        # any host block applies, so with its own body when its
+        # configuration is the host-scoped 50-vybes.conf.
+        if front.name == "lighttpd" and r.status == 400 and \
+                not r.body.startswith(b"{"):
+            continue
         if r.json().get("code") == "bad_request":
             assert r.status == 400 and front.name == "lighttpd", r
         else:
