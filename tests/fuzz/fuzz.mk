@@ -15,6 +15,7 @@ PKGS = json-c libmongoc-1.0 hiredis libnats libcurl openssl libargon2 \
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 CFLAGS_FUZZ = -g -O1 $(SAN) -D_GNU_SOURCE -DSYSCONFDIR='"/etc"' \
+	-DPACKAGE_VERSION='"fuzz"' \
 	-DRUNSTATEDIR='"/run"' -I$(srcdir)/src \
 	$(shell pkg-config --cflags $(PKGS))
 LIBS_FUZZ = $(shell pkg-config --libs $(PKGS)) -lpthread
