@@ -145,7 +145,7 @@ h_post_gone(struct req *r, const char *id, const char *orig,
 	if (orig[0] == '\0')
 		return;
 	svc_post_changed(r->be, orig);
-	svc_mark_changed(r->be, user, MARK_REPOST, orig, 0);
+	svc_mark_changed(r->be, user, MARK_REPOST);
 	if ((o = malloc(sizeof(*o))) == NULL)
 		abort();
 	verr_init(&e);
@@ -261,7 +261,7 @@ h_post_repost(struct req *r, struct verr *e)
 	    db_post_add_reposts(r->be->db, o->id, 1, e) == -1)
 		goto out;
 	svc_post_changed(r->be, o->id);
-	svc_mark_changed(r->be, r->uid, MARK_REPOST, o->id, 1);
+	svc_mark_changed(r->be, r->uid, MARK_REPOST);
 	h_posted(r, rp);
 	if (strcmp(o->user_id, r->uid) != 0)
 		h_event(r, "repost", o, "repostId", rp->id);
@@ -641,12 +641,12 @@ h_like_json(struct req *r, int liked, int64_t count, int with_count)
 	http_json(r, 200, o);
 }
 
-/* Caches after the caller liked (on=1) or unliked original o. */
+/* Caches after the caller liked or unliked original o. */
 static void
-h_liked(struct req *r, const struct post *o, int on)
+h_liked(struct req *r, const struct post *o)
 {
 	svc_post_changed(r->be, o->id);
-	svc_mark_changed(r->be, r->uid, MARK_LIKE, o->id, on);
+	svc_mark_changed(r->be, r->uid, MARK_LIKE);
 }
 
 int
@@ -662,7 +662,7 @@ h_like(struct req *r, struct verr *e)
 	    db_like_set(r->be->db, &p[1], r->uid, 1, &changed, &count, e) == -1)
 		goto out;
 	if (changed)
-		h_liked(r, &p[1], 1);
+		h_liked(r, &p[1]);
 	if (changed && strcmp(p[1].user_id, r->uid) != 0)
 		h_event(r, "like", &p[1], NULL, NULL);
 	h_like_json(r, 1, count, 1);
@@ -699,7 +699,7 @@ h_unlike(struct req *r, struct verr *e)
 	if (db_like_set(r->be->db, &p[1], r->uid, 0, &changed, &count, e) == -1)
 		goto out;
 	if (changed)
-		h_liked(r, &p[1], 0);
+		h_liked(r, &p[1]);
 	h_like_json(r, 0, count, 1);
 	rc = 0;
 out:
@@ -728,7 +728,7 @@ h_bookmark(struct req *r, struct verr *e)
 		abort();
 	if (h_post_and_original(r, p, p + 1, e) == 0 &&
 	    db_bookmark_set(r->be->db, p[1].id, r->uid, 1, e) == 0) {
-		svc_mark_changed(r->be, r->uid, MARK_BOOKMARK, p[1].id, 1);
+		svc_mark_changed(r->be, r->uid, MARK_BOOKMARK);
 		h_bookmark_json(r, 1);
 		rc = 0;
 	}
@@ -761,7 +761,7 @@ h_unbookmark(struct req *r, struct verr *e)
 	}
 	if (db_bookmark_set(r->be->db, target, r->uid, 0, e) == -1)
 		goto out;
-	svc_mark_changed(r->be, r->uid, MARK_BOOKMARK, target, 0);
+	svc_mark_changed(r->be, r->uid, MARK_BOOKMARK);
 	h_bookmark_json(r, 0);
 	rc = 0;
 out:

@@ -50,7 +50,7 @@ h_follow_set(struct req *r, int on, struct verr *e)
 	if (db_follow_set(r->be->db, r->uid, u->id, on, &changed, e) == -1)
 		goto out;
 	if (changed) {
-		svc_rel_changed(r->be, r->uid, u->id, on);
+		svc_rel_changed(r->be, r->uid, u->id);
 		if (on)
 			svc_tl_followed(r->be, r->uid, u->id);
 	}

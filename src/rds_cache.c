@@ -358,12 +358,9 @@ static const char rds_uset_fill_lua[] =
     "redis.call('EXPIRE', KEYS[1], ARGV[2])\n"
     "return 1\n";
 
-/* KEYS set, generation; ARGV '1' to add or '0' to remove, member. */
-static const char rds_uset_change_lua[] =
-    "if redis.call('EXISTS', KEYS[1]) == 1 then\n"
-    "  if ARGV[1] == '1' then redis.call('SADD', KEYS[1], ARGV[2])\n"
-    "  else redis.call('SREM', KEYS[1], ARGV[2]) end\n"
-    "end\n"
+/* KEYS set, generation. */
+static const char rds_uset_drop_lua[] =
+    "redis.call('DEL', KEYS[1])\n"
     "redis.call('INCR', KEYS[2])\n"
     "redis.call('EXPIRE', KEYS[2], " RDS_GEN_TTL ")\n"
     "return 1\n";
@@ -392,16 +389,13 @@ rds_uset_fill(struct rds *r, const char *uid, const char *set,
 }
 
 int
-rds_uset_change(struct rds *r, const char *uid, const char *set,
-    const char *member, int on, struct verr *e)
+rds_uset_drop(struct rds *r, const char *uid, const char *set,
+    struct verr *e)
 {
-	char		 k[RDS_KEYMAX], g[RDS_KEYMAX];
-	const char	*args[2];
+	char	 k[RDS_KEYMAX], g[RDS_KEYMAX];
 
 	if (rds_uset_keys(k, g, uid, set, e) == -1)
 		return -1;
-	args[0] = on ? "1" : "0";
-	args[1] = member;
-	return rds_script2(r, rds_uset_change_lua, k, g, args, 2, e) == -1 ?
+	return rds_script2(r, rds_uset_drop_lua, k, g, NULL, 0, e) == -1 ?
 	    -1 : 0;
 }

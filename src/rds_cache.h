@@ -69,10 +69,12 @@ int	rds_uset_fill(struct rds *r, const char *uid, const char *set,
 	    struct verr *e);
 
 /*
- * After a write: add (on=1) or remove member in set `set' of uid if the
- * set is in Redis, and move its generation.
+ * After a write that changed set `set' of uid: drop the set and move its
+ * generation, so the next reader loads it from MongoDB.  (Updating it in
+ * place would not do: two requests that add and remove the same member
+ * can reach Redis in the other order than they reached MongoDB.)
  */
-int	rds_uset_change(struct rds *r, const char *uid, const char *set,
-	    const char *member, int on, struct verr *e);
+int	rds_uset_drop(struct rds *r, const char *uid, const char *set,
+	    struct verr *e);
 
 #endif

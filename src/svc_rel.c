@@ -4,13 +4,14 @@
  * the posts they liked, bookmarked and reposted.  One script answers
  * every membership question of a page.  A set that is missing is read
  * whole from MongoDB, by an index on the user's id, and stored under the
- * generation rule, so a write that races the fill cannot be lost.
+ * generation rule, so a write that races the fill cannot be lost.  A
+ * write drops the sets it changed (and moves their generation).
  *
  * Cost.  A read costs one Redis round trip, plus one MongoDB query per
  * missing set, whose size is what the user has (a user with thousands of
  * follows or likes loads thousands of ids once per SVC_SET_TTL).  A
- * write costs one script per set it changes.  A write whose update of a
- * set was lost to a Redis failure is seen once the set expires, at most
+ * write costs one script per set it changes, and the next read of that
+ * set one MongoDB query.  A write whose drop of a set was lost to a Redis failure is seen once the set expires, at most
  * SVC_SET_TTL seconds later (as for svc_cache.c's entries).
  */
 #include <stdlib.h>
@@ -191,29 +192,26 @@ svc_marks_get(struct be *be, const char *viewer, const char *const *ids,
 }
 
 static void
-svc_set_change(struct be *be, const char *uid, enum svc_set which,
-    const char *member, int on)
+svc_set_change(struct be *be, const char *uid, enum svc_set which)
 {
 	struct verr	 e;
 
 	verr_init(&e);
-	if (rds_uset_change(be->rds, uid, set_names[which], member, on,
-	    &e) == -1)
-		log_warnx("set %s of %s not updated: %s", set_names[which],
+	if (rds_uset_drop(be->rds, uid, set_names[which], &e) == -1)
+		log_warnx("set %s of %s not dropped: %s", set_names[which],
 		    uid, e.detail);
 }
 
 void
-svc_rel_changed(struct be *be, const char *a, const char *b, int on)
+svc_rel_changed(struct be *be, const char *a, const char *b)
 {
-	svc_set_change(be, a, SET_FE, b, on);
-	svc_set_change(be, b, SET_FR, a, on);
+	svc_set_change(be, a, SET_FE);
+	svc_set_change(be, b, SET_FR);
 }
 
 void
-svc_mark_changed(struct be *be, const char *user, enum db_mark m,
-    const char *post, int on)
+svc_mark_changed(struct be *be, const char *user, enum db_mark m)
 {
 	svc_set_change(be, user, m == MARK_LIKE ? SET_LK :
-	    m == MARK_BOOKMARK ? SET_BM : SET_RP, post, on);
+	    m == MARK_BOOKMARK ? SET_BM : SET_RP);
 }

@@ -30,14 +30,13 @@ int	svc_marks_get(struct be *be, const char *viewer,
 	    int *reposted, struct verr *e);
 
 /*
- * After `a' followed (on=1) or unfollowed `b' in MongoDB: update the
- * sets of both.  Never fails the request: an error is logged, and the
- * sets it could not update expire.
+ * After `a' followed or unfollowed `b' in MongoDB: drop the sets of both
+ * that changed.  Never fails the request: an error is logged, and a set
+ * it could not drop expires.
  */
-void	svc_rel_changed(struct be *be, const char *a, const char *b, int on);
+void	svc_rel_changed(struct be *be, const char *a, const char *b);
 
-/* After user's mark m on post changed in MongoDB (as above). */
-void	svc_mark_changed(struct be *be, const char *user, enum db_mark m,
-	    const char *post, int on);
+/* After user's marks m changed in MongoDB (as above). */
+void	svc_mark_changed(struct be *be, const char *user, enum db_mark m);
 
 #endif
