@@ -106,19 +106,29 @@ svc_sums_load(struct be *be, const char *const *ids, size_t n,
     struct sums *s, struct verr *e)
 {
 	struct user_sum	*all;
+	const char	**uniq;
 	int		*found;
-	size_t		 i;
+	size_t		 i, j, nu = 0;
 	int		 rc;
 
 	s->n = 0;
 	if ((s->u = calloc(n + 1, sizeof(*s->u))) == NULL ||
 	    (all = calloc(n + 1, sizeof(*all))) == NULL ||
+	    (uniq = calloc(n + 1, sizeof(*uniq))) == NULL ||
 	    (found = calloc(n + 1, sizeof(*found))) == NULL)
 		abort();
-	if ((rc = svc_sums_get(be, ids, n, all, found, e)) == 0)
-		for (i = 0; i < n; i++)
+	/* A page repeats its authors: each is looked up once. */
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < nu && strcmp(uniq[j], ids[i]) != 0; j++)
+			;
+		if (j == nu)
+			uniq[nu++] = ids[i];
+	}
+	if ((rc = svc_sums_get(be, uniq, nu, all, found, e)) == 0)
+		for (i = 0; i < nu; i++)
 			if (found[i])
 				s->u[s->n++] = all[i];
+	free(uniq);
 	free(all);
 	free(found);
 	return rc;
