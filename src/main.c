@@ -197,10 +197,14 @@ main(int argc, char *argv[])
 		abort();
 	if (cfg_load(c, path, !path_given, NULL, set, nset, err) == -1) {
 		cfg_perror("vybes-api", err);
+		cfg_free(c);
+		free(c);
 		return 1;
 	}
 	if (check) {
 		printf("configuration OK\n");
+		cfg_free(c);
+		free(c);
 		return 0;
 	}
 	if ((lvl = log_level_parse(c->log_level)) != -1)

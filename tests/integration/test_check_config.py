@@ -10,8 +10,11 @@ from conftest import vybes_api_bin
 
 
 def clean_env(**extra):
-    """No configuration from the environment unless given here."""
-    env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "TZ")
+    """No configuration from the environment unless given here (the
+    sanitizer options of tests/san/run pass, so reports reach its log)."""
+    env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "TZ",
+                                      "ASAN_OPTIONS", "LSAN_OPTIONS",
+                                      "UBSAN_OPTIONS")
            if k in os.environ}
     env.update(extra)
     return env
