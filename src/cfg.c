@@ -23,6 +23,7 @@
 #include "cfg.h"
 #include "enc.h"
 #include "log.h"
+#include "xmem.h"
 
 extern char **environ;
 
@@ -696,9 +697,8 @@ cfg_load(struct cfg *c, const char *path, int optional, char *const *envp,
 		if (cfg_keys[i].def != NULL && cfg_assign(&ld, &cfg_keys[i],
 		    cfg_keys[i].def, "default") == -1)
 			abort();
-	if ((ld.where = calloc(cfg_nkeys, sizeof(*ld.where))) == NULL ||
-	    (ld.fileline = calloc(cfg_nkeys, sizeof(*ld.fileline))) == NULL)
-		abort();
+	ld.where = xcalloc(cfg_nkeys, sizeof(*ld.where));
+	ld.fileline = xcalloc(cfg_nkeys, sizeof(*ld.fileline));
 	if (path != NULL)
 		cfg_load_file(&ld, path, optional);
 	cfg_load_env(&ld, envp != NULL ? envp : environ);

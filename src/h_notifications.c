@@ -19,6 +19,7 @@
 #include "svc_cache.h"
 #include "svc_user.h"
 #include "verr.h"
+#include "xmem.h"
 
 #define NOTIF_SCOPE	"notifications"
 #define NOTIF_LIMIT	30	/* default page size, as in the reference */
@@ -83,12 +84,10 @@ h_notif_list(struct req *r, struct verr *e)
 		goto out;
 	page_to_db(&pg, &dp);
 	l.limit = pg.limit;
-	if ((l.items = calloc(pg.limit + 1, sizeof(*l.items))) == NULL)
-		abort();
+	l.items = xcalloc(pg.limit + 1, sizeof(*l.items));
 	if (db_notif_list(r->be->db, r->uid, &dp, nlist_add, &l, e) == -1)
 		goto out;
-	if ((ids = calloc(l.n + 1, sizeof(*ids))) == NULL)
-		abort();
+	ids = xcalloc(l.n + 1, sizeof(*ids));
 	for (i = 0; i < l.n; i++)
 		ids[i] = l.items[i].actor_id;
 	if (svc_sums_load(r->be, ids, l.n, &s, e) == -1)
@@ -147,8 +146,7 @@ h_notif_ids(struct json_object *b, const char ***ids, size_t *n,
 	if ((len = json_object_array_length(a)) > NOTIF_MAX_IDS)
 		return verr_field(e, "notificationIds",
 		    "notificationIds may hold at most %d ids", NOTIF_MAX_IDS);
-	if ((*ids = calloc(len + 1, sizeof(**ids))) == NULL)
-		abort();
+	*ids = xcalloc(len + 1, sizeof(**ids));
 	for (i = 0; i < len; i++) {
 		v = json_object_array_get_idx(a, i);
 		if (!json_object_is_type(v, json_type_string)) {

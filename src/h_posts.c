@@ -33,6 +33,7 @@
 #include "upload.h"
 #include "valid.h"
 #include "verr.h"
+#include "xmem.h"
 
 #define POSTS_MAX_PAGE	100
 
@@ -104,8 +105,7 @@ h_post_get(struct req *r, struct verr *e)
 	struct post	*p;
 	int		 rc = -1;
 
-	if ((p = malloc(sizeof(*p))) == NULL)
-		abort();
+	p = xmalloc(sizeof(*p));
 	if (svc_post_load(r->be, r->uid, router_param(&r->rm, "postID"),
 	    "postID", p, e) == 0)
 		rc = h_post_json(r, 200, p, e);
@@ -146,8 +146,7 @@ h_post_gone(struct req *r, const char *id, const char *orig,
 		return;
 	svc_post_changed(r->be, orig);
 	svc_mark_changed(r->be, user, MARK_REPOST);
-	if ((o = malloc(sizeof(*o))) == NULL)
-		abort();
+	o = xmalloc(sizeof(*o));
 	verr_init(&e);
 	if (svc_post_get(r->be, orig, o, &e) == 0)
 		svc_unread_changed(r->be, o->user_id);
@@ -175,8 +174,7 @@ h_post_delete(struct req *r, struct verr *e)
 	struct cascade	 c;
 	int		 rc = -1, gone;
 
-	if ((p = malloc(sizeof(*p))) == NULL)
-		abort();
+	p = xmalloc(sizeof(*p));
 	if (svc_post_load(r->be, r->uid, router_param(&r->rm, "postID"),
 	    "postID", p, e) == -1)
 		goto out;
@@ -225,8 +223,7 @@ h_post_repost(struct req *r, struct verr *e)
 	struct post	*p, *o, *rp;
 	int		 rc = -1, found;
 
-	if ((p = malloc(3 * sizeof(*p))) == NULL)
-		abort();
+	p = xmalloc(3 * sizeof(*p));
 	o = p + 1;
 	rp = p + 2;
 	if (h_post_and_original(r, p, o, e) == -1)
@@ -288,12 +285,9 @@ plist_add(const struct post *p, void *arg)
 		return;
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 16;
-		if ((l->items = reallocarray(l->items, l->cap,
-		    sizeof(*l->items))) == NULL)
-			abort();
+		l->items = xreallocarray(l->items, l->cap, sizeof(*l->items));
 	}
-	if ((l->items[l->n] = malloc(sizeof(*p))) == NULL)
-		abort();
+	l->items[l->n] = xmalloc(sizeof(*p));
 	*l->items[l->n++] = *p;
 }
 
@@ -419,8 +413,7 @@ h_post_view(struct req *r, struct verr *e)
 		r->uid[0] = '\0';
 		r->sid[0] = '\0';
 	}
-	if ((p = malloc(2 * sizeof(*p))) == NULL)
-		abort();
+	p = xmalloc(2 * sizeof(*p));
 	o = p + 1;
 	verr_init(&ae);
 	/* Whatever happens here, the answer is 204: it reveals nothing. */
@@ -481,8 +474,7 @@ h_comments_json(struct req *r, const struct comment *c, size_t n,
 	const char		**ids;
 	size_t			 i;
 
-	if ((ids = calloc(n + 1, sizeof(*ids))) == NULL)
-		abort();
+	ids = xcalloc(n + 1, sizeof(*ids));
 	for (i = 0; i < n; i++)
 		ids[i] = c[i].user_id;
 	if (svc_sums_load(r->be, ids, n, &s, e) == 0) {
@@ -507,16 +499,14 @@ h_comments_list(struct req *r, struct verr *e)
 	int		 rc = -1;
 
 	memset(&l, 0, sizeof(l));
-	if ((p = malloc(2 * sizeof(*p))) == NULL)
-		abort();
+	p = xmalloc(2 * sizeof(*p));
 	if (h_post_and_original(r, p, p + 1, e) == -1)
 		goto out;
 	snprintf(scope, sizeof(scope), "comments:%s", p[1].id);
 	if (page_parse(r, scope, 20, POSTS_MAX_PAGE, &pg, e) == -1)
 		goto out;
 	l.limit = pg.limit;
-	if ((l.items = calloc(pg.limit + 1, sizeof(*l.items))) == NULL)
-		abort();
+	l.items = xcalloc(pg.limit + 1, sizeof(*l.items));
 	page_to_db(&pg, &dp);
 	if (db_comment_list(r->be->db, p[1].id, &dp, clist_add, &l, e) == -1 ||
 	    (arr = h_comments_json(r, l.items, l.n, e)) == NULL)
@@ -542,9 +532,8 @@ h_comment_create(struct req *r, struct verr *e)
 	size_t			 n;
 	int			 rc = -1;
 
-	if ((p = malloc(2 * sizeof(*p))) == NULL ||
-	    (c = calloc(1, sizeof(*c))) == NULL)
-		abort();
+	p = xmalloc(2 * sizeof(*p));
+	c = xcalloc(1, sizeof(*c));
 	if (rl_check(r, RL_COMMENT_USER, r->uid, 1, e) == -1)
 		goto out;
 	if (!enc_is_oid(router_param(&r->rm, "postID"))) {
@@ -595,9 +584,8 @@ h_comment_delete(struct req *r, struct verr *e)
 	const char	*id = router_param(&r->rm, "commentID");
 	int		 rc = -1;
 
-	if ((c = malloc(sizeof(*c))) == NULL ||
-	    (p = malloc(sizeof(*p))) == NULL)
-		abort();
+	c = xmalloc(sizeof(*c));
+	p = xmalloc(sizeof(*p));
 	if (!enc_is_oid(id)) {
 		verr_field(e, "commentID", "commentID must be 24 hexadecimal "
 		    "characters");
@@ -656,8 +644,7 @@ h_like(struct req *r, struct verr *e)
 	int64_t		 count;
 	int		 changed, rc = -1;
 
-	if ((p = malloc(2 * sizeof(*p))) == NULL)
-		abort();
+	p = xmalloc(2 * sizeof(*p));
 	if (h_post_and_original(r, p, p + 1, e) == -1 ||
 	    db_like_set(r->be->db, &p[1], r->uid, 1, &changed, &count, e) == -1)
 		goto out;
@@ -684,8 +671,7 @@ h_unlike(struct req *r, struct verr *e)
 	if (!enc_is_oid(id))
 		return verr_field(e, "postID", "postID must be 24 hexadecimal "
 		    "characters");
-	if ((p = malloc(2 * sizeof(*p))) == NULL)
-		abort();
+	p = xmalloc(2 * sizeof(*p));
 	/* Idempotent: a missing or invisible post still answers 200. */
 	verr_init(&le);
 	if (h_post_and_original(r, p, p + 1, &le) == -1) {
@@ -724,8 +710,7 @@ h_bookmark(struct req *r, struct verr *e)
 	struct post	*p;
 	int		 rc = -1;
 
-	if ((p = malloc(2 * sizeof(*p))) == NULL)
-		abort();
+	p = xmalloc(2 * sizeof(*p));
 	if (h_post_and_original(r, p, p + 1, e) == 0 &&
 	    db_bookmark_set(r->be->db, p[1].id, r->uid, 1, e) == 0) {
 		svc_mark_changed(r->be, r->uid, MARK_BOOKMARK);
@@ -748,8 +733,7 @@ h_unbookmark(struct req *r, struct verr *e)
 	if (!enc_is_oid(id))
 		return verr_field(e, "postID", "postID must be 24 hexadecimal "
 		    "characters");
-	if ((p = malloc(sizeof(*p))) == NULL)
-		abort();
+	p = xmalloc(sizeof(*p));
 	/* A repost's bookmark lives on its original, if it still exists. */
 	verr_init(&le);
 	if (svc_post_get(r->be, id, p, &le) == 0 &&
@@ -784,8 +768,7 @@ bm_add(const char *post, int64_t at, const char *bid, void *arg)
 
 	if (b->seen++ >= b->limit)
 		return;
-	if ((b->ids[b->n] = strdup(post)) == NULL)
-		abort();
+	b->ids[b->n] = xstrdup(post);
 	b->at[b->n] = at;
 	memcpy(b->bid[b->n], bid, 25);
 	b->n++;
@@ -807,13 +790,12 @@ h_bookmarks(struct req *r, struct verr *e)
 	if (page_parse(r, "bookmarks", 20, POSTS_MAX_PAGE, &pg, e) == -1)
 		return -1;
 	b.limit = pg.limit;
-	if ((b.ids = calloc(pg.limit + 1, sizeof(*b.ids))) == NULL ||
-	    (b.at = calloc(pg.limit + 1, sizeof(*b.at))) == NULL ||
-	    (b.bid = calloc(pg.limit + 1, sizeof(*b.bid))) == NULL ||
-	    (b.posts = calloc(pg.limit + 1, sizeof(*b.posts))) == NULL ||
-	    (vis = calloc(pg.limit + 1, sizeof(*vis))) == NULL ||
-	    (ok = calloc(pg.limit + 1, sizeof(*ok))) == NULL)
-		abort();
+	b.ids = xcalloc(pg.limit + 1, sizeof(*b.ids));
+	b.at = xcalloc(pg.limit + 1, sizeof(*b.at));
+	b.bid = xcalloc(pg.limit + 1, sizeof(*b.bid));
+	b.posts = xcalloc(pg.limit + 1, sizeof(*b.posts));
+	vis = xcalloc(pg.limit + 1, sizeof(*vis));
+	ok = xcalloc(pg.limit + 1, sizeof(*ok));
 	page_to_db(&pg, &dp);
 	if (db_bookmark_list(r->be->db, r->uid, &dp, bm_add, &b, e) == -1 ||
 	    svc_posts_get(r->be, b.ids, b.n, b.posts, e) == -1 ||
@@ -856,9 +838,8 @@ h_post_create(struct req *r, struct verr *e)
 	const char	*bucket = cfg_posts_bucket(r->cfg);
 	int		 rc = -1, vis = VIS_PUBLIC;
 
-	if ((u = malloc(sizeof(*u))) == NULL ||
-	    (p = calloc(1, sizeof(*p))) == NULL)
-		abort();
+	u = xmalloc(sizeof(*u));
+	p = xcalloc(1, sizeof(*p));
 	u->form.fd = -1;
 	u->stored = 0;
 	if (rl_check(r, RL_POST_USER, r->uid, 1, e) == -1 ||

@@ -36,6 +36,7 @@
 #include "verr.h"
 #include "view.h"
 #include "wkey.h"
+#include "xmem.h"
 
 #define OTP_TTL_MS	(10 * 60 * 1000)
 #define OTP_MAX_TRIES	5
@@ -436,8 +437,7 @@ h_request_otp(struct req *r, struct verr *e)
 	}
 	verr_init(&fe);
 	if (db_user_by_email(r->be->db, norm, &u, &fe) == 0) {
-		if ((m = calloc(1, sizeof(*m))) == NULL)
-			abort();
+		m = xcalloc(1, sizeof(*m));
 		snprintf(m->code, sizeof(m->code), "%06u", h_uniform(1000000));
 		snprintf(m->to, sizeof(m->to), "%s", u.email);
 		snprintf(m->rid, sizeof(m->rid), "%s", r->rid);

@@ -23,6 +23,7 @@
 #include "json.h"
 #include "valid.h"
 #include "verr.h"
+#include "xmem.h"
 
 int64_t
 http_now_ns(void)
@@ -195,8 +196,7 @@ http_read_body(struct req *r, size_t max, char **buf, size_t *len,
 	}
 	/* Without a length, read to the end but never past max + 1. */
 	cap = hascl ? want + 1 : 8192;
-	if ((b = malloc(cap)) == NULL)
-		abort();
+	b = xmalloc(cap);
 	for (;;) {
 		if (hascl && have == want)
 			break;
@@ -205,7 +205,7 @@ http_read_body(struct req *r, size_t max, char **buf, size_t *len,
 				break;
 			cap = cap * 2 > max + 2 ? max + 2 : cap * 2;
 			if ((b = realloc(b, cap)) == NULL)
-				abort();
+				xnomem("realloc");
 		}
 		got = r->io.read(r->io.ctx, b + have, cap - 1 - have);
 		if (got < 0) {
@@ -285,9 +285,8 @@ http_json(struct req *r, int status, struct json_object *o)
 {
 	char	*s;
 
-	if ((s = strdup(json_object_to_json_string_ext(o,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE))) == NULL)
-		abort();
+	s = xstrdup(json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	http_set_body(r, status, s, "application/json; charset=utf-8");
 }

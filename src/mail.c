@@ -30,6 +30,7 @@
 #include "log.h"
 #include "mail.h"
 #include "verr.h"
+#include "xmem.h"
 
 #define MAIL_CONNECT_MS	2000	/* connect, TLS, SMTP greeting */
 #define MAIL_TOTAL_MS	10000	/* whole transfer */
@@ -75,7 +76,7 @@ mail_buf_add(struct mail_buf *b, const char *s, size_t n)
 			cap *= 2;
 		if ((p = realloc(b->buf, cap)) == NULL) {
 			log_err("mail: realloc: %s", strerror(errno));
-			abort();
+			xnomem("realloc");
 		}
 		b->buf = p;
 		b->cap = cap;
@@ -128,10 +129,8 @@ mail_slist(struct curl_slist *l, const char *s)
 {
 	struct curl_slist	*n;
 
-	if ((n = curl_slist_append(l, s)) == NULL) {
-		log_err("mail: curl_slist_append failed");
-		abort();
-	}
+	if ((n = curl_slist_append(l, s)) == NULL)
+		xnomem("curl_slist_append");
 	return n;
 }
 
@@ -428,10 +427,8 @@ mail_resend(const struct cfg *c, const char *to, const char *subject,
 	snprintf(url, sizeof(url), "%.*s/emails", (int)n, env);
 
 	if ((o = json_object_new_object()) == NULL ||
-	    (a = json_object_new_array()) == NULL) {
-		log_err("mail: json-c allocation failed");
-		abort();
-	}
+	    (a = json_object_new_array()) == NULL)
+		xnomem("json_object_new_object");
 	json_object_object_add(o, "from",
 	    json_object_new_string(c->sender_email));
 	json_object_array_add(a, json_object_new_string(to));

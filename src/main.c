@@ -27,6 +27,7 @@
 #include "sock.h"
 #include "super.h"
 #include "sysd.h"
+#include "xmem.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR	"/etc"
@@ -149,37 +150,36 @@ main(int argc, char *argv[])
 			return 0;
 		case 'l':
 			if (asprintf(&set[nset++], "listen=%s", optarg) == -1)
-				abort();
+				xnomem("asprintf");
 			break;
 		case 'm':
 			if (asprintf(&set[nset++], "max_requests=%s",
 			    optarg) == -1)
-				abort();
+				xnomem("asprintf");
 			break;
 		case 'p':
 			if (asprintf(&set[nset++], "pidfile=%s", optarg) == -1)
-				abort();
+				xnomem("asprintf");
 			break;
 		case 'w':
 			workers_given = 1;
 			if (asprintf(&set[nset++], "workers=%s", optarg) == -1)
-				abort();
+				xnomem("asprintf");
 			break;
 		case 'N':
 			workers_given = 1;
 			if (asprintf(&set[nset++], "min_workers=%s",
 			    optarg) == -1)
-				abort();
+				xnomem("asprintf");
 			break;
 		case 'X':
 			workers_given = 1;
 			if (asprintf(&set[nset++], "max_workers=%s",
 			    optarg) == -1)
-				abort();
+				xnomem("asprintf");
 			break;
 		case 's':
-			if ((set[nset++] = strdup(optarg)) == NULL)
-				abort();
+			set[nset++] = xstrdup(optarg);
 			break;
 		case 'h':
 			usage(1);
@@ -193,8 +193,7 @@ main(int argc, char *argv[])
 
 	/* Under systemd or spawn-fcgi stderr is collected: log there. */
 	log_open("vybes-api", fg || check || getenv("JOURNAL_STREAM") != NULL);
-	if ((c = calloc(1, sizeof(*c))) == NULL)
-		abort();
+	c = xcalloc(1, sizeof(*c));
 	if (cfg_load(c, path, !path_given, NULL, set, nset, err) == -1) {
 		cfg_perror("vybes-api", err);
 		return 1;

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "mq_nats.h"
 #include "verr.h"
+#include "xmem.h"
 
 #define MQ_TIMEOUT_MS	1000	/* connect, JetStream API, pub ack */
 #define MQ_RETRY_MS	2000	/* between our own connect attempts */
@@ -55,10 +56,7 @@ mq_xstrdup(const char *s)
 {
 	char	*p;
 
-	if ((p = strdup(s)) == NULL) {
-		log_err("mq_new: %s", strerror(errno));
-		abort();
-	}
+	p = xstrdup(s);
 	return p;
 }
 
@@ -109,10 +107,7 @@ mq_new(const struct cfg *c)
 {
 	struct mq	*m;
 
-	if ((m = calloc(1, sizeof(*m))) == NULL) {
-		log_err("mq_new: %s", strerror(errno));
-		abort();
-	}
+	m = xcalloc(1, sizeof(*m));
 	m->mq_url = mq_xstrdup(c->nats_url != NULL && c->nats_url[0] != '\0' ?
 	    c->nats_url : "nats://127.0.0.1:4222");
 	mq_redact(m->mq_url, m->mq_safeurl, sizeof(m->mq_safeurl));

@@ -20,6 +20,7 @@
 #include "rds_cache.h"
 #include "rds_internal.h"
 #include "verr.h"
+#include "xmem.h"
 
 #define RDS_GEN_TTL	"86400"
 
@@ -28,10 +29,7 @@ rds_calloc(size_t n, size_t sz)
 {
 	void	*p;
 
-	if ((p = calloc(n + 1, sz)) == NULL) {
-		log_err("rds_cache: %s", strerror(errno));
-		abort();
-	}
+	p = xcalloc(n + 1, sz);
 	return p;
 }
 
@@ -40,10 +38,7 @@ rds_strdup(const char *s, size_t len)
 {
 	char	*p;
 
-	if ((p = malloc(len + 1)) == NULL) {
-		log_err("rds_cache: %s", strerror(errno));
-		abort();
-	}
+	p = xmalloc(len + 1);
 	memcpy(p, s, len);
 	p[len] = '\0';
 	return p;
@@ -124,10 +119,8 @@ rds_cache_get_cluster(struct rds *r, char (*keys)[RDS_KEYMAX], size_t n,
 	for (i = 0; i < n; i++) {
 		slot[i] = keys[2 * i];
 		if ((len = redisFormatCommand(&cmds[i], "MGET %s %s",
-		    keys[2 * i], keys[2 * i + 1])) == -1) {
-			log_err("rds_cache: out of memory");
-			abort();
-		}
+		    keys[2 * i], keys[2 * i + 1])) == -1)
+			xnomem("redisFormatCommand");
 		lens[i] = (size_t)len;
 	}
 	if (rds_pipeline(r, slot, cmds, lens, n, reps, e) == -1)

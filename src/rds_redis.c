@@ -43,6 +43,7 @@
 #include "rds_internal.h"
 #include "rds_redis.h"
 #include "verr.h"
+#include "xmem.h"
 
 #define RDS_TRIES	4	/* one try, then up to 3 redirects or retries */
 #define RDS_MAXSEEDS	16
@@ -107,10 +108,7 @@ rds_alloc(size_t n)
 {
 	void	*p;
 
-	if ((p = calloc(1, n)) == NULL) {
-		log_err("rds_new: %s", strerror(errno));
-		abort();
-	}
+	p = xcalloc(1, n);
 	return p;
 }
 
@@ -151,11 +149,8 @@ rds_new(const struct cfg *c)
 	r->rds_map = rds_alloc(sizeof(*r->rds_map));
 	rds_cluster_clear(r->rds_map);
 	rds_parse_seeds(r, c->redis_addr);
-	if (c->redis_password != NULL && c->redis_password[0] != '\0' &&
-	    (r->rds_password = strdup(c->redis_password)) == NULL) {
-		log_err("rds_new: %s", strerror(errno));
-		abort();
-	}
+	if (c->redis_password != NULL && c->redis_password[0] != '\0')
+		r->rds_password = xstrdup(c->redis_password);
 	r->rds_db = c->redis_db;
 	r->rds_connect_ms = c->redis_connect_ms > 0 ? c->redis_connect_ms : 200;
 	r->rds_command_ms = c->redis_command_ms > 0 ? c->redis_command_ms : 500;
@@ -274,10 +269,8 @@ rds_sendf(struct rds *r, int i, redisReply **rep, const char *fmt, ...)
 	va_start(ap, fmt);
 	len = redisvFormatCommand(&cmd, fmt, ap);
 	va_end(ap);
-	if (len == -1) {
-		log_err("rds_sendf: out of memory");
-		abort();
-	}
+	if (len == -1)
+		xnomem("redisvFormatCommand");
 	rc = rds_send(r, i, 0, cmd, len, rep);
 	redisFreeCommand(cmd);
 	return rc;
@@ -553,10 +546,8 @@ rds_run(struct rds *r, struct verr *e, const char *key, int flags,
 	va_start(ap, fmt);
 	len = redisvFormatCommand(&cmd, fmt, ap);
 	va_end(ap);
-	if (len == -1) {
-		log_err("rds_run: out of memory");
-		abort();
-	}
+	if (len == -1)
+		xnomem("redisvFormatCommand");
 	rep = rds_exec(r, e, key, flags, cmd, len);
 	redisFreeCommand(cmd);
 	return rep;
@@ -630,10 +621,7 @@ rds_pipeline(struct rds *r, const char *const *keys, char *const *cmds,
 	/* Without a slot map every item goes alone, below. */
 	if (r->rds_cluster && ((!r->rds_stale && r->rds_map->sm_nnode > 0) ||
 	    rds_discover(r) == 0)) {
-		if ((items = calloc(n + 1, sizeof(*items))) == NULL) {
-			log_err("rds_pipeline: %s", strerror(errno));
-			abort();
-		}
+		items = xcalloc(n + 1, sizeof(*items));
 		for (node = 0; node < r->rds_map->sm_nnode; node++) {
 			for (i = ni = 0; i < n; i++)
 				if (r->rds_map->sm_slot[rds_cluster_keyslot(
@@ -668,16 +656,11 @@ rds_runv(struct rds *r, struct verr *e, const char *key, int flags, int argc,
 	char		*cmd;
 	int		 i, n;
 
-	if ((len = calloc(argc, sizeof(*len))) == NULL) {
-		log_err("rds_runv: %s", strerror(errno));
-		abort();
-	}
+	len = xcalloc(argc, sizeof(*len));
 	for (i = 0; i < argc; i++)
 		len[i] = strlen(argv[i]);
-	if ((n = redisFormatCommandArgv(&cmd, argc, argv, len)) == -1) {
-		log_err("rds_runv: out of memory");
-		abort();
-	}
+	if ((n = redisFormatCommandArgv(&cmd, argc, argv, len)) == -1)
+		xnomem("redisFormatCommandArgv");
 	free(len);
 	rep = rds_exec(r, e, key, flags, cmd, n);
 	redisFreeCommand(cmd);
@@ -695,10 +678,7 @@ rds_eval(struct rds *r, const char *lua, const char *const *keys,
 	size_t		 i;
 	int		 rc = -1;
 
-	if ((argv = calloc(3 + nkeys + nargs, sizeof(*argv))) == NULL) {
-		log_err("rds_eval: %s", strerror(errno));
-		abort();
-	}
+	argv = xcalloc(3 + nkeys + nargs, sizeof(*argv));
 	snprintf(nk, sizeof(nk), "%zu", nkeys);
 	argv[0] = "EVAL";
 	argv[1] = lua;
@@ -963,12 +943,9 @@ rds_views_take(struct rds *r, int max,
 
 	/* EVAL script numkeys dirty key1..keyn id1..idn */
 	argc = 4 + 2 * n;
-	if ((argv = calloc(argc, sizeof(*argv))) == NULL ||
-	    (argvlen = calloc(argc, sizeof(*argvlen))) == NULL ||
-	    (keys = calloc(n, sizeof(*keys))) == NULL) {
-		log_err("rds_views_take: %s", strerror(errno));
-		abort();
-	}
+	argv = xcalloc(argc, sizeof(*argv));
+	argvlen = xcalloc(argc, sizeof(*argvlen));
+	keys = xcalloc(n, sizeof(*keys));
 	snprintf(nkeys, sizeof(nkeys), "%zu", n + 1);
 	argv[0] = "EVAL";
 	argv[1] = rds_view_take_lua;
@@ -977,11 +954,7 @@ rds_views_take(struct rds *r, int max,
 	for (i = 0; i < ids->elements; i++) {
 		if (ids->element[i]->type != REDIS_REPLY_STRING)
 			continue;
-		if (asprintf(&keys[nkey], RDS_VIEWS_KEY,
-		    ids->element[i]->str) == -1) {
-			log_err("rds_views_take: %s", strerror(errno));
-			abort();
-		}
+		xasprintf(&keys[nkey], RDS_VIEWS_KEY, ids->element[i]->str);
 		argv[4 + nkey] = keys[nkey];
 		argv[4 + n + nkey] = ids->element[i]->str;
 		nkey++;
@@ -989,10 +962,8 @@ rds_views_take(struct rds *r, int max,
 	for (i = 0; i < argc; i++)
 		argvlen[i] = strlen(argv[i]);
 	if ((len = redisFormatCommandArgv(&cmd, (int)argc, argv,
-	    argvlen)) == -1) {
-		log_err("rds_views_take: out of memory");
-		abort();
-	}
+	    argvlen)) == -1)
+		xnomem("redisFormatCommandArgv");
 	if ((rep = rds_exec(r, e, RDS_VIEWS_DIRTY, 0, cmd, len)) == NULL)
 		goto out;
 	if (rep->type != REDIS_REPLY_ARRAY) {

@@ -15,6 +15,7 @@
 #include "rds_internal.h"
 #include "rds_timeline.h"
 #include "verr.h"
+#include "xmem.h"
 
 #define RDS_TL_GEN_TTL	"86400"
 
@@ -34,10 +35,7 @@ rds_tl_argv(size_t n)
 {
 	const char	**argv;
 
-	if ((argv = calloc(n + 1, sizeof(*argv))) == NULL) {
-		log_err("rds_timeline: %s", strerror(errno));
-		abort();
-	}
+	argv = xcalloc(n + 1, sizeof(*argv));
 	return argv;
 }
 
@@ -132,10 +130,7 @@ rds_tl_scores(const struct rds_tl_ent *ents, size_t n, const char **args,
 	char	(*sc)[24];
 	size_t	 i;
 
-	if ((sc = calloc(n + 1, sizeof(*sc))) == NULL) {
-		log_err("rds_timeline: %s", strerror(errno));
-		abort();
-	}
+	sc = xcalloc(n + 1, sizeof(*sc));
 	for (i = 0; i < n; i++) {
 		snprintf(sc[i], sizeof(sc[i]), "%" PRId64, ents[i].ms);
 		args[at + 2 * i] = sc[i];
@@ -278,10 +273,7 @@ rds_tl_big_list(struct rds *r, char (**ids)[25], size_t *n, struct verr *e)
 		freeReplyObject(rep);
 		return rds_fail(r, "SMEMBERS", "unexpected reply type", e);
 	}
-	if ((*ids = calloc(rep->elements + 1, sizeof(**ids))) == NULL) {
-		log_err("rds_tl_big_list: %s", strerror(errno));
-		abort();
-	}
+	*ids = xcalloc(rep->elements + 1, sizeof(**ids));
 	/* The marker "." makes an empty set exist. */
 	for (i = 0; i < rep->elements; i++)
 		if (rep->element[i]->type == REDIS_REPLY_STRING &&

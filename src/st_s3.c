@@ -24,6 +24,7 @@
 #include "log.h"
 #include "st_s3.h"
 #include "verr.h"
+#include "xmem.h"
 
 #define ST_CONNECT_MS	1000	/* connect timeout of every request */
 #define ST_SHORT_MS	3000	/* HEAD and DELETE: nothing to send */
@@ -64,10 +65,7 @@ st_xstrdup(const char *s)
 {
 	char	*p;
 
-	if ((p = strdup(s != NULL ? s : "")) == NULL) {
-		log_err("st_new: %s", strerror(errno));
-		abort();
-	}
+	p = xstrdup(s != NULL ? s : "");
 	return p;
 }
 
@@ -83,10 +81,7 @@ st_new(const struct cfg *c)
 		curl_global_init(CURL_GLOBAL_DEFAULT);
 		st_curl_init_done = 1;
 	}
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		log_err("st_new: %s", strerror(errno));
-		abort();
-	}
+	s = xcalloc(1, sizeof(*s));
 	if (c->r2_endpoint != NULL && c->r2_endpoint[0] != '\0')
 		snprintf(ep, sizeof(ep), "%s", c->r2_endpoint);
 	else
@@ -163,10 +158,8 @@ st_sha256_fd(int fd, off_t off, off_t len, char *out, struct verr *e)
 	int		 rc = -1;
 
 	if ((ctx = EVP_MD_CTX_new()) == NULL ||
-	    !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
-		log_err("st: EVP_MD_CTX_new failed");
-		abort();
-	}
+	    !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL))
+		xnomem("EVP_MD_CTX_new");
 	while (len > 0) {
 		want = len < (off_t)sizeof(buf) ? (size_t)len : sizeof(buf);
 		if ((r = pread(fd, buf, want, off)) == -1 && errno == EINTR)
@@ -256,7 +249,7 @@ st_write_cb(char *data, size_t size, size_t nmemb, void *arg)
 		/* One spare byte lets st_s3code() terminate the body. */
 		if ((p = realloc(k->buf, ncap + 1)) == NULL) {
 			log_err("st: realloc: %s", strerror(errno));
-			abort();
+			xnomem("realloc");
 		}
 		k->buf = p;
 		k->cap = ncap;
@@ -366,10 +359,8 @@ st_request(struct st *s, const char *method, const char *bucket,
 	if (strcmp(method, "PUT") == 0)
 		hdrs = curl_slist_append(hdrs,
 		    "Cache-Control: public, max-age=31536000, immutable");
-	if (hdrs == NULL) {
-		log_err("st: curl_slist_append failed");
-		abort();
-	}
+	if (hdrs == NULL)
+		xnomem("curl_slist_append");
 
 	errbuf[0] = '\0';
 	curl_easy_setopt(s->st_curl, CURLOPT_URL, url);
@@ -395,10 +386,7 @@ st_request(struct st *s, const char *method, const char *bucket,
 		curl_easy_setopt(s->st_curl, CURLOPT_CUSTOMREQUEST, method);
 
 	if (sink == NULL) {
-		if ((errsink.buf = malloc(ST_ERRBODY + 1)) == NULL) {
-			log_err("st: malloc: %s", strerror(errno));
-			abort();
-		}
+		errsink.buf = xmalloc(ST_ERRBODY + 1);
 		errsink.cap = errsink.max = ST_ERRBODY;
 		errsink.trunc = 1;
 	}
@@ -526,7 +514,7 @@ st_get(struct st *s, const char *bucket, const char *key, size_t max,
 	}
 	if (sink.buf == NULL && (sink.buf = malloc(1)) == NULL) {
 		log_err("st: malloc: %s", strerror(errno));
-		abort();
+		xnomem("malloc");
 	}
 	*buf = sink.buf;
 	*len = sink.len;

@@ -40,6 +40,7 @@
 #include "score.h"
 #include "super.h"
 #include "sysd.h"
+#include "xmem.h"
 
 #define SUPER_READY_MS		10000
 #define SUPER_DRAIN_MS		30000
@@ -321,8 +322,7 @@ super_reload(struct super *sv)
 	size_t		 i;
 	int		 lvl;
 
-	if ((nc = calloc(1, sizeof(*nc))) == NULL)
-		abort();
+	nc = xcalloc(1, sizeof(*nc));
 	if (cfg_load(nc, sv->src->path, sv->src->optional, NULL,
 	    sv->src->set, sv->src->nset, err) == -1) {
 		log_err("reload: keeping the running configuration");
@@ -561,8 +561,7 @@ super_run(int fd, struct cfg *c, const struct super_src *src)
 	sv.nmin = (size_t)c->min_workers;
 	sv.nmax = (size_t)c->max_workers;
 	sv.nslots = 2 * sv.nmax;
-	if ((sv.slots = calloc(sv.nslots, sizeof(*sv.slots))) == NULL)
-		abort();
+	sv.slots = xcalloc(sv.nslots, sizeof(*sv.slots));
 	if ((sv.score = score_new(sv.nslots, router_nroutes + 1)) == NULL) {
 		log_err("scoreboard: mmap: %s", strerror(errno));
 		free(sv.slots);
