@@ -219,8 +219,7 @@ db_new(const struct cfg *c, struct verr *e)
 	 * authMechanismProperties can hold a token: keep it out of logs.
 	 */
 	if ((db->db_uri = mongoc_uri_new_with_error(s, &be)) == NULL) {
-		verr_set(e, 500, "internal", "internal error");
-		verr_detail(e, "mongo: MONGO_URI %s: not a valid connection "
+		verr_internal(e, "mongo: MONGO_URI %s: not a valid connection "
 		    "string", db->db_safeuri);
 		db_free(db);
 		return NULL;
@@ -316,8 +315,7 @@ db_fail(struct db *db, const char *what, const bson_error_t *be,
 			db->db_failed = db_now_ms();
 		return verr_backend(e, "mongo", why);
 	}
-	verr_set(e, 500, "internal", "internal error");
-	verr_detail(e, "mongo: %s (error %u.%u)", why, be->domain, be->code);
+	verr_internal(e, "mongo: %s (error %u.%u)", why, be->domain, be->code);
 	return -1;
 }
 

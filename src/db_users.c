@@ -149,8 +149,7 @@ db_user_next_vid(struct db *db, int64_t *vid, struct verr *e)
 	}
 	if (!bson_iter_init_find(&it, &reply, "value") ||
 	    !BSON_ITER_HOLDS_DOCUMENT(&it)) {
-		verr_set(e, 500, "internal", "Internal server error");
-		verr_detail(e, "mongo: counters: no value in reply");
+		verr_internal(e, "mongo: counters: no value in reply");
 		goto out;
 	}
 	bson_iter_document(&it, &len, &data);

@@ -35,7 +35,7 @@ ev_emit(struct req *r, const char *type, struct json_object *data,
 	int			 rc = 0;
 
 	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
-		return verr_set(e, 500, "internal", "Internal server error");
+		return verr_internal(e, "event id: RAND_bytes failed");
 	enc_hex(rnd, sizeof(rnd), id);
 	snprintf(subject, sizeof(subject), "vybes.%s", type);
 	env = json_object_new_object();

@@ -127,7 +127,8 @@ fcgi_dispatch(struct req *r, struct verr *e)
 		return;
 	if (r->rm.route->handler(r, e) == -1) {
 		if (e->status == 0)
-			verr_set(e, 500, "internal", "Internal server error");
+			verr_internal(e, "handler %s: failed, no reason "
+			    "recorded", r->rm.route->name);
 		return;
 	}
 	if (r->status == 0) {

@@ -262,7 +262,8 @@ mail_message(const struct cfg *c, const char *from_addr, const char *to,
 	size_t		 i;
 
 	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-		return verr_set(e, 500, "internal", "Internal error");
+		return verr_internal(e, "mail: getrandom: %s",
+		    strerror(errno));
 	for (i = 0; i < sizeof(rnd); i++)
 		snprintf(hex + i * 2, 3, "%02x", rnd[i]);
 	dom = strrchr(from_addr, '@');
@@ -288,8 +289,7 @@ mail_message(const struct cfg *c, const char *from_addr, const char *to,
 	    "\r\n");
 	mail_body(b, body);
 	if (b->full) {
-		verr_set(e, 500, "internal", "Internal error");
-		verr_detail(e, "mail: message over %d bytes", MAIL_MAX);
+		verr_internal(e, "mail: message over %d bytes", MAIL_MAX);
 		return -1;
 	}
 	return 0;
@@ -501,14 +501,12 @@ mail_send(const struct cfg *c, const char *to, const char *subject,
 	if (to[0] == '\0' || mail_has_ctl(to) ||
 	    strpbrk(subject, "\r\n") != NULL ||
 	    mail_has_ctl(c->sender_email)) {
-		verr_set(e, 500, "internal", "Internal error");
-		verr_detail(e, "mail: control character in an address or "
+		verr_internal(e, "mail: control character in an address or "
 		    "the subject");
 		return -1;
 	}
 	if (strlen(to) > 254 || strlen(subject) > MAIL_SUBJ_MAX) {
-		verr_set(e, 500, "internal", "Internal error");
-		verr_detail(e, "mail: recipient or subject too long");
+		verr_internal(e, "mail: recipient or subject too long");
 		return -1;
 	}
 	if (mail_set(c->smtp_url))

@@ -259,8 +259,7 @@ mq_fail(struct mq *m, const char *what, natsStatus s, jsErrCode jerr,
 	    natsStatus_GetText(s), last != NULL && *last != '\0' ? ": " : "",
 	    last != NULL ? last : "", jbuf);
 	if (internal) {
-		verr_set(e, 500, "internal", "internal error");
-		verr_detail(e, "nats: %s", why);
+		verr_internal(e, "nats: %s", why);
 		return -1;
 	}
 	return verr_backend(e, "nats", why);
@@ -324,8 +323,7 @@ mq_publish(struct mq *m, const char *subject, const char *msgid,
 	if (!mq_connected(m))
 		return mq_fail(m, "publish", NATS_NOT_YET_CONNECTED, 0, 0, e);
 	if (len > INT32_MAX) {
-		verr_set(e, 500, "internal", "internal error");
-		verr_detail(e, "nats: publish %s: %zu bytes", subject, len);
+		verr_internal(e, "nats: publish %s: %zu bytes", subject, len);
 		return -1;
 	}
 	jsPubOptions_Init(&po);

@@ -309,7 +309,7 @@ mp_fail(struct mp *m, struct verr *e)
 {
 	m->mp_state = MP_FAILED;
 	if (e != NULL && e->status == 0)
-		verr_set(e, 500, "internal", "Internal server error");
+		verr_internal(e, "multipart: failed, no reason recorded");
 	if (e != NULL)
 		m->mp_err = *e;
 	else
@@ -608,8 +608,7 @@ form_internal(struct verr *e, const char *what, const char *path)
 {
 	int	 saved = errno;
 
-	verr_set(e, 500, "internal", "Internal server error");
-	verr_detail(e, "%s: %s: %s", what, path, strerror(saved));
+	verr_internal(e, "%s: %s: %s", what, path, strerror(saved));
 	return -1;
 }
 

@@ -56,8 +56,7 @@ rds_keypair(char *buf, char *gbuf, const char *pre, const char *tag,
 
 	n = snprintf(buf, RDS_KEYMAX, "%s{%s}%s", pre, tag, post);
 	if (n < 0 || n >= RDS_KEYMAX - 2) {
-		verr_set(e, 500, "internal", "internal error");
-		verr_detail(e, "redis: key %s... too long", pre);
+		verr_internal(e, "redis: key %s... too long", pre);
 		return -1;
 	}
 	snprintf(gbuf, RDS_KEYMAX, "%s:g", buf);

@@ -713,8 +713,7 @@ rds_key(char *buf, size_t bufsz, struct verr *e, const char *fmt,
 
 	n = snprintf(buf, bufsz, fmt, arg);
 	if (n < 0 || (size_t)n >= bufsz) {
-		verr_set(e, 500, "internal", "internal error");
-		verr_detail(e, "redis: key of %d bytes too long", n);
+		verr_internal(e, "redis: key of %d bytes too long", n);
 		return -1;
 	}
 	return 0;
@@ -746,8 +745,7 @@ rds_get(struct rds *r, const char *key, char *buf, size_t bufsz,
 		rds_fail(r, "GET", "unexpected reply type", e);
 	else if ((size_t)rep->len >= bufsz) {
 		/* A caller bug, not an outage: the connection is fine. */
-		verr_set(e, 500, "internal", "internal error");
-		verr_detail(e, "redis: GET: value of %zu bytes exceeds %zu",
+		verr_internal(e, "redis: GET: value of %zu bytes exceeds %zu",
 		    (size_t)rep->len, bufsz);
 	} else {
 		memcpy(buf, rep->str, rep->len);

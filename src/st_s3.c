@@ -165,8 +165,7 @@ st_sha256_fd(int fd, off_t off, off_t len, char *out, struct verr *e)
 		if ((r = pread(fd, buf, want, off)) == -1 && errno == EINTR)
 			continue;
 		if (r <= 0) {
-			verr_set(e, 500, "internal", "internal error");
-			verr_detail(e, "storage: read upload: %s",
+			verr_internal(e, "storage: read upload: %s",
 			    r == 0 ? "short file" : strerror(errno));
 			goto out;
 		}
@@ -332,14 +331,13 @@ st_request(struct st *s, const char *method, const char *bucket,
 		return -1;
 	}
 	if (st_url(s, bucket, key, url, sizeof(url)) == -1) {
-		verr_set(e, 500, "internal", "internal error");
-		verr_detail(e, "storage: %s %s: key too long", method, bucket);
+		verr_internal(e, "storage: %s %s: key too long", method,
+		    bucket);
 		return -1;
 	}
 	if (ctype != NULL && (strlen(ctype) > 100 ||
 	    strpbrk(ctype, "\r\n") != NULL)) {
-		verr_set(e, 500, "internal", "internal error");
-		verr_detail(e, "storage: %s %s: bad content type", method,
+		verr_internal(e, "storage: %s %s: bad content type", method,
 		    bucket);
 		return -1;
 	}
@@ -507,8 +505,7 @@ st_get(struct st *s, const char *bucket, const char *key, size_t max,
 		goto out;
 	}
 	if (sink.toobig || sink.len > max) {
-		verr_set(e, 500, "internal", "internal error");
-		verr_detail(e, "storage: GET %s/%s: larger than %zu bytes",
+		verr_internal(e, "storage: GET %s/%s: larger than %zu bytes",
 		    bucket, key, max);
 		goto out;
 	}

@@ -49,8 +49,7 @@ static const char wkey_digits[] = "0123456789abcdef";
 static int
 wkey_internal(struct verr *e, const char *why)
 {
-	verr_set(e, 500, "internal", "internal error");
-	verr_detail(e, "wallet key: %s", why);
+	verr_internal(e, "wallet key: %s", why);
 	return -1;
 }
 
