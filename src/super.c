@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "cli.h"
 #include "fcgi.h"
 #include "log.h"
 #include "router.h"
@@ -146,7 +147,7 @@ super_now_ms(void)
 struct super {
 	int			 fd;
 	struct cfg		*cfg;
-	const struct super_src	*src;
+	const struct cli	*src;
 	struct super_slot	*slots;		/* 2 * nmax: room to retire */
 	size_t			 nslots;
 	size_t			 nmax;		/* max_workers active slots */
@@ -318,16 +319,10 @@ super_reload(struct super *sv)
 {
 	struct cfg	*nc;
 	struct super_slot *old;
-	char		 err[CFG_ERRLEN];
 	size_t		 i;
-	int		 lvl;
 
 	nc = xcalloc(1, sizeof(*nc));
-	if (cfg_load(nc, sv->src->path, sv->src->optional, NULL,
-	    sv->src->set, sv->src->nset, err) == -1) {
-		log_err("reload: keeping the running configuration");
-		cfg_perror(NULL, err);
-		cfg_free(nc);
+	if (cli_reload(sv->src, nc) == -1) {
 		free(nc);
 		return;
 	}
@@ -343,8 +338,6 @@ super_reload(struct super *sv)
 	cfg_free(sv->cfg);
 	free(sv->cfg);
 	sv->cfg = nc;
-	if ((lvl = log_level_parse(nc->log_level)) != -1)
-		log_setlevel((enum log_level)lvl);
 	log_info("reload: configuration read, replacing workers");
 	for (i = 0; i < sv->nactive; i++) {
 		super_reap(sv, 0);
@@ -545,7 +538,7 @@ super_drain(struct super *sv)
 }
 
 int
-super_run(int fd, struct cfg *c, const struct super_src *src)
+super_run(int fd, struct cfg *c, const struct cli *src)
 {
 	struct super	 sv;
 	struct timespec	 ts;
