@@ -20,6 +20,7 @@
 #include <curl/curl.h>
 #include <openssl/evp.h>
 
+#include "buf.h"
 #include "cfg.h"
 #include "log.h"
 #include "st_s3.h"
@@ -38,16 +39,6 @@ struct st {
 	char	*st_secret;
 	char	 st_sigv4[96];	/* "aws:amz:<region>:s3" */
 	long	 st_timeout_ms;	/* total time of a transfer */
-};
-
-/* Where a response body goes: a bounded buffer, or only its start. */
-struct st_sink {
-	char	*buf;
-	size_t	 len;
-	size_t	 cap;		/* grown up to max */
-	size_t	 max;
-	int	 trunc;		/* past max: drop the rest */
-	int	 toobig;
 };
 
 /* Where an upload body comes from. */
@@ -226,35 +217,19 @@ st_url(const struct st *s, const char *bucket, const char *key, char *out,
 static size_t
 st_write_cb(char *data, size_t size, size_t nmemb, void *arg)
 {
-	struct st_sink	*k = arg;
-	size_t		 n = size * nmemb, ncap;
-	char		*p;
+	size_t		 n = size * nmemb;
 
-	if (k->len + n > k->max) {
-		if (!k->trunc) {
-			k->toobig = 1;
-			return 0;	/* aborts the transfer */
-		}
-		memcpy(k->buf + k->len, data, k->max - k->len);
-		k->len = k->max;
-		return n;
-	}
-	if (k->len + n > k->cap) {
-		ncap = k->cap ? k->cap : 16384;
-		while (ncap < k->len + n)
-			ncap *= 2;
-		if (ncap > k->max)
-			ncap = k->max;
-		/* One spare byte lets st_s3code() terminate the body. */
-		if ((p = realloc(k->buf, ncap + 1)) == NULL) {
-			log_err("st: realloc: %s", strerror(errno));
-			xnomem("realloc");
-		}
-		k->buf = p;
-		k->cap = ncap;
-	}
-	memcpy(k->buf + k->len, data, n);
-	k->len += n;
+	/* Returning less than n aborts the transfer: b_full tells why. */
+	return buf_add(arg, data, n) == 0 ? n : 0;
+}
+
+/* Keep the start of an error body for st_s3code(); drop the rest. */
+static size_t
+st_write_start_cb(char *data, size_t size, size_t nmemb, void *arg)
+{
+	size_t		 n = size * nmemb;
+
+	buf_add_cut(arg, data, n);
 	return n;
 }
 
@@ -291,15 +266,12 @@ st_read_cb(char *data, size_t size, size_t nmemb, void *arg)
 
 /* The <Code> of an S3 XML error body, or "" */
 static void
-st_s3code(const struct st_sink *k, char *out, size_t outsz)
+st_s3code(const struct buf *k, char *out, size_t outsz)
 {
 	const char	*p, *q;
 
 	out[0] = '\0';
-	if (k->buf == NULL)
-		return;
-	k->buf[k->len] = '\0';
-	if ((p = strstr(k->buf, "<Code>")) == NULL)
+	if ((p = strstr(buf_str(k), "<Code>")) == NULL)
 		return;
 	p += 6;
 	if ((q = strchr(p, '<')) == NULL)
@@ -316,16 +288,16 @@ st_s3code(const struct st_sink *k, char *out, size_t outsz)
 static long
 st_request(struct st *s, const char *method, const char *bucket,
     const char *key, struct st_src *src, off_t len, const char *sha,
-    const char *ctype, struct st_sink *sink, long timeout_ms, struct verr *e)
+    const char *ctype, struct buf *sink, long timeout_ms, struct verr *e)
 {
 	struct curl_slist	*hdrs = NULL;
-	struct st_sink		 errsink;
+	struct buf		 errsink;
 	char			 url[2048], h[128], errbuf[CURL_ERROR_SIZE];
 	char			 s3code[64], why[CURL_ERROR_SIZE + 256];
 	CURLcode		 cc;
 	long			 status = -1;
 
-	memset(&errsink, 0, sizeof(errsink));
+	buf_init(&errsink, ST_ERRBODY);
 	if (s->st_curl == NULL && (s->st_curl = curl_easy_init()) == NULL) {
 		verr_backend(e, "storage", "curl_easy_init failed");
 		return -1;
@@ -383,18 +355,14 @@ st_request(struct st *s, const char *method, const char *bucket,
 	} else if (strcmp(method, "GET") != 0)
 		curl_easy_setopt(s->st_curl, CURLOPT_CUSTOMREQUEST, method);
 
-	if (sink == NULL) {
-		errsink.buf = xmalloc(ST_ERRBODY + 1);
-		errsink.cap = errsink.max = ST_ERRBODY;
-		errsink.trunc = 1;
-	}
-	curl_easy_setopt(s->st_curl, CURLOPT_WRITEFUNCTION, st_write_cb);
+	curl_easy_setopt(s->st_curl, CURLOPT_WRITEFUNCTION, sink != NULL ?
+	    st_write_cb : st_write_start_cb);
 	curl_easy_setopt(s->st_curl, CURLOPT_WRITEDATA,
 	    sink != NULL ? sink : &errsink);
 
 	cc = curl_easy_perform(s->st_curl);
 	if (cc != CURLE_OK && !(cc == CURLE_WRITE_ERROR && sink != NULL &&
-	    sink->toobig)) {
+	    sink->b_full)) {
 		snprintf(why, sizeof(why), "%s %s/%s: %s", method, bucket,
 		    key != NULL ? key : "", errbuf[0] != '\0' ? errbuf :
 		    curl_easy_strerror(cc));
@@ -415,7 +383,7 @@ out:
 	curl_easy_setopt(s->st_curl, CURLOPT_HTTPHEADER, NULL);
 	curl_easy_setopt(s->st_curl, CURLOPT_ERRORBUFFER, NULL);
 	curl_slist_free_all(hdrs);
-	free(errsink.buf);
+	buf_free(&errsink);
 	return status;
 }
 
@@ -487,15 +455,14 @@ int
 st_get(struct st *s, const char *bucket, const char *key, size_t max,
     void **buf, size_t *len, struct verr *e)
 {
-	struct st_sink	 sink;
+	struct buf	 sink;
 	long		 status;
 	int		 rc = -1;
 
 	*buf = NULL;
 	*len = 0;
-	memset(&sink, 0, sizeof(sink));
 	/* Error bodies must fit too, even when the caller's max is tiny. */
-	sink.max = max > ST_ERRBODY ? max : ST_ERRBODY + 1;
+	buf_init(&sink, max > ST_ERRBODY ? max : ST_ERRBODY + 1);
 	status = st_request(s, "GET", bucket, key, NULL, 0, ST_EMPTY_SHA,
 	    NULL, &sink, s->st_timeout_ms, e);
 	if (status == -1)
@@ -504,21 +471,15 @@ st_get(struct st *s, const char *bucket, const char *key, size_t max,
 		st_notfound(bucket, key, e);
 		goto out;
 	}
-	if (sink.toobig || sink.len > max) {
+	if (sink.b_full || sink.b_len > max) {
 		verr_internal(e, "storage: GET %s/%s: larger than %zu bytes",
 		    bucket, key, max);
 		goto out;
 	}
-	if (sink.buf == NULL && (sink.buf = malloc(1)) == NULL) {
-		log_err("st: malloc: %s", strerror(errno));
-		xnomem("malloc");
-	}
-	*buf = sink.buf;
-	*len = sink.len;
-	sink.buf = NULL;
+	*buf = buf_take(&sink, len);
 	rc = 0;
 out:
-	free(sink.buf);
+	buf_free(&sink);
 	return rc;
 }
 
