@@ -42,6 +42,7 @@
 #include "rds_cluster.h"
 #include "rds_internal.h"
 #include "rds_redis.h"
+#include "rkey.h"
 #include "verr.h"
 #include "xmem.h"
 
@@ -706,20 +707,6 @@ rds_is_cluster(const struct rds *r)
 }
 
 int
-rds_key(char *buf, size_t bufsz, struct verr *e, const char *fmt,
-    const char *arg)
-{
-	int	 n;
-
-	n = snprintf(buf, bufsz, fmt, arg);
-	if (n < 0 || (size_t)n >= bufsz) {
-		verr_internal(e, "redis: key of %d bytes too long", n);
-		return -1;
-	}
-	return 0;
-}
-
-int
 rds_ping(struct rds *r, struct verr *e)
 {
 	redisReply	*rep;
@@ -863,8 +850,6 @@ rds_rl(struct rds *r, const char *key, long long now_ms, long long window_ms,
  * together, declare keys of one slot as Redis Cluster demands.  One slot
  * means one master for all view counters: plenty for this workload.
  */
-#define RDS_VIEWS_DIRTY	"views:{v}:dirty"
-#define RDS_VIEWS_KEY	"views:{v}:%s"
 
 /* Add ARGV[2] to count KEYS[1] of post ARGV[1], set KEYS[2]. */
 static const char rds_view_add_lua[] =
@@ -893,12 +878,12 @@ int
 rds_views_add(struct rds *r, const char *post, long long n, struct verr *e)
 {
 	redisReply	*rep;
-	char		 key[RDS_KEYMAX];
+	char		 key[RKEY_MAX];
 
-	if (rds_key(key, sizeof(key), e, RDS_VIEWS_KEY, post) == -1)
+	if (rkey_views(key, post, e) == -1)
 		return -1;
 	if ((rep = rds_run(r, e, key, 0, "EVAL %s 2 %s %s %s %lld",
-	    rds_view_add_lua, key, RDS_VIEWS_DIRTY, post, n)) == NULL)
+	    rds_view_add_lua, key, RKEY_VIEWS_DIRTY, post, n)) == NULL)
 		return -1;
 	freeReplyObject(rep);
 	return 0;
@@ -917,15 +902,15 @@ rds_views_take(struct rds *r, int max,
 	const char	**argv = NULL;
 	size_t		*argvlen = NULL;
 	char		**keys = NULL;
-	char		 nkeys[24];
+	char		 nkeys[24], key[RKEY_MAX];
 	char		*cmd = NULL;
 	size_t		 i, n, argc, nkey = 0;
 	int		 len, rc = -1;
 
 	if (max <= 0)
 		return 0;	/* SRANDMEMBER would repeat members */
-	if ((ids = rds_run(r, e, RDS_VIEWS_DIRTY, RDS_IDEMPOTENT,
-	    "SRANDMEMBER %s %d", RDS_VIEWS_DIRTY, max)) == NULL)
+	if ((ids = rds_run(r, e, RKEY_VIEWS_DIRTY, RDS_IDEMPOTENT,
+	    "SRANDMEMBER %s %d", RKEY_VIEWS_DIRTY, max)) == NULL)
 		goto out;
 	if (ids->type != REDIS_REPLY_ARRAY) {
 		rds_fail(r, "SRANDMEMBER", "unexpected reply type", e);
@@ -948,11 +933,13 @@ rds_views_take(struct rds *r, int max,
 	argv[0] = "EVAL";
 	argv[1] = rds_view_take_lua;
 	argv[2] = nkeys;
-	argv[3] = RDS_VIEWS_DIRTY;
+	argv[3] = RKEY_VIEWS_DIRTY;
 	for (i = 0; i < ids->elements; i++) {
 		if (ids->element[i]->type != REDIS_REPLY_STRING)
 			continue;
-		xasprintf(&keys[nkey], RDS_VIEWS_KEY, ids->element[i]->str);
+		if (rkey_views(key, ids->element[i]->str, e) == -1)
+			goto out;
+		keys[nkey] = xstrdup(key);
 		argv[4 + nkey] = keys[nkey];
 		argv[4 + n + nkey] = ids->element[i]->str;
 		nkey++;
@@ -962,7 +949,7 @@ rds_views_take(struct rds *r, int max,
 	if ((len = redisFormatCommandArgv(&cmd, (int)argc, argv,
 	    argvlen)) == -1)
 		xnomem("redisFormatCommandArgv");
-	if ((rep = rds_exec(r, e, RDS_VIEWS_DIRTY, 0, cmd, len)) == NULL)
+	if ((rep = rds_exec(r, e, RKEY_VIEWS_DIRTY, 0, cmd, len)) == NULL)
 		goto out;
 	if (rep->type != REDIS_REPLY_ARRAY) {
 		rds_fail(r, "EVAL", "unexpected reply type", e);
@@ -993,10 +980,10 @@ int
 rds_lease(struct rds *r, const char *name, int ttl, struct verr *e)
 {
 	redisReply	*rep;
-	char		 key[RDS_KEYMAX];
+	char		 key[RKEY_MAX];
 	int		 got;
 
-	if (rds_key(key, sizeof(key), e, "lease:%s", name) == -1)
+	if (rkey_lease(key, name, e) == -1)
 		return -1;
 	/* Not retried: a second SET NX would report our own lease as held. */
 	if ((rep = rds_run(r, e, key, 0, "SET %s %d NX EX %d", key,
@@ -1019,10 +1006,10 @@ rds_unlease(struct rds *r, const char *name)
 {
 	redisReply	*rep;
 	struct verr	 e;
-	char		 key[RDS_KEYMAX], pid[16];
+	char		 key[RKEY_MAX], pid[16];
 
 	verr_init(&e);
-	if (rds_key(key, sizeof(key), &e, "lease:%s", name) == -1)
+	if (rkey_lease(key, name, &e) == -1)
 		return;
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
 	if ((rep = rds_run(r, &e, key, RDS_IDEMPOTENT, "EVAL %s 1 %s %s",
