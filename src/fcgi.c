@@ -310,7 +310,6 @@ fcgi_serve(int fd, const struct cfg *c, int max_requests, int ready_fd,
 		slot = (size_t)score_slot_take(sb, http_now_ns() / 1000000);
 	}
 	score_attach(sb, slot);
-	db_init();
 	be_open(&be, c);
 	if (ready_fd != -1) {
 		(void)write(ready_fd, "r", 1);
@@ -375,7 +374,6 @@ fcgi_serve(int fd, const struct cfg *c, int max_requests, int ready_fd,
 	}
 	FCGX_Free(&fr, 1);
 	be_close(&be);
-	db_shutdown();
 	score_free(own);
 	return 0;
 }

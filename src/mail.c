@@ -48,8 +48,6 @@ struct mail_src {
 	size_t		 left;
 };
 
-static int	mail_curl_init_done;
-
 static int
 mail_set(const char *s)
 {
@@ -70,16 +68,6 @@ mail_has_ctl(const char *s)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			return 1;
 	return 0;
-}
-
-static void
-mail_curl_init(void)
-{
-	if (!mail_curl_init_done) {
-		/* Not thread-safe in 7.88: done once, before any handle. */
-		curl_global_init(CURL_GLOBAL_DEFAULT);
-		mail_curl_init_done = 1;
-	}
 }
 
 static struct curl_slist *
@@ -299,7 +287,6 @@ mail_smtp(const struct cfg *c, const char *to, const char *subject,
 	snprintf(from, sizeof(from), "<%s>", addr);
 	snprintf(rc_to, sizeof(rc_to), "<%s>", to);
 	rcpt = mail_slist(NULL, rc_to);
-	mail_curl_init();
 	if ((h = curl_easy_init()) == NULL) {
 		verr_backend(e, "mail", "smtp: curl_easy_init failed");
 		goto out;
@@ -404,7 +391,6 @@ mail_resend(const struct cfg *c, const char *to, const char *subject,
 	/* No "Expect: 100-continue" wait on a body over 1 KiB. */
 	hdrs = mail_slist(hdrs, "Expect:");
 
-	mail_curl_init();
 	if ((h = curl_easy_init()) == NULL) {
 		verr_backend(e, "mail", "resend: curl_easy_init failed");
 		goto out;

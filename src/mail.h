@@ -8,8 +8,7 @@
  * Resend base URL https://api.resend.com (messages are POSTed to
  * <base>/emails); it exists so tests can point Resend at a local server.
  *
- * The first mail_send() initializes libcurl if nothing else has; call
- * curl_global_init() first if threads may send concurrently.
+ * libcurl must be set up first (be_open() does).
  */
 #ifndef MAIL_H
 #define MAIL_H

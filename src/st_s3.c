@@ -49,8 +49,6 @@ struct st_src {
 	size_t		 left;
 };
 
-static int	st_curl_init_done;
-
 static char *
 st_xstrdup(const char *s)
 {
@@ -67,11 +65,6 @@ st_new(const struct cfg *c)
 	char		 ep[512];
 	size_t		 n;
 
-	if (!st_curl_init_done) {
-		/* Not thread-safe in 7.88: done once, before any handle. */
-		curl_global_init(CURL_GLOBAL_DEFAULT);
-		st_curl_init_done = 1;
-	}
 	s = xcalloc(1, sizeof(*s));
 	if (c->r2_endpoint != NULL && c->r2_endpoint[0] != '\0')
 		snprintf(ep, sizeof(ep), "%s", c->r2_endpoint);

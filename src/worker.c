@@ -255,7 +255,6 @@ main(int argc, char *argv[])
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	db_init();
 	be_open(&b, &c);
 	memset(&w, 0, sizeof(w));
 	w.be = &b;
@@ -297,7 +296,6 @@ main(int argc, char *argv[])
 	log_info("worker %d: stopping after %lld events", (int)getpid(),
 	    w.handled);
 	be_close(&b);
-	db_shutdown();
 	cfg_free(&c);
 	cli_free(&cl);
 	return 0;
