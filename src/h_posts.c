@@ -68,7 +68,7 @@ h_event(struct req *r, const char *type, const struct post *o,
 		json_object_object_add(d, extra_key,
 		    json_object_new_string(extra_val));
 	verr_init(&e);
-	if (ev_emit(r, type, d, &e) == -1)
+	if (ev_emit(r->be, r->uid, r->rid, type, d, &e) == -1)
 		log_err("rid=%s event %s for post %s lost: %s", r->rid, type,
 		    o->id, e.detail);
 	json_object_put(d);
@@ -402,6 +402,7 @@ h_post_view(struct req *r, struct verr *e)
 	struct post	*p, *o;
 	struct verr	 ae;
 	const char	*id = router_param(&r->rm, "postID");
+	char		 ip[64];
 
 	if (!enc_is_oid(id))
 		return verr_field(e, "postID", "postID must be 24 hexadecimal "
@@ -422,8 +423,11 @@ h_post_view(struct req *r, struct verr *e)
 	    (p->original_id[0] == '\0' ? (*o = *p, 0) :
 	    svc_post_load(r->be, r->uid[0] != '\0' ? r->uid : NULL,
 	    p->original_id, "postID", o, &ae)) == 0 &&
-	    strcmp(o->user_id, r->uid) != 0)
-		svc_views_count(r, o);
+	    strcmp(o->user_id, r->uid) != 0) {
+		http_client_ip(r, ip, sizeof(ip));
+		svc_views_count(r->be, r->uid, r->rid, ip,
+		    http_getparam(r, "HTTP_USER_AGENT"), o);
+	}
 	else if (ae.status >= 500)
 		log_warnx("rid=%s view of %s not counted: %s", r->rid, id,
 		    ae.detail);

@@ -61,7 +61,7 @@ h_follow_set(struct req *r, int on, struct verr *e)
 		json_object_object_add(d, "followingId",
 		    json_object_new_string(u->id));
 		verr_init(&ee);
-		if (ev_emit(r, "follow", d, &ee) == -1)
+		if (ev_emit(r->be, r->uid, r->rid, "follow", d, &ee) == -1)
 			log_err("rid=%s follow event lost: %s", r->rid,
 			    ee.detail);
 		json_object_put(d);
