@@ -17,7 +17,6 @@
 #include <time.h>
 
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 #include <openssl/sha.h>
 
 #include "auth.h"
@@ -32,6 +31,7 @@
 #include "log.h"
 #include "rds_redis.h"
 #include "rkey.h"
+#include "rnd.h"
 #include "verr.h"
 
 #define AUTH_CACHE_TTL	60
@@ -166,8 +166,7 @@ auth_new_refresh(char tok[44], char hash[65])
 {
 	unsigned char	 b[32];
 
-	if (RAND_bytes(b, sizeof(b)) != 1)
-		abort();
+	rnd_bytes(b, sizeof(b));
 	enc_b64url(b, sizeof(b), tok);
 	OPENSSL_cleanse(b, sizeof(b));
 	auth_refresh_hash(tok, hash);

@@ -12,9 +12,6 @@
 
 #include <json-c/json.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/rand.h>
 
 #include "auth.h"
 #include "be.h"
@@ -27,8 +24,10 @@
 #include "json.h"
 #include "log.h"
 #include "mail.h"
+#include "otp.h"
 #include "pwhash.h"
 #include "rl.h"
+#include "rnd.h"
 #include "svc_cache.h"
 #include "svc_rel.h"
 #include "svc_user.h"
@@ -49,19 +48,6 @@ h_message(struct req *r, int status, const char *msg)
 
 	json_object_object_add(o, "message", json_object_new_string(msg));
 	http_json(r, status, o);
-}
-
-/* A uniform integer in [0, n) from the CSPRNG, by rejection sampling. */
-static uint32_t
-h_uniform(uint32_t n)
-{
-	uint32_t	 v, lim = UINT32_MAX - UINT32_MAX % n;
-
-	do {
-		if (RAND_bytes((unsigned char *)&v, sizeof(v)) != 1)
-			abort();
-	} while (v >= lim);
-	return v % n;
 }
 
 /* Read the required string field `name' into *out. */
@@ -94,7 +80,7 @@ h_insert_user(struct req *r, struct user *u, int derive, struct verr *e)
 		else {
 			mod = tries < 6 ? 10000 : 100000;
 			snprintf(u->username, sizeof(u->username), "%s_%0*u",
-			    base, mod == 10000 ? 4 : 5, h_uniform(mod));
+			    base, mod == 10000 ? 4 : 5, rnd_uniform(mod));
 		}
 		verr_init(&ie);
 		if (db_user_insert(r->be->db, u, &ie) == 0)
@@ -373,22 +359,6 @@ h_logout(struct req *r, struct verr *e)
 	return 0;
 }
 
-/* Keyed hash of a one-time code: six digits alone are easy to invert. */
-static void
-h_otp_hash(const struct req *r, const char *uid, const char *code,
-    char out[65])
-{
-	unsigned char	 mac[32];
-	unsigned int	 n = sizeof(mac);
-	char		 msg[64];
-
-	snprintf(msg, sizeof(msg), "otp:%s:%s", uid, code);
-	HMAC(EVP_sha256(), r->cfg->jwt_secret, (int)strlen(r->cfg->jwt_secret),
-	    (unsigned char *)msg, strlen(msg), mac, &n);
-	enc_hex(mac, sizeof(mac), out);
-	OPENSSL_cleanse(msg, sizeof(msg));
-}
-
 struct otp_mail {
 	char	 to[sizeof(((struct user *)0)->email)];
 	char	 code[7];
@@ -438,10 +408,10 @@ h_request_otp(struct req *r, struct verr *e)
 	verr_init(&fe);
 	if (db_user_by_email(r->be->db, norm, &u, &fe) == 0) {
 		m = xcalloc(1, sizeof(*m));
-		snprintf(m->code, sizeof(m->code), "%06u", h_uniform(1000000));
+		otp_new(m->code);
 		snprintf(m->to, sizeof(m->to), "%s", u.email);
 		snprintf(m->rid, sizeof(m->rid), "%s", r->rid);
-		h_otp_hash(r, u.id, m->code, hash);
+		otp_hash(r->cfg->jwt_secret, u.id, m->code, hash);
 		if (db_user_set_otp(r->be->db, u.id, hash, json_now_ms() +
 		    OTP_TTL_MS, e) == -1)
 			goto out;
@@ -512,8 +482,8 @@ h_reset_password(struct req *r, struct verr *e)
 		verr_set(e, 400, "invalid_otp", "Invalid or expired code");
 		goto out;
 	}
-	h_otp_hash(r, u.id, otp, hash);
-	if (CRYPTO_memcmp(hash, u.otp_hash, 64) != 0) {
+	otp_hash(r->cfg->jwt_secret, u.id, otp, hash);
+	if (!otp_equal(hash, u.otp_hash)) {
 		if (db_user_otp_failed(r->be->db, u.id, u.otp_hash,
 		    OTP_MAX_TRIES, e) == 0)
 			verr_set(e, 400, "invalid_otp", "Invalid or expired "

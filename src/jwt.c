@@ -14,10 +14,10 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <openssl/rand.h>
 
 #include "enc.h"
 #include "jwt.h"
+#include "rnd.h"
 #include "xmem.h"
 
 #define JWT_MAXPART	2048
@@ -48,8 +48,7 @@ jwt_sign(const void *key, size_t klen, const struct jwt_claims *c)
 	int		 n;
 
 	/* A random jti makes every token unique, even within a second. */
-	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
-		abort();
+	rnd_bytes(rnd, sizeof(rnd));
 	enc_b64url(rnd, sizeof(rnd), jti);
 	n = snprintf(payload, sizeof(payload),
 	    "{\"sub\":\"%s\",\"sid\":\"%s\",\"iat\":%lld,\"exp\":%lld,"
