@@ -43,7 +43,7 @@ nlist_add(const struct notif *n, void *arg)
 
 /* Notification (2.8). */
 static struct json_object *
-h_notif_json(const struct notif *n, const struct sums *s)
+notif_json(const struct notif *n, const struct sums *s)
 {
 	struct json_object	*o = json_object_new_object();
 	char			 ts[32];
@@ -67,7 +67,7 @@ h_notif_json(const struct notif *n, const struct sums *s)
 }
 
 int
-h_notif_list(struct req *r, struct verr *e)
+h_notifications_list(struct req *r, struct verr *e)
 {
 	struct page		 pg;
 	struct db_page		 dp;
@@ -94,7 +94,7 @@ h_notif_list(struct req *r, struct verr *e)
 		goto out;
 	arr = json_object_new_array();
 	for (i = 0; i < l.n; i++)
-		json_object_array_add(arr, h_notif_json(&l.items[i], &s));
+		json_object_array_add(arr, notif_json(&l.items[i], &s));
 	http_json(r, 200, arr);
 	http_header(r, "Cache-Control", "no-store");
 	if (l.seen > l.limit && l.n > 0)
@@ -109,7 +109,7 @@ out:
 }
 
 int
-h_notif_unread(struct req *r, struct verr *e)
+h_notifications_unread(struct req *r, struct verr *e)
 {
 	struct json_object	*o;
 	int64_t			 n;
@@ -130,7 +130,7 @@ h_notif_unread(struct req *r, struct verr *e)
  * NOTIF_MAX_IDS strings.
  */
 static int
-h_notif_ids(struct json_object *b, const char ***ids, size_t *n,
+notif_ids(struct json_object *b, const char ***ids, size_t *n,
     struct verr *e)
 {
 	struct json_object	*a, *v;
@@ -162,7 +162,7 @@ h_notif_ids(struct json_object *b, const char ***ids, size_t *n,
 }
 
 int
-h_notif_mark_read(struct req *r, struct verr *e)
+h_notifications_mark_read(struct req *r, struct verr *e)
 {
 	struct json_object	*b = NULL, *o;
 	const char		**ids = NULL;
@@ -172,7 +172,7 @@ h_notif_mark_read(struct req *r, struct verr *e)
 
 	if (http_json_body(r, &b, e) == -1 ||
 	    json_get_bool(b, "all", 0, &all, e) == -1 ||
-	    h_notif_ids(b, &ids, &n, e) == -1)
+	    notif_ids(b, &ids, &n, e) == -1)
 		goto out;
 	/* An empty array is a valid request that changes nothing. */
 	if (!all && ids == NULL) {

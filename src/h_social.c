@@ -30,7 +30,7 @@
 
 /* Follow (on=1) or unfollow the :username of the route. */
 static int
-h_follow_set(struct req *r, int on, struct verr *e)
+follow_set(struct req *r, int on, struct verr *e)
 {
 	struct json_object	*o, *d;
 	struct user		*u;
@@ -79,15 +79,15 @@ out:
 }
 
 int
-h_follow(struct req *r, struct verr *e)
+h_social_follow(struct req *r, struct verr *e)
 {
-	return h_follow_set(r, 1, e);
+	return follow_set(r, 1, e);
 }
 
 int
-h_unfollow(struct req *r, struct verr *e)
+h_social_unfollow(struct req *r, struct verr *e)
 {
-	return h_follow_set(r, 0, e);
+	return follow_set(r, 0, e);
 }
 
 struct flist {
@@ -110,7 +110,7 @@ flist_add(const char *uid, int64_t at, const char *fid, void *arg)
 }
 
 static int
-h_follow_list(struct req *r, int followers, struct verr *e)
+follow_list(struct req *r, int followers, struct verr *e)
 {
 	struct json_object	*arr;
 	struct user		*u;
@@ -158,15 +158,15 @@ out:
 }
 
 int
-h_followers(struct req *r, struct verr *e)
+h_social_followers(struct req *r, struct verr *e)
 {
-	return h_follow_list(r, 1, e);
+	return follow_list(r, 1, e);
 }
 
 int
-h_following(struct req *r, struct verr *e)
+h_social_following(struct req *r, struct verr *e)
 {
-	return h_follow_list(r, 0, e);
+	return follow_list(r, 0, e);
 }
 
 /* Search results in the order of API.md 3.2.7, without repeats. */
@@ -211,7 +211,7 @@ hit_cmp(const void *a, const void *b)
 }
 
 int
-h_search(struct req *r, struct verr *e)
+h_social_search(struct req *r, struct verr *e)
 {
 	struct json_object	*arr;
 	struct srch		 s;
@@ -313,7 +313,7 @@ cand_cmp(const void *a, const void *b)
 }
 
 int
-h_suggestions(struct req *r, struct verr *e)
+h_social_suggestions(struct req *r, struct verr *e)
 {
 	struct json_object	*arr;
 	struct cands		 cs;

@@ -44,7 +44,7 @@
 
 /* Story (2.7). */
 static struct json_object *
-h_story_view(const struct story *s)
+story_view(const struct story *s)
 {
 	struct json_object	*o = json_object_new_object();
 	char			 ts[32];
@@ -63,7 +63,7 @@ h_story_view(const struct story *s)
 }
 
 int
-h_story_create(struct req *r, struct verr *e)
+h_stories_create(struct req *r, struct verr *e)
 {
 	struct upload	*u;
 	struct story	*s;
@@ -90,7 +90,7 @@ h_story_create(struct req *r, struct verr *e)
 	s->expires_ms = s->created_ms + (int64_t)r->cfg->story_ttl * 1000;
 	if (db_story_insert(r->be->db, s, e) == -1)
 		goto out;
-	http_json(r, 201, h_story_view(s));
+	http_json(r, 201, story_view(s));
 	rc = 0;
 out:
 	/* Once inserted the story owns its object: no orphan either way. */
@@ -141,7 +141,7 @@ sfeed_story(const struct story *s, void *arg)
 		g = &f->g[i];
 	if (g->n == STORY_GROUP_STORIES)
 		return;
-	json_object_array_add(g->stories, h_story_view(s));
+	json_object_array_add(g->stories, story_view(s));
 	g->n++;
 }
 
@@ -178,7 +178,7 @@ sfeed_group(const struct sgroup *g, const char *viewer)
 }
 
 int
-h_story_feed(struct req *r, struct verr *e)
+h_stories_feed(struct req *r, struct verr *e)
 {
 	struct sfeed		*f;
 	struct json_object	*out;
@@ -223,7 +223,7 @@ out:
 }
 
 int
-h_story_delete(struct req *r, struct verr *e)
+h_stories_delete(struct req *r, struct verr *e)
 {
 	struct story	*s;
 	struct verr	 fe;
