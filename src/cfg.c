@@ -120,6 +120,8 @@ const struct cfg_key cfg_keys[] = {
 	{ "smtp_url", "SMTP_URL", CFG_SECRET, 0, 0, NULL, CFG_OFF(smtp_url), 0 },
 	{ "resend_api_key", "RESEND_API_KEY", CFG_SECRET, 0, 0, NULL,
 	    CFG_OFF(resend_api_key), 0 },
+	{ "resend_url", "VYBES_RESEND_URL", CFG_STR, 0, 0,
+	    "https://api.resend.com", CFG_OFF(resend_url), 0 },
 	{ "eth_rpc_url", "ETH_RPC_URL", CFG_SECRET, 0, 0, NULL,
 	    CFG_OFF(eth_rpc_url), 0 },
 	{ "eth_chain_id", "ETH_CHAIN_ID", CFG_STR, 0, 0, NULL,

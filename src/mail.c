@@ -40,7 +40,6 @@
 #define MAIL_SUBJ_MAX	512	/* subject bytes before encoding */
 #define MAIL_ERRBODY	512	/* bytes of a Resend error body kept */
 #define MAIL_EW_IN	39	/* input bytes of one encoded-word */
-#define RESEND_BASE	"https://api.resend.com"
 
 /* What the SMTP read callback still has to hand to curl. */
 struct mail_src {
@@ -346,7 +345,7 @@ mail_resend(const struct cfg *c, const char *to, const char *subject,
 	struct curl_slist	*hdrs = NULL;
 	struct json_object	*o = NULL, *a;
 	struct buf		 resp;
-	const char		*env, *json;
+	const char		*base, *json;
 	char			 url[512], auth[512], why[256], esc[160];
 	char			 errbuf[CURL_ERROR_SIZE];
 	CURLcode		 cc;
@@ -360,16 +359,14 @@ mail_resend(const struct cfg *c, const char *to, const char *subject,
 		verr_backend(e, "mail", "resend: RESEND_API_KEY is malformed");
 		goto out;
 	}
-	env = getenv("VYBES_RESEND_URL");
-	if (!mail_set(env))
-		env = RESEND_BASE;
-	for (n = strlen(env); n > 0 && env[n - 1] == '/'; n--)
+	base = c->resend_url;
+	for (n = strlen(base); n > 0 && base[n - 1] == '/'; n--)
 		continue;
-	if (n > sizeof(url) - sizeof("/emails")) {
-		verr_backend(e, "mail", "resend: VYBES_RESEND_URL too long");
+	if (n == 0 || n > sizeof(url) - sizeof("/emails")) {
+		verr_backend(e, "mail", "resend: resend_url empty or too long");
 		goto out;
 	}
-	snprintf(url, sizeof(url), "%.*s/emails", (int)n, env);
+	snprintf(url, sizeof(url), "%.*s/emails", (int)n, base);
 
 	if ((o = json_object_new_object()) == NULL ||
 	    (a = json_object_new_array()) == NULL)
