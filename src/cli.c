@@ -20,10 +20,11 @@
 #define CLI_DEFAULT_CONF SYSCONFDIR "/vybes/vybes.conf"
 
 void
-cli_init(struct cli *cl, const char *prog)
+cli_init(struct cli *cl, const char *prog, void (*usage)(int))
 {
 	memset(cl, 0, sizeof(*cl));
 	cl->prog = prog;
+	cl->usage = usage;
 	cl->path = CLI_DEFAULT_CONF;
 	cl->optional = 1;
 }
@@ -92,10 +93,18 @@ cli_option(struct cli *cl, int ch, const char *arg)
 		cl->check = 1;
 		return 1;
 	case 's':
-		return cli_add(cl, xstrdup(arg)) == -1 ? -1 : 1;
+		if (cli_add(cl, xstrdup(arg)) == -1)
+			cl->usage(0);
+		return 1;
 	case 'V':
 		printf("%s %s\n", cl->prog, PACKAGE_VERSION);
 		exit(0);
+	case 'h':
+		cl->usage(1);
+		return 1;
+	case '?':
+		cl->usage(0);
+		return 1;
 	default:
 		return 0;
 	}

@@ -11,10 +11,21 @@
 
 #define CLI_MAXSET	64
 
+/* The options cli_option() takes: the start of each program's tables. */
+#define CLI_SHORTOPTS	"df:hnV"
+#define CLI_LONGOPTS							\
+	{ "check-config", no_argument, NULL, 'n' },			\
+	{ "config", required_argument, NULL, 'f' },			\
+	{ "foreground", no_argument, NULL, 'd' },			\
+	{ "set", required_argument, NULL, 's' },			\
+	{ "version", no_argument, NULL, 'V' },				\
+	{ "help", no_argument, NULL, 'h' }
+
 struct cfg;
 
 struct cli {
 	const char	*prog;		/* "vybes-api", for messages */
+	void		(*usage)(int);	/* print the synopsis and exit */
 	const char	*path;		/* -f, else the default file */
 	int		 optional;	/* no -f: a missing file is fine */
 	int		 check;		/* -n */
@@ -23,14 +34,17 @@ struct cli {
 	size_t		 nset;
 };
 
-/* Start cl for program prog with the default configuration file. */
-void	cli_init(struct cli *cl, const char *prog);
+/*
+ * Start cl for program prog with the default configuration file; usage(1)
+ * prints the synopsis for -h and exits 0, usage(0) on stderr, exit 2.
+ */
+void	cli_init(struct cli *cl, const char *prog, void (*usage)(int));
 
 /*
- * Take the shared option ch ('d', 'f', 'n', 's' for --set, 'V') with its
- * argument.  Returns 1 if ch was one of them, 0 if not, -1 after printing
- * why the option is wrong (the caller shows its usage).  -V prints the
- * version and exits 0.
+ * Take the shared option ch (CLI_SHORTOPTS, 's' for --set) with its
+ * argument: returns 1 if ch was one of them, 0 if not.  -V prints the
+ * version and -h the usage, both exit 0; a bad --set or an unknown
+ * option ('?') shows the usage and exits 2.
  */
 int	cli_option(struct cli *cl, int ch, const char *arg);
 

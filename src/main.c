@@ -103,18 +103,13 @@ int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
-		{ "check-config", no_argument, NULL, 'n' },
-		{ "config", required_argument, NULL, 'f' },
-		{ "foreground", no_argument, NULL, 'd' },
+		CLI_LONGOPTS,
 		{ "listen", required_argument, NULL, 'l' },
 		{ "max-requests", required_argument, NULL, 'm' },
 		{ "max-workers", required_argument, NULL, 'X' },
 		{ "min-workers", required_argument, NULL, 'N' },
 		{ "pidfile", required_argument, NULL, 'p' },
-		{ "set", required_argument, NULL, 's' },
-		{ "version", no_argument, NULL, 'V' },
 		{ "workers", required_argument, NULL, 'w' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct {
@@ -136,13 +131,10 @@ main(int argc, char *argv[])
 	uid_t			 uid;
 	gid_t			 gid;
 
-	cli_init(&cl, "vybes-api");
-	while ((ch = getopt_long(argc, argv, "df:nVh", longopts, NULL)) != -1) {
-		if (ch == 'h')
-			usage(1);
-		if ((rc = cli_option(&cl, ch, optarg)) == -1)
-			usage(0);
-		if (rc == 1)
+	cli_init(&cl, "vybes-api", usage);
+	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS, longopts,
+	    NULL)) != -1) {
+		if (cli_option(&cl, ch, optarg))
 			continue;
 		for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
 			if (flags[i].ch == ch)

@@ -59,22 +59,27 @@ rkey_views(char *buf, const char *post, struct verr *e)
 	return rkey_fmt(buf, e, "views:{v}:%s", post);
 }
 
+/* The generation key of buf: buf with ":g", in the same slot. */
+static int
+rkey_gen(const char *buf, char *gbuf, struct verr *e)
+{
+	return rkey_fmt(gbuf, e, "%s:g", buf);
+}
+
 int
 rkey_obj(char *buf, char *gbuf, const char *kind, const char *id,
     struct verr *e)
 {
-	if (rkey_fmt(gbuf, e, "c:%s:{%s}:g", kind, id) == -1)
-		return -1;
-	return rkey_fmt(buf, e, "c:%s:{%s}", kind, id);
+	return rkey_fmt(buf, e, "c:%s:{%s}", kind, id) == -1 ? -1 :
+	    rkey_gen(buf, gbuf, e);
 }
 
 int
 rkey_uset(char *buf, char *gbuf, const char *uid, const char *set,
     struct verr *e)
 {
-	if (rkey_fmt(gbuf, e, "u:{%s}:%s:g", uid, set) == -1)
-		return -1;
-	return rkey_fmt(buf, e, "u:{%s}:%s", uid, set);
+	return rkey_fmt(buf, e, "u:{%s}:%s", uid, set) == -1 ? -1 :
+	    rkey_gen(buf, gbuf, e);
 }
 
 int

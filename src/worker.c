@@ -209,12 +209,7 @@ int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
-		{ "check-config", no_argument, NULL, 'n' },
-		{ "config", required_argument, NULL, 'f' },
-		{ "foreground", no_argument, NULL, 'd' },
-		{ "set", required_argument, NULL, 's' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
+		CLI_LONGOPTS,
 		{ "metrics-file", required_argument, NULL, 'M' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -225,17 +220,13 @@ main(int argc, char *argv[])
 	struct wk		 w;
 	struct verr		 e;
 	const char		*metrics = NULL;
-	int			 ch, rc, down = 0;
+	int			 ch, down = 0;
 	time_t			 last_metrics = 0;
 
-	cli_init(&cl, "vybes-worker");
-	while ((ch = getopt_long(argc, argv, "df:hnV", longopts,
+	cli_init(&cl, "vybes-worker", usage);
+	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS, longopts,
 	    NULL)) != -1) {
-		if (ch == 'h')
-			usage(1);
-		if ((rc = cli_option(&cl, ch, optarg)) == -1)
-			usage(0);
-		if (rc == 1)
+		if (cli_option(&cl, ch, optarg))
 			continue;
 		if (ch != 'M')
 			usage(0);
