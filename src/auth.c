@@ -17,7 +17,6 @@
 #include <time.h>
 
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 #include <openssl/sha.h>
 
 #include "auth.h"
@@ -31,6 +30,8 @@
 #include "jwt.h"
 #include "log.h"
 #include "rds_redis.h"
+#include "rkey.h"
+#include "rnd.h"
 #include "verr.h"
 
 #define AUTH_CACHE_TTL	60
@@ -70,12 +71,11 @@ static int
 auth_cached(struct req *r, const struct jwt_claims *c, int64_t now_ms)
 {
 	struct verr	 e;
-	char		 key[40], val[64], uid[25];
+	char		 key[RKEY_MAX], val[64], uid[25];
 	long long	 exp;
 
-	snprintf(key, sizeof(key), "sess:%s", c->sid);
 	verr_init(&e);
-	if (rds_get(r->be->rds, key, val, sizeof(val), &e) != 1)
+	if (rkey_session(key, c->sid, &e) == -1 || rds_get(r->be->rds, key, val, sizeof(val), &e) != 1)
 		return 0;
 	if (sscanf(val, "%24s %lld", uid, &exp) != 2)
 		return 0;
@@ -90,7 +90,7 @@ auth_request(struct req *r, struct verr *e)
 	struct user		 u;
 	struct verr		 ce;
 	const char		*tok;
-	char			 key[40], val[64];
+	char			 key[RKEY_MAX], val[64];
 	int64_t			 now_ms = json_now_ms();
 	int			 ttl, st;
 
@@ -120,11 +120,10 @@ auth_request(struct req *r, struct verr *e)
 		ttl = (int)((s.expires_ms - now_ms) / 1000);
 		if (ttl > AUTH_CACHE_TTL)
 			ttl = AUTH_CACHE_TTL;
-		if (ttl > 0) {
-			snprintf(key, sizeof(key), "sess:%s", c.sid);
+		verr_init(&ce);
+		if (ttl > 0 && rkey_session(key, c.sid, &ce) == 0) {
 			snprintf(val, sizeof(val), "%s %lld", c.sub,
 			    (long long)s.expires_ms);
-			verr_init(&ce);
 			(void)rds_set(r->be->rds, key, val, ttl, &ce);
 		}
 	}
@@ -137,18 +136,18 @@ void
 auth_forget(struct req *r, const char *sid)
 {
 	struct verr	 e;
-	char		 key[40];
+	char		 key[RKEY_MAX];
 
-	snprintf(key, sizeof(key), "sess:%s", sid);
 	verr_init(&e);
-	if (rds_del(r->be->rds, key, &e) == -1)
+	if (rkey_session(key, sid, &e) == -1 ||
+	    rds_del(r->be->rds, key, &e) == -1)
 		log_warnx("rid=%s session cache: cannot drop %s: %s; it "
 		    "expires within %d s", r->rid, key, e.detail,
 		    AUTH_CACHE_TTL);
 	/* A session that ends takes its wallet unlock with it (3.8.1). */
-	snprintf(key, sizeof(key), "%s%s", AUTH_UNLOCK_PREFIX, sid);
 	verr_init(&e);
-	if (rds_del(r->be->rds, key, &e) == -1)
+	if (rkey_unlock(key, sid, &e) == -1 ||
+	    rds_del(r->be->rds, key, &e) == -1)
 		log_warnx("rid=%s wallet unlock of %s not ended: %s", r->rid,
 		    sid, e.detail);
 }
@@ -167,8 +166,7 @@ auth_new_refresh(char tok[44], char hash[65])
 {
 	unsigned char	 b[32];
 
-	if (RAND_bytes(b, sizeof(b)) != 1)
-		abort();
+	rnd_bytes(b, sizeof(b));
 	enc_b64url(b, sizeof(b), tok);
 	OPENSSL_cleanse(b, sizeof(b));
 	auth_refresh_hash(tok, hash);

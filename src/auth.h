@@ -9,6 +9,8 @@
 
 #include <json-c/json.h>
 
+#include "rkey.h"
+
 struct req;
 struct session;
 struct user;
@@ -21,8 +23,8 @@ struct verr;
  */
 int	auth_request(struct req *r, struct verr *e);
 
-/* Redis key prefix of a session's wallet unlock mark ("wul:<sid>"). */
-#define AUTH_UNLOCK_PREFIX	"wul:"
+/* The prefix of a session's wallet unlock mark; new code: rkey_unlock(). */
+#define AUTH_UNLOCK_PREFIX	RKEY_UNLOCK
 
 /*
  * Drop the cached validity and the wallet unlock of session sid so that

@@ -4,8 +4,14 @@
  * nothing until a request needs it, and each reconnects by itself later.
  * Only MongoDB can fail to be created (an unparsable URI); its handle is
  * then left NULL, which the database calls' callers must treat as 503.
+ *
+ * The process-wide set-up of the client libraries happens here too, once,
+ * before any handle exists: curl_global_init() is not thread-safe in curl
+ * 7.88, and mongoc_init() (through db_init()) must precede every client.
  */
 #include <stddef.h>
+
+#include <curl/curl.h>
 
 #include "be.h"
 #include "cfg.h"
@@ -21,6 +27,9 @@ be_open(struct be *b, const struct cfg *c)
 {
 	struct verr	 e;
 
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		log_err("curl_global_init failed: storage and mail will fail");
+	db_init();
 	verr_init(&e);
 	b->cfg = c;
 	if ((b->db = db_new(c, &e)) == NULL)
@@ -41,4 +50,6 @@ be_close(struct be *b)
 	b->mq = NULL;
 	b->rds = NULL;
 	b->db = NULL;
+	db_shutdown();
+	curl_global_cleanup();
 }

@@ -21,9 +21,12 @@ struct be {
 	struct st		*st;
 };
 
-/* Create every backend handle of this process (no connection yet). */
+/*
+ * Set up the client libraries (libcurl, libmongoc) and create every
+ * backend handle of this process (no connection yet).  Once per process.
+ */
 void	be_open(struct be *b, const struct cfg *c);
-/* Close every backend of b; fields may be NULL. */
+/* Close every backend of b (fields may be NULL), then the libraries. */
 void	be_close(struct be *b);
 
 #endif

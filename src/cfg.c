@@ -23,6 +23,7 @@
 #include "cfg.h"
 #include "enc.h"
 #include "log.h"
+#include "xmem.h"
 
 extern char **environ;
 
@@ -119,6 +120,8 @@ const struct cfg_key cfg_keys[] = {
 	{ "smtp_url", "SMTP_URL", CFG_SECRET, 0, 0, NULL, CFG_OFF(smtp_url), 0 },
 	{ "resend_api_key", "RESEND_API_KEY", CFG_SECRET, 0, 0, NULL,
 	    CFG_OFF(resend_api_key), 0 },
+	{ "resend_url", "VYBES_RESEND_URL", CFG_STR, 0, 0,
+	    "https://api.resend.com", CFG_OFF(resend_url), 0 },
 	{ "eth_rpc_url", "ETH_RPC_URL", CFG_SECRET, 0, 0, NULL,
 	    CFG_OFF(eth_rpc_url), 0 },
 	{ "eth_chain_id", "ETH_CHAIN_ID", CFG_STR, 0, 0, NULL,
@@ -696,9 +699,8 @@ cfg_load(struct cfg *c, const char *path, int optional, char *const *envp,
 		if (cfg_keys[i].def != NULL && cfg_assign(&ld, &cfg_keys[i],
 		    cfg_keys[i].def, "default") == -1)
 			abort();
-	if ((ld.where = calloc(cfg_nkeys, sizeof(*ld.where))) == NULL ||
-	    (ld.fileline = calloc(cfg_nkeys, sizeof(*ld.fileline))) == NULL)
-		abort();
+	ld.where = xcalloc(cfg_nkeys, sizeof(*ld.where));
+	ld.fileline = xcalloc(cfg_nkeys, sizeof(*ld.fileline));
 	if (path != NULL)
 		cfg_load_file(&ld, path, optional);
 	cfg_load_env(&ld, envp != NULL ? envp : environ);

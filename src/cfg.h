@@ -84,6 +84,7 @@ struct cfg {
 	char	*sender_email;
 	char	*smtp_url;
 	char	*resend_api_key;
+	char	*resend_url;		/* Resend API base URL */
 	/* ethereum */
 	char	*eth_rpc_url;
 	char	*eth_chain_id;

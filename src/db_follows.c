@@ -16,6 +16,7 @@
 #include "db_internal.h"
 #include "json.h"
 #include "verr.h"
+#include "xmem.h"
 
 /*
  * Index: follows {followerId: 1, followingId: 1} unique (the delete); users
@@ -70,8 +71,7 @@ db_followees(struct db *db, const char *a, size_t max, char (**ids)[25],
 
 	*ids = NULL;
 	*n = 0;
-	if ((d.ids = calloc(max + 1, sizeof(*d.ids))) == NULL)
-		abort();
+	d.ids = xcalloc(max + 1, sizeof(*d.ids));
 	if (db_q_oid(&q, "followerId", a, e) == -1)
 		goto out;
 	BSON_APPEND_DOCUMENT_BEGIN(&opts, "sort", &sort);

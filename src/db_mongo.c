@@ -39,6 +39,7 @@
 #include "json.h"
 #include "log.h"
 #include "verr.h"
+#include "xmem.h"
 
 #define DB_CONNECT_MS	1000
 #define DB_SOCKET_MS	2500
@@ -208,10 +209,7 @@ db_new(const struct cfg *c, struct verr *e)
 	bson_error_t	 be;
 	const char	*s;
 
-	if ((db = calloc(1, sizeof(*db))) == NULL) {
-		log_err("db_new: %s", strerror(errno));
-		abort();
-	}
+	db = xcalloc(1, sizeof(*db));
 	db->db_serialize = -1;
 	s = c->mongo_uri != NULL && c->mongo_uri[0] != '\0' ? c->mongo_uri :
 	    "mongodb://127.0.0.1:27017";
@@ -221,8 +219,7 @@ db_new(const struct cfg *c, struct verr *e)
 	 * authMechanismProperties can hold a token: keep it out of logs.
 	 */
 	if ((db->db_uri = mongoc_uri_new_with_error(s, &be)) == NULL) {
-		verr_set(e, 500, "internal", "internal error");
-		verr_detail(e, "mongo: MONGO_URI %s: not a valid connection "
+		verr_internal(e, "mongo: MONGO_URI %s: not a valid connection "
 		    "string", db->db_safeuri);
 		db_free(db);
 		return NULL;
@@ -237,10 +234,7 @@ db_new(const struct cfg *c, struct verr *e)
 	db_write_concern(db->db_uri, c->mongo_write_concern);
 	s = c->db_name != NULL && c->db_name[0] != '\0' ? c->db_name :
 	    mongoc_uri_get_database(db->db_uri);
-	if ((db->db_name = strdup(s != NULL ? s : "vybes")) == NULL) {
-		log_err("db_new: %s", strerror(errno));
-		abort();
-	}
+	db->db_name = xstrdup(s != NULL ? s : "vybes");
 	return db;
 }
 
@@ -321,8 +315,7 @@ db_fail(struct db *db, const char *what, const bson_error_t *be,
 			db->db_failed = db_now_ms();
 		return verr_backend(e, "mongo", why);
 	}
-	verr_set(e, 500, "internal", "internal error");
-	verr_detail(e, "mongo: %s (error %u.%u)", why, be->domain, be->code);
+	verr_internal(e, "mongo: %s (error %u.%u)", why, be->domain, be->code);
 	return -1;
 }
 
@@ -336,10 +329,8 @@ db_ping(struct db *db, struct verr *e)
 	int		 rc = -1;
 
 	if (db->db_pingcli == NULL) {
-		if ((uri = mongoc_uri_copy(db->db_uri)) == NULL) {
-			log_err("db_ping: mongoc_uri_copy failed");
-			abort();
-		}
+		if ((uri = mongoc_uri_copy(db->db_uri)) == NULL)
+			xnomem("mongoc_uri_copy");
 		mongoc_uri_set_option_as_int32(uri,
 		    MONGOC_URI_SERVERSELECTIONTIMEOUTMS, DB_PING_MS);
 		mongoc_uri_set_option_as_int32(uri,

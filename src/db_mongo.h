@@ -23,7 +23,7 @@ struct db_page {
 };
 
 
-/* Call once per process before db_new(); db_shutdown() at exit. */
+/* Once per process before db_new() (be_open()); db_shutdown() at exit. */
 void	 db_init(void);
 void	 db_shutdown(void);
 

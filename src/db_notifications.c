@@ -16,6 +16,7 @@
 #include "db_notifications.h"
 #include "json.h"
 #include "verr.h"
+#include "xmem.h"
 
 #define NOTIF_COLL	"notifications"
 
@@ -158,8 +159,7 @@ db_notif_mark_read(struct db *db, const char *user, const char *const *ids,
 	BSON_APPEND_BOOL(&q, "read", false);
 	if (!all) {
 		/* Malformed ids name nothing: API.md 3.6.4 ignores them. */
-		if ((ok = calloc(n + 1, sizeof(*ok))) == NULL)
-			abort();
+		ok = xcalloc(n + 1, sizeof(*ok));
 		for (i = 0; i < n; i++)
 			if (strlen(ids[i]) == 24 &&
 			    bson_oid_is_valid(ids[i], 24))

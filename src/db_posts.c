@@ -17,6 +17,7 @@
 #include "db_posts.h"
 #include "json.h"
 #include "verr.h"
+#include "xmem.h"
 
 static const char *const vis_names[VIS__MAX] = {
 	"public", "friends", "private"
@@ -236,8 +237,7 @@ db_post_cascade(struct db *db, const struct post *p,
 	while (mongoc_cursor_next(cur, &doc)) {
 		if (nrp == cap) {
 			cap = cap ? 2 * cap : 16;
-			if ((rp = reallocarray(rp, cap, sizeof(*rp))) == NULL)
-				abort();
+			rp = xreallocarray(rp, cap, sizeof(*rp));
 		}
 		db_oidstr(doc, "_id", rp[nrp][0]);
 		db_oidstr(doc, "userId", rp[nrp][1]);
@@ -287,8 +287,7 @@ db_like_set(struct db *db, const struct post *p, const char *user, int on,
 	int		 rc = -1;
 
 	*changed = 0;
-	if ((now = malloc(sizeof(*now))) == NULL)
-		abort();
+	now = xmalloc(sizeof(*now));
 	if (db_q_oid(&doc, "userId", user, e) == -1 ||
 	    db_q_oid(&doc, "postId", p->id, e) == -1)
 		goto out;
@@ -420,8 +419,7 @@ db_each_post(const bson_t *doc, void *arg)
 	struct post	*p;
 
 	/* struct post is large: keep it off the stack of deep callers. */
-	if ((p = malloc(sizeof(*p))) == NULL)
-		abort();
+	p = xmalloc(sizeof(*p));
 	db_post_from_bson(doc, p);
 	cb->post(p, cb->arg);
 	free(p);

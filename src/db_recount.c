@@ -12,6 +12,7 @@
 #include "db_recount.h"
 #include "json.h"
 #include "verr.h"
+#include "xmem.h"
 
 struct tally {
 	char	 id[25];
@@ -87,9 +88,7 @@ db_tally(struct db *db, const char *coll, const bson_t *match,
 	while (mongoc_cursor_next(cur, &doc)) {
 		if (ts->n == ts->cap) {
 			ts->cap = ts->cap ? 2 * ts->cap : 256;
-			if ((ts->t = reallocarray(ts->t, ts->cap,
-			    sizeof(*ts->t))) == NULL)
-				abort();
+			ts->t = xreallocarray(ts->t, ts->cap, sizeof(*ts->t));
 		}
 		db_oidstr(doc, "_id", ts->t[ts->n].id);
 		ts->t[ts->n].n = db_get_int(doc, "n");

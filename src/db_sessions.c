@@ -13,6 +13,7 @@
 #include "db_internal.h"
 #include "db_sessions.h"
 #include "verr.h"
+#include "xmem.h"
 
 /* Rotated hashes kept per session: enough to catch any realistic replay. */
 #define ROTATED_KEEP	50
@@ -235,9 +236,7 @@ db_sids_each(const bson_t *doc, void *arg)
 
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 16;
-		if ((l->ids = reallocarray(l->ids, l->cap,
-		    sizeof(*l->ids))) == NULL)
-			abort();
+		l->ids = xreallocarray(l->ids, l->cap, sizeof(*l->ids));
 	}
 	db_oidstr(doc, "_id", l->ids[l->n]);
 	if (l->ids[l->n][0] != '\0')

@@ -14,6 +14,7 @@
 #include "db_users.h"
 #include "json.h"
 #include "verr.h"
+#include "xmem.h"
 
 static void
 db_user_from_bson(const bson_t *doc, void *out)
@@ -148,8 +149,7 @@ db_user_next_vid(struct db *db, int64_t *vid, struct verr *e)
 	}
 	if (!bson_iter_init_find(&it, &reply, "value") ||
 	    !BSON_ITER_HOLDS_DOCUMENT(&it)) {
-		verr_set(e, 500, "internal", "Internal server error");
-		verr_detail(e, "mongo: counters: no value in reply");
+		verr_internal(e, "mongo: counters: no value in reply");
 		goto out;
 	}
 	bson_iter_document(&it, &len, &data);
@@ -180,8 +180,7 @@ db_user_dup(struct db *db, const char *email, const char *username,
 	struct verr	 fe;
 	int		 rc = -1;
 
-	if ((u = malloc(sizeof(*u))) == NULL)
-		abort();
+	u = xmalloc(sizeof(*u));
 	verr_init(&fe);
 	if (email != NULL && db_user_by_email(db, email, u, &fe) == 0 &&
 	    (self == NULL || strcmp(u->id, self) != 0))
@@ -564,8 +563,7 @@ db_full_each(const bson_t *doc, void *arg)
 	struct db_full_cb	*cb = arg;
 	struct user		*u;
 
-	if ((u = malloc(sizeof(*u))) == NULL)
-		abort();
+	u = xmalloc(sizeof(*u));
 	db_user_from_bson(doc, u);
 	cb->fn(u, cb->arg);
 	free(u);

@@ -34,8 +34,7 @@
 static int
 ethsig_internal(struct verr *e, const char *why)
 {
-	verr_set(e, 500, "internal", "internal error");
-	verr_detail(e, "ethereum signature: %s", why);
+	verr_internal(e, "ethereum signature: %s", why);
 	return -1;
 }
 

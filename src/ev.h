@@ -6,16 +6,17 @@
 #ifndef EV_H
 #define EV_H
 
+struct be;
 struct json_object;
-struct req;
 struct verr;
 
 /*
- * Emit event `type' with `data' (borrowed) on subject "vybes.<type>"
- * with a fresh Nats-Msg-Id.  Fails only when neither NATS nor the outbox
- * takes it (503).
+ * Emit event `type' by user `actor' with `data' (borrowed) on subject
+ * "vybes.<type>" with a fresh Nats-Msg-Id; `rid' is the request id that
+ * caused it ("-" outside a request).  Fails only when neither NATS nor
+ * the outbox takes it (503).
  */
-int	ev_emit(struct req *r, const char *type, struct json_object *data,
-	    struct verr *e);
+int	ev_emit(struct be *be, const char *actor, const char *rid,
+	    const char *type, struct json_object *data, struct verr *e);
 
 #endif

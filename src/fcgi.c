@@ -127,7 +127,8 @@ fcgi_dispatch(struct req *r, struct verr *e)
 		return;
 	if (r->rm.route->handler(r, e) == -1) {
 		if (e->status == 0)
-			verr_set(e, 500, "internal", "Internal server error");
+			verr_internal(e, "handler %s: failed, no reason "
+			    "recorded", r->rm.route->name);
 		return;
 	}
 	if (r->status == 0) {
@@ -309,7 +310,6 @@ fcgi_serve(int fd, const struct cfg *c, int max_requests, int ready_fd,
 		slot = (size_t)score_slot_take(sb, http_now_ns() / 1000000);
 	}
 	score_attach(sb, slot);
-	db_init();
 	be_open(&be, c);
 	if (ready_fd != -1) {
 		(void)write(ready_fd, "r", 1);
@@ -374,7 +374,6 @@ fcgi_serve(int fd, const struct cfg *c, int max_requests, int ready_fd,
 	}
 	FCGX_Free(&fr, 1);
 	be_close(&be);
-	db_shutdown();
 	score_free(own);
 	return 0;
 }

@@ -15,7 +15,7 @@
 #include "verr.h"
 
 static int
-h_feed(struct req *r, int friends, struct verr *e)
+feeds_page(struct req *r, int friends, struct verr *e)
 {
 	struct json_object	*arr;
 	struct page		 pg;
@@ -43,13 +43,13 @@ h_feed(struct req *r, int friends, struct verr *e)
 }
 
 int
-h_feed_foryou(struct req *r, struct verr *e)
+h_feeds_foryou(struct req *r, struct verr *e)
 {
-	return h_feed(r, 0, e);
+	return feeds_page(r, 0, e);
 }
 
 int
-h_feed_friends(struct req *r, struct verr *e)
+h_feeds_friends(struct req *r, struct verr *e)
 {
-	return h_feed(r, 1, e);
+	return feeds_page(r, 1, e);
 }

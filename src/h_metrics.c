@@ -20,6 +20,7 @@
 #include "router.h"
 #include "score.h"
 #include "verr.h"
+#include "xmem.h"
 
 #define METRICS_CTYPE	"text/plain; version=0.0.4; charset=utf-8"
 
@@ -112,7 +113,7 @@ h_metrics(struct req *r, struct verr *e)
 		return verr_set(e, 503, "unavailable",
 		    "Service temporarily unavailable");
 	if ((f = open_memstream(&buf, &len)) == NULL)
-		abort();
+		xnomem("open_memstream");
 	metrics_requests(f, sb);
 	metrics_latency(f, sb);
 	score_workers(sb, &total, &busy);
@@ -130,7 +131,7 @@ h_metrics(struct req *r, struct verr *e)
 		    &sb->sc_backend[i], __ATOMIC_RELAXED));
 	procmet_write(f, "vybes-api");
 	if (fclose(f) != 0 || buf == NULL)
-		abort();
+		xnomem("open_memstream");
 	http_text(r, 200, METRICS_CTYPE, buf, len);
 	return 0;
 }

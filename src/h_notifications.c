@@ -19,6 +19,7 @@
 #include "svc_cache.h"
 #include "svc_user.h"
 #include "verr.h"
+#include "xmem.h"
 
 #define NOTIF_SCOPE	"notifications"
 #define NOTIF_LIMIT	30	/* default page size, as in the reference */
@@ -42,7 +43,7 @@ nlist_add(const struct notif *n, void *arg)
 
 /* Notification (2.8). */
 static struct json_object *
-h_notif_json(const struct notif *n, const struct sums *s)
+notif_json(const struct notif *n, const struct sums *s)
 {
 	struct json_object	*o = json_object_new_object();
 	char			 ts[32];
@@ -66,7 +67,7 @@ h_notif_json(const struct notif *n, const struct sums *s)
 }
 
 int
-h_notif_list(struct req *r, struct verr *e)
+h_notifications_list(struct req *r, struct verr *e)
 {
 	struct page		 pg;
 	struct db_page		 dp;
@@ -83,19 +84,17 @@ h_notif_list(struct req *r, struct verr *e)
 		goto out;
 	page_to_db(&pg, &dp);
 	l.limit = pg.limit;
-	if ((l.items = calloc(pg.limit + 1, sizeof(*l.items))) == NULL)
-		abort();
+	l.items = xcalloc(pg.limit + 1, sizeof(*l.items));
 	if (db_notif_list(r->be->db, r->uid, &dp, nlist_add, &l, e) == -1)
 		goto out;
-	if ((ids = calloc(l.n + 1, sizeof(*ids))) == NULL)
-		abort();
+	ids = xcalloc(l.n + 1, sizeof(*ids));
 	for (i = 0; i < l.n; i++)
 		ids[i] = l.items[i].actor_id;
 	if (svc_sums_load(r->be, ids, l.n, &s, e) == -1)
 		goto out;
 	arr = json_object_new_array();
 	for (i = 0; i < l.n; i++)
-		json_object_array_add(arr, h_notif_json(&l.items[i], &s));
+		json_object_array_add(arr, notif_json(&l.items[i], &s));
 	http_json(r, 200, arr);
 	http_header(r, "Cache-Control", "no-store");
 	if (l.seen > l.limit && l.n > 0)
@@ -110,7 +109,7 @@ out:
 }
 
 int
-h_notif_unread(struct req *r, struct verr *e)
+h_notifications_unread(struct req *r, struct verr *e)
 {
 	struct json_object	*o;
 	int64_t			 n;
@@ -131,7 +130,7 @@ h_notif_unread(struct req *r, struct verr *e)
  * NOTIF_MAX_IDS strings.
  */
 static int
-h_notif_ids(struct json_object *b, const char ***ids, size_t *n,
+notif_ids(struct json_object *b, const char ***ids, size_t *n,
     struct verr *e)
 {
 	struct json_object	*a, *v;
@@ -147,8 +146,7 @@ h_notif_ids(struct json_object *b, const char ***ids, size_t *n,
 	if ((len = json_object_array_length(a)) > NOTIF_MAX_IDS)
 		return verr_field(e, "notificationIds",
 		    "notificationIds may hold at most %d ids", NOTIF_MAX_IDS);
-	if ((*ids = calloc(len + 1, sizeof(**ids))) == NULL)
-		abort();
+	*ids = xcalloc(len + 1, sizeof(**ids));
 	for (i = 0; i < len; i++) {
 		v = json_object_array_get_idx(a, i);
 		if (!json_object_is_type(v, json_type_string)) {
@@ -164,7 +162,7 @@ h_notif_ids(struct json_object *b, const char ***ids, size_t *n,
 }
 
 int
-h_notif_mark_read(struct req *r, struct verr *e)
+h_notifications_mark_read(struct req *r, struct verr *e)
 {
 	struct json_object	*b = NULL, *o;
 	const char		**ids = NULL;
@@ -174,7 +172,7 @@ h_notif_mark_read(struct req *r, struct verr *e)
 
 	if (http_json_body(r, &b, e) == -1 ||
 	    json_get_bool(b, "all", 0, &all, e) == -1 ||
-	    h_notif_ids(b, &ids, &n, e) == -1)
+	    notif_ids(b, &ids, &n, e) == -1)
 		goto out;
 	/* An empty array is a valid request that changes nothing. */
 	if (!all && ids == NULL) {

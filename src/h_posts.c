@@ -33,12 +33,13 @@
 #include "upload.h"
 #include "valid.h"
 #include "verr.h"
+#include "xmem.h"
 
 #define POSTS_MAX_PAGE	100
 
 /* The :postID of the route, loaded and visible, and its original. */
 static int
-h_post_and_original(struct req *r, struct post *p, struct post *o,
+post_and_original(struct req *r, struct post *p, struct post *o,
     struct verr *e)
 {
 	if (svc_post_load(r->be, r->uid, router_param(&r->rm, "postID"),
@@ -54,7 +55,7 @@ h_post_and_original(struct req *r, struct post *p, struct post *o,
 
 /* Emit an event about post o; a failure is logged, not returned. */
 static void
-h_event(struct req *r, const char *type, const struct post *o,
+post_event(struct req *r, const char *type, const struct post *o,
     const char *extra_key, const char *extra_val)
 {
 	struct json_object	*d = json_object_new_object();
@@ -67,7 +68,7 @@ h_event(struct req *r, const char *type, const struct post *o,
 		json_object_object_add(d, extra_key,
 		    json_object_new_string(extra_val));
 	verr_init(&e);
-	if (ev_emit(r, type, d, &e) == -1)
+	if (ev_emit(r->be, r->uid, r->rid, type, d, &e) == -1)
 		log_err("rid=%s event %s for post %s lost: %s", r->rid, type,
 		    o->id, e.detail);
 	json_object_put(d);
@@ -78,15 +79,15 @@ h_event(struct req *r, const char *type, const struct post *o,
  * at once, the followers' through the worker's fan-out.
  */
 static void
-h_posted(struct req *r, const struct post *p)
+post_created_json(struct req *r, const struct post *p)
 {
 	svc_tl_posted(r->be, p);
-	h_event(r, "post", p, NULL, NULL);
+	post_event(r, "post", p, NULL, NULL);
 }
 
 /* Answer one post as a Post object. */
 static int
-h_post_json(struct req *r, int status, struct post *p, struct verr *e)
+post_json(struct req *r, int status, struct post *p, struct verr *e)
 {
 	struct json_object	*arr, *one;
 
@@ -99,23 +100,22 @@ h_post_json(struct req *r, int status, struct post *p, struct verr *e)
 }
 
 int
-h_post_get(struct req *r, struct verr *e)
+h_posts_get(struct req *r, struct verr *e)
 {
 	struct post	*p;
 	int		 rc = -1;
 
-	if ((p = malloc(sizeof(*p))) == NULL)
-		abort();
+	p = xmalloc(sizeof(*p));
 	if (svc_post_load(r->be, r->uid, router_param(&r->rm, "postID"),
 	    "postID", p, e) == 0)
-		rc = h_post_json(r, 200, p, e);
+		rc = post_json(r, 200, p, e);
 	free(p);
 	return rc;
 }
 
 /* Delete the media object of original p; a failure is logged only. */
 static void
-h_post_media_gone(struct req *r, const struct post *p)
+post_media_gone(struct req *r, const struct post *p)
 {
 	struct verr	 e;
 
@@ -135,7 +135,7 @@ h_post_media_gone(struct req *r, const struct post *p)
  * unread count (the repost notification went with it).
  */
 static void
-h_post_gone(struct req *r, const char *id, const char *orig,
+post_gone(struct req *r, const char *id, const char *orig,
     const char *user)
 {
 	struct post	*o;
@@ -146,8 +146,7 @@ h_post_gone(struct req *r, const char *id, const char *orig,
 		return;
 	svc_post_changed(r->be, orig);
 	svc_mark_changed(r->be, user, MARK_REPOST);
-	if ((o = malloc(sizeof(*o))) == NULL)
-		abort();
+	o = xmalloc(sizeof(*o));
 	verr_init(&e);
 	if (svc_post_get(r->be, orig, o, &e) == 0)
 		svc_unread_changed(r->be, o->user_id);
@@ -161,22 +160,21 @@ struct cascade {
 
 /* db_post_cascade() removed repost id of user. */
 static void
-h_repost_gone(const char *id, const char *user, void *arg)
+repost_gone(const char *id, const char *user, void *arg)
 {
 	struct cascade	*c = arg;
 
-	h_post_gone(c->r, id, c->orig, user);
+	post_gone(c->r, id, c->orig, user);
 }
 
 int
-h_post_delete(struct req *r, struct verr *e)
+h_posts_delete(struct req *r, struct verr *e)
 {
 	struct post	*p;
 	struct cascade	 c;
 	int		 rc = -1, gone;
 
-	if ((p = malloc(sizeof(*p))) == NULL)
-		abort();
+	p = xmalloc(sizeof(*p));
 	if (svc_post_load(r->be, r->uid, router_param(&r->rm, "postID"),
 	    "postID", p, e) == -1)
 		goto out;
@@ -188,14 +186,14 @@ h_post_delete(struct req *r, struct verr *e)
 	if ((gone = db_post_delete(r->be->db, p, e)) == -1)
 		goto out;
 	if (gone)
-		h_post_gone(r, p->id, p->original_id, p->user_id);
+		post_gone(r, p->id, p->original_id, p->user_id);
 	if (gone && p->original_id[0] == '\0') {
 		c.r = r;
 		c.orig = p->id;
-		if (db_post_cascade(r->be->db, p, h_repost_gone, &c, e) == -1)
+		if (db_post_cascade(r->be->db, p, repost_gone, &c, e) == -1)
 			goto out;
 		svc_unread_changed(r->be, p->user_id);
-		h_post_media_gone(r, p);
+		post_media_gone(r, p);
 	}
 	http_empty(r, 204);
 	rc = 0;
@@ -209,7 +207,7 @@ out:
  * concurrent reposts collide on the _id index and only one is created.
  */
 static void
-h_repost_id(const char *user, const char *original, char out[25])
+repost_id(const char *user, const char *original, char out[25])
 {
 	unsigned char	 d[SHA256_DIGEST_LENGTH];
 	char		 buf[64];
@@ -220,16 +218,15 @@ h_repost_id(const char *user, const char *original, char out[25])
 }
 
 int
-h_post_repost(struct req *r, struct verr *e)
+h_posts_repost(struct req *r, struct verr *e)
 {
 	struct post	*p, *o, *rp;
 	int		 rc = -1, found;
 
-	if ((p = malloc(3 * sizeof(*p))) == NULL)
-		abort();
+	p = xmalloc(3 * sizeof(*p));
 	o = p + 1;
 	rp = p + 2;
-	if (h_post_and_original(r, p, o, e) == -1)
+	if (post_and_original(r, p, o, e) == -1)
 		goto out;
 	if (o->vis != VIS_PUBLIC) {
 		verr_set(e, 403, "forbidden", "Only public posts can be "
@@ -239,11 +236,11 @@ h_post_repost(struct req *r, struct verr *e)
 	if ((found = db_repost_find(r->be->db, r->uid, o->id, rp, e)) == -1)
 		goto out;
 	if (found) {
-		rc = h_post_json(r, 200, rp, e);
+		rc = post_json(r, 200, rp, e);
 		goto out;
 	}
 	memset(rp, 0, sizeof(*rp));
-	h_repost_id(r->uid, o->id, rp->id);
+	repost_id(r->uid, o->id, rp->id);
 	memcpy(rp->user_id, r->uid, sizeof(rp->user_id));
 	memcpy(rp->original_id, o->id, sizeof(rp->original_id));
 	rp->vis = VIS_PUBLIC;
@@ -253,7 +250,7 @@ h_post_repost(struct req *r, struct verr *e)
 		if (e->status == 409 && db_repost_find(r->be->db, r->uid,
 		    o->id, rp, e) == 1) {
 			verr_init(e);
-			rc = h_post_json(r, 200, rp, e);
+			rc = post_json(r, 200, rp, e);
 		}
 		goto out;
 	}
@@ -262,10 +259,10 @@ h_post_repost(struct req *r, struct verr *e)
 		goto out;
 	svc_post_changed(r->be, o->id);
 	svc_mark_changed(r->be, r->uid, MARK_REPOST);
-	h_posted(r, rp);
+	post_created_json(r, rp);
 	if (strcmp(o->user_id, r->uid) != 0)
-		h_event(r, "repost", o, "repostId", rp->id);
-	rc = h_post_json(r, 201, rp, e);
+		post_event(r, "repost", o, "repostId", rp->id);
+	rc = post_json(r, 201, rp, e);
 out:
 	free(p);
 	return rc;
@@ -288,12 +285,9 @@ plist_add(const struct post *p, void *arg)
 		return;
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 16;
-		if ((l->items = reallocarray(l->items, l->cap,
-		    sizeof(*l->items))) == NULL)
-			abort();
+		l->items = xreallocarray(l->items, l->cap, sizeof(*l->items));
 	}
-	if ((l->items[l->n] = malloc(sizeof(*p))) == NULL)
-		abort();
+	l->items[l->n] = xmalloc(sizeof(*p));
 	*l->items[l->n++] = *p;
 }
 
@@ -312,7 +306,7 @@ plist_free(struct plist *l)
  * after the last one kept.
  */
 static int
-h_post_page(struct req *r, struct plist *l, const char *scope,
+post_page(struct req *r, struct plist *l, const char *scope,
     struct verr *e)
 {
 	struct json_object	*arr;
@@ -331,7 +325,7 @@ h_post_page(struct req *r, struct plist *l, const char *scope,
 
 /* Posts of user `uid' with visibilities in vismask; reposts as in db. */
 static int
-h_user_post_list(struct req *r, const char *uid, int reposts,
+user_post_list(struct req *r, const char *uid, int reposts,
     unsigned vismask, const char *scope, struct verr *e)
 {
 	struct page	 pg;
@@ -347,14 +341,14 @@ h_user_post_list(struct req *r, const char *uid, int reposts,
 	if (db_post_list_user(r->be->db, uid, reposts, vismask, &dp, plist_add,
 	    &l, e) == -1)
 		goto out;
-	rc = h_post_page(r, &l, scope, e);
+	rc = post_page(r, &l, scope, e);
 out:
 	plist_free(&l);
 	return rc;
 }
 
 int
-h_reposts_by_user(struct req *r, struct verr *e)
+h_posts_reposts_of_user(struct req *r, struct verr *e)
 {
 	struct user	 u;
 	struct verr	 fe;
@@ -375,11 +369,11 @@ h_reposts_by_user(struct req *r, struct verr *e)
 			return -1;
 	}
 	snprintf(scope, sizeof(scope), "reposts:%s", u.id);
-	return h_user_post_list(r, u.id, 1, 1u << VIS_PUBLIC, scope, e);
+	return user_post_list(r, u.id, 1, 1u << VIS_PUBLIC, scope, e);
 }
 
 int
-h_user_posts(struct req *r, struct verr *e)
+h_posts_of_user(struct req *r, struct verr *e)
 {
 	struct user	 u;
 	const char	*name = router_param(&r->rm, "username");
@@ -399,15 +393,16 @@ h_user_posts(struct req *r, struct verr *e)
 			mask |= 1u << VIS_FRIENDS;
 	}
 	snprintf(scope, sizeof(scope), "posts:%s", u.id);
-	return h_user_post_list(r, u.id, -1, mask, scope, e);
+	return user_post_list(r, u.id, -1, mask, scope, e);
 }
 
 int
-h_post_view(struct req *r, struct verr *e)
+h_posts_view(struct req *r, struct verr *e)
 {
 	struct post	*p, *o;
 	struct verr	 ae;
 	const char	*id = router_param(&r->rm, "postID");
+	char		 ip[64];
 
 	if (!enc_is_oid(id))
 		return verr_field(e, "postID", "postID must be 24 hexadecimal "
@@ -419,8 +414,7 @@ h_post_view(struct req *r, struct verr *e)
 		r->uid[0] = '\0';
 		r->sid[0] = '\0';
 	}
-	if ((p = malloc(2 * sizeof(*p))) == NULL)
-		abort();
+	p = xmalloc(2 * sizeof(*p));
 	o = p + 1;
 	verr_init(&ae);
 	/* Whatever happens here, the answer is 204: it reveals nothing. */
@@ -429,8 +423,11 @@ h_post_view(struct req *r, struct verr *e)
 	    (p->original_id[0] == '\0' ? (*o = *p, 0) :
 	    svc_post_load(r->be, r->uid[0] != '\0' ? r->uid : NULL,
 	    p->original_id, "postID", o, &ae)) == 0 &&
-	    strcmp(o->user_id, r->uid) != 0)
-		svc_views_count(r, o);
+	    strcmp(o->user_id, r->uid) != 0) {
+		http_client_ip(r, ip, sizeof(ip));
+		svc_views_count(r->be, r->uid, r->rid, ip,
+		    http_getparam(r, "HTTP_USER_AGENT"), o);
+	}
 	else if (ae.status >= 500)
 		log_warnx("rid=%s view of %s not counted: %s", r->rid, id,
 		    ae.detail);
@@ -456,7 +453,7 @@ clist_add(const struct comment *c, void *arg)
 
 /* Comment (2.6) with its author from s. */
 static struct json_object *
-h_comment_json(const struct comment *c, const struct sums *s)
+comment_json(const struct comment *c, const struct sums *s)
 {
 	struct json_object	*o = json_object_new_object();
 	char			 ts[32];
@@ -473,7 +470,7 @@ h_comment_json(const struct comment *c, const struct sums *s)
 
 /* Render n comments with their authors (one query) into a JSON array. */
 static struct json_object *
-h_comments_json(struct req *r, const struct comment *c, size_t n,
+comments_json(struct req *r, const struct comment *c, size_t n,
     struct verr *e)
 {
 	struct json_object	*arr = NULL;
@@ -481,14 +478,13 @@ h_comments_json(struct req *r, const struct comment *c, size_t n,
 	const char		**ids;
 	size_t			 i;
 
-	if ((ids = calloc(n + 1, sizeof(*ids))) == NULL)
-		abort();
+	ids = xcalloc(n + 1, sizeof(*ids));
 	for (i = 0; i < n; i++)
 		ids[i] = c[i].user_id;
 	if (svc_sums_load(r->be, ids, n, &s, e) == 0) {
 		arr = json_object_new_array();
 		for (i = 0; i < n; i++)
-			json_object_array_add(arr, h_comment_json(&c[i], &s));
+			json_object_array_add(arr, comment_json(&c[i], &s));
 	}
 	svc_sums_free(&s);
 	free(ids);
@@ -496,7 +492,7 @@ h_comments_json(struct req *r, const struct comment *c, size_t n,
 }
 
 int
-h_comments_list(struct req *r, struct verr *e)
+h_posts_comments(struct req *r, struct verr *e)
 {
 	struct post	*p;
 	struct page	 pg;
@@ -507,19 +503,17 @@ h_comments_list(struct req *r, struct verr *e)
 	int		 rc = -1;
 
 	memset(&l, 0, sizeof(l));
-	if ((p = malloc(2 * sizeof(*p))) == NULL)
-		abort();
-	if (h_post_and_original(r, p, p + 1, e) == -1)
+	p = xmalloc(2 * sizeof(*p));
+	if (post_and_original(r, p, p + 1, e) == -1)
 		goto out;
 	snprintf(scope, sizeof(scope), "comments:%s", p[1].id);
 	if (page_parse(r, scope, 20, POSTS_MAX_PAGE, &pg, e) == -1)
 		goto out;
 	l.limit = pg.limit;
-	if ((l.items = calloc(pg.limit + 1, sizeof(*l.items))) == NULL)
-		abort();
+	l.items = xcalloc(pg.limit + 1, sizeof(*l.items));
 	page_to_db(&pg, &dp);
 	if (db_comment_list(r->be->db, p[1].id, &dp, clist_add, &l, e) == -1 ||
-	    (arr = h_comments_json(r, l.items, l.n, e)) == NULL)
+	    (arr = comments_json(r, l.items, l.n, e)) == NULL)
 		goto out;
 	http_json(r, 200, arr);
 	if (l.seen > l.limit && l.n > 0)
@@ -533,7 +527,7 @@ out:
 }
 
 int
-h_comment_create(struct req *r, struct verr *e)
+h_posts_comment_create(struct req *r, struct verr *e)
 {
 	struct json_object	*b = NULL, *arr;
 	struct post		*p;
@@ -542,9 +536,8 @@ h_comment_create(struct req *r, struct verr *e)
 	size_t			 n;
 	int			 rc = -1;
 
-	if ((p = malloc(2 * sizeof(*p))) == NULL ||
-	    (c = calloc(1, sizeof(*c))) == NULL)
-		abort();
+	p = xmalloc(2 * sizeof(*p));
+	c = xcalloc(1, sizeof(*c));
 	if (rl_check(r, RL_COMMENT_USER, r->uid, 1, e) == -1)
 		goto out;
 	if (!enc_is_oid(router_param(&r->rm, "postID"))) {
@@ -564,7 +557,7 @@ h_comment_create(struct req *r, struct verr *e)
 		    "all blank");
 		goto out;
 	}
-	if (h_post_and_original(r, p, p + 1, e) == -1)
+	if (post_and_original(r, p, p + 1, e) == -1)
 		goto out;
 	memcpy(c->user_id, r->uid, sizeof(c->user_id));
 	memcpy(c->post_id, p[1].id, sizeof(c->post_id));
@@ -573,10 +566,10 @@ h_comment_create(struct req *r, struct verr *e)
 	if (db_comment_insert(r->be->db, c, e) == -1)
 		goto out;
 	svc_post_changed(r->be, c->post_id);
-	if ((arr = h_comments_json(r, c, 1, e)) == NULL)
+	if ((arr = comments_json(r, c, 1, e)) == NULL)
 		goto out;
 	if (strcmp(p[1].user_id, r->uid) != 0)
-		h_event(r, "comment", &p[1], "commentId", c->id);
+		post_event(r, "comment", &p[1], "commentId", c->id);
 	http_json(r, 201, json_object_get(json_object_array_get_idx(arr, 0)));
 	json_object_put(arr);
 	rc = 0;
@@ -588,16 +581,15 @@ out:
 }
 
 int
-h_comment_delete(struct req *r, struct verr *e)
+h_posts_comment_delete(struct req *r, struct verr *e)
 {
 	struct comment	*c;
 	struct post	*p;
 	const char	*id = router_param(&r->rm, "commentID");
 	int		 rc = -1;
 
-	if ((c = malloc(sizeof(*c))) == NULL ||
-	    (p = malloc(sizeof(*p))) == NULL)
-		abort();
+	c = xmalloc(sizeof(*c));
+	p = xmalloc(sizeof(*p));
 	if (!enc_is_oid(id)) {
 		verr_field(e, "commentID", "commentID must be 24 hexadecimal "
 		    "characters");
@@ -628,7 +620,7 @@ out:
 
 /* The answer of like/unlike (3.3.10, 3.3.11). */
 static void
-h_like_json(struct req *r, int liked, int64_t count, int with_count)
+like_json(struct req *r, int liked, int64_t count, int with_count)
 {
 	struct json_object	*o = json_object_new_object();
 
@@ -643,29 +635,28 @@ h_like_json(struct req *r, int liked, int64_t count, int with_count)
 
 /* Caches after the caller liked or unliked original o. */
 static void
-h_liked(struct req *r, const struct post *o)
+post_liked(struct req *r, const struct post *o)
 {
 	svc_post_changed(r->be, o->id);
 	svc_mark_changed(r->be, r->uid, MARK_LIKE);
 }
 
 int
-h_like(struct req *r, struct verr *e)
+h_posts_like(struct req *r, struct verr *e)
 {
 	struct post	*p;
 	int64_t		 count;
 	int		 changed, rc = -1;
 
-	if ((p = malloc(2 * sizeof(*p))) == NULL)
-		abort();
-	if (h_post_and_original(r, p, p + 1, e) == -1 ||
+	p = xmalloc(2 * sizeof(*p));
+	if (post_and_original(r, p, p + 1, e) == -1 ||
 	    db_like_set(r->be->db, &p[1], r->uid, 1, &changed, &count, e) == -1)
 		goto out;
 	if (changed)
-		h_liked(r, &p[1]);
+		post_liked(r, &p[1]);
 	if (changed && strcmp(p[1].user_id, r->uid) != 0)
-		h_event(r, "like", &p[1], NULL, NULL);
-	h_like_json(r, 1, count, 1);
+		post_event(r, "like", &p[1], NULL, NULL);
+	like_json(r, 1, count, 1);
 	rc = 0;
 out:
 	free(p);
@@ -673,7 +664,7 @@ out:
 }
 
 int
-h_unlike(struct req *r, struct verr *e)
+h_posts_unlike(struct req *r, struct verr *e)
 {
 	struct post	*p;
 	struct verr	 le;
@@ -684,13 +675,12 @@ h_unlike(struct req *r, struct verr *e)
 	if (!enc_is_oid(id))
 		return verr_field(e, "postID", "postID must be 24 hexadecimal "
 		    "characters");
-	if ((p = malloc(2 * sizeof(*p))) == NULL)
-		abort();
+	p = xmalloc(2 * sizeof(*p));
 	/* Idempotent: a missing or invisible post still answers 200. */
 	verr_init(&le);
-	if (h_post_and_original(r, p, p + 1, &le) == -1) {
+	if (post_and_original(r, p, p + 1, &le) == -1) {
 		if (le.status == 404) {
-			h_like_json(r, 0, 0, 0);
+			like_json(r, 0, 0, 0);
 			rc = 0;
 		} else
 			*e = le;
@@ -699,8 +689,8 @@ h_unlike(struct req *r, struct verr *e)
 	if (db_like_set(r->be->db, &p[1], r->uid, 0, &changed, &count, e) == -1)
 		goto out;
 	if (changed)
-		h_liked(r, &p[1]);
-	h_like_json(r, 0, count, 1);
+		post_liked(r, &p[1]);
+	like_json(r, 0, count, 1);
 	rc = 0;
 out:
 	free(p);
@@ -708,7 +698,7 @@ out:
 }
 
 static void
-h_bookmark_json(struct req *r, int on)
+bookmark_json(struct req *r, int on)
 {
 	struct json_object	*o = json_object_new_object();
 
@@ -719,17 +709,16 @@ h_bookmark_json(struct req *r, int on)
 }
 
 int
-h_bookmark(struct req *r, struct verr *e)
+h_posts_bookmark(struct req *r, struct verr *e)
 {
 	struct post	*p;
 	int		 rc = -1;
 
-	if ((p = malloc(2 * sizeof(*p))) == NULL)
-		abort();
-	if (h_post_and_original(r, p, p + 1, e) == 0 &&
+	p = xmalloc(2 * sizeof(*p));
+	if (post_and_original(r, p, p + 1, e) == 0 &&
 	    db_bookmark_set(r->be->db, p[1].id, r->uid, 1, e) == 0) {
 		svc_mark_changed(r->be, r->uid, MARK_BOOKMARK);
-		h_bookmark_json(r, 1);
+		bookmark_json(r, 1);
 		rc = 0;
 	}
 	free(p);
@@ -737,7 +726,7 @@ h_bookmark(struct req *r, struct verr *e)
 }
 
 int
-h_unbookmark(struct req *r, struct verr *e)
+h_posts_unbookmark(struct req *r, struct verr *e)
 {
 	struct post	*p;
 	struct verr	 le;
@@ -748,8 +737,7 @@ h_unbookmark(struct req *r, struct verr *e)
 	if (!enc_is_oid(id))
 		return verr_field(e, "postID", "postID must be 24 hexadecimal "
 		    "characters");
-	if ((p = malloc(sizeof(*p))) == NULL)
-		abort();
+	p = xmalloc(sizeof(*p));
 	/* A repost's bookmark lives on its original, if it still exists. */
 	verr_init(&le);
 	if (svc_post_get(r->be, id, p, &le) == 0 &&
@@ -762,7 +750,7 @@ h_unbookmark(struct req *r, struct verr *e)
 	if (db_bookmark_set(r->be->db, target, r->uid, 0, e) == -1)
 		goto out;
 	svc_mark_changed(r->be, r->uid, MARK_BOOKMARK);
-	h_bookmark_json(r, 0);
+	bookmark_json(r, 0);
 	rc = 0;
 out:
 	free(p);
@@ -784,15 +772,14 @@ bm_add(const char *post, int64_t at, const char *bid, void *arg)
 
 	if (b->seen++ >= b->limit)
 		return;
-	if ((b->ids[b->n] = strdup(post)) == NULL)
-		abort();
+	b->ids[b->n] = xstrdup(post);
 	b->at[b->n] = at;
 	memcpy(b->bid[b->n], bid, 25);
 	b->n++;
 }
 
 int
-h_bookmarks(struct req *r, struct verr *e)
+h_posts_bookmarks(struct req *r, struct verr *e)
 {
 	struct json_object	*arr;
 	struct page		 pg;
@@ -807,13 +794,12 @@ h_bookmarks(struct req *r, struct verr *e)
 	if (page_parse(r, "bookmarks", 20, POSTS_MAX_PAGE, &pg, e) == -1)
 		return -1;
 	b.limit = pg.limit;
-	if ((b.ids = calloc(pg.limit + 1, sizeof(*b.ids))) == NULL ||
-	    (b.at = calloc(pg.limit + 1, sizeof(*b.at))) == NULL ||
-	    (b.bid = calloc(pg.limit + 1, sizeof(*b.bid))) == NULL ||
-	    (b.posts = calloc(pg.limit + 1, sizeof(*b.posts))) == NULL ||
-	    (vis = calloc(pg.limit + 1, sizeof(*vis))) == NULL ||
-	    (ok = calloc(pg.limit + 1, sizeof(*ok))) == NULL)
-		abort();
+	b.ids = xcalloc(pg.limit + 1, sizeof(*b.ids));
+	b.at = xcalloc(pg.limit + 1, sizeof(*b.at));
+	b.bid = xcalloc(pg.limit + 1, sizeof(*b.bid));
+	b.posts = xcalloc(pg.limit + 1, sizeof(*b.posts));
+	vis = xcalloc(pg.limit + 1, sizeof(*vis));
+	ok = xcalloc(pg.limit + 1, sizeof(*ok));
 	page_to_db(&pg, &dp);
 	if (db_bookmark_list(r->be->db, r->uid, &dp, bm_add, &b, e) == -1 ||
 	    svc_posts_get(r->be, b.ids, b.n, b.posts, e) == -1 ||
@@ -849,16 +835,15 @@ out:
 }
 
 int
-h_post_create(struct req *r, struct verr *e)
+h_posts_create(struct req *r, struct verr *e)
 {
 	struct upload	*u;
 	struct post	*p;
 	const char	*bucket = cfg_posts_bucket(r->cfg);
 	int		 rc = -1, vis = VIS_PUBLIC;
 
-	if ((u = malloc(sizeof(*u))) == NULL ||
-	    (p = calloc(1, sizeof(*p))) == NULL)
-		abort();
+	u = xmalloc(sizeof(*u));
+	p = xcalloc(1, sizeof(*p));
 	u->form.fd = -1;
 	u->stored = 0;
 	if (rl_check(r, RL_POST_USER, r->uid, 1, e) == -1 ||
@@ -883,8 +868,8 @@ h_post_create(struct req *r, struct verr *e)
 	if (db_post_insert(r->be->db, p, e) == -1 ||
 	    db_user_add_posts(r->be->db, r->uid, 1, e) == -1)
 		goto out;
-	h_posted(r, p);
-	rc = h_post_json(r, 201, p, e);
+	post_created_json(r, p);
+	rc = post_json(r, 201, p, e);
 out:
 	/* The post exists once inserted: keep its media even if rendering
 	 * failed, or a reader would find a post without its object. */

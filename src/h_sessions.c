@@ -29,7 +29,7 @@ struct slist {
 
 /* Render up to limit sessions; one more only says a next page exists. */
 static void
-h_sessions_add(const struct session *s, void *arg)
+sessions_add(const struct session *s, void *arg)
 {
 	struct slist	*l = arg;
 
@@ -55,7 +55,7 @@ h_sessions_list(struct req *r, struct verr *e)
 	l.limit = pg.limit;
 	if (db_session_list(r->be->db, r->uid, json_now_ms(), pg.after_key,
 	    pg.after ? pg.after_id : NULL, pg.skip, pg.limit + 1,
-	    h_sessions_add, &l, e) == -1) {
+	    sessions_add, &l, e) == -1) {
 		json_object_put(l.arr);
 		return -1;
 	}
@@ -68,7 +68,7 @@ h_sessions_list(struct req *r, struct verr *e)
 
 /* The :id parameter, checked before any lookup (API.md 1.1). */
 static const char *
-h_session_id(struct req *r, struct verr *e)
+session_id_param(struct req *r, struct verr *e)
 {
 	const char	*id = router_param(&r->rm, "id");
 
@@ -80,12 +80,12 @@ h_session_id(struct req *r, struct verr *e)
 }
 
 int
-h_session_get(struct req *r, struct verr *e)
+h_sessions_get(struct req *r, struct verr *e)
 {
 	struct session	 s;
 	const char	*id;
 
-	if ((id = h_session_id(r, e)) == NULL ||
+	if ((id = session_id_param(r, e)) == NULL ||
 	    db_session_get(r->be->db, id, &s, e) == -1)
 		return -1;
 	if (strcmp(s.user_id, r->uid) != 0)
@@ -96,12 +96,12 @@ h_session_get(struct req *r, struct verr *e)
 }
 
 int
-h_session_block(struct req *r, struct verr *e)
+h_sessions_block(struct req *r, struct verr *e)
 {
 	struct json_object	*o;
 	const char		*id;
 
-	if ((id = h_session_id(r, e)) == NULL ||
+	if ((id = session_id_param(r, e)) == NULL ||
 	    db_session_block(r->be->db, id, r->uid, e) == -1)
 		return -1;
 	auth_forget(r, id);

@@ -22,6 +22,7 @@
 #include "svc_user.h"
 #include "valid.h"
 #include "verr.h"
+#include "xmem.h"
 
 #define SUGGEST_FOLLOWEES	500	/* most recent followees looked at */
 #define SUGGEST_CANDIDATES	1000
@@ -29,7 +30,7 @@
 
 /* Follow (on=1) or unfollow the :username of the route. */
 static int
-h_follow_set(struct req *r, int on, struct verr *e)
+follow_set(struct req *r, int on, struct verr *e)
 {
 	struct json_object	*o, *d;
 	struct user		*u;
@@ -37,8 +38,7 @@ h_follow_set(struct req *r, int on, struct verr *e)
 	const char		*id;
 	int			 changed, rel, rc = -1;
 
-	if ((u = malloc(sizeof(*u))) == NULL)
-		abort();
+	u = xmalloc(sizeof(*u));
 	id = u->id;
 	if (svc_user_named(r->be, r->uid, router_param(&r->rm, "username"), u,
 	    e) == -1)
@@ -61,7 +61,7 @@ h_follow_set(struct req *r, int on, struct verr *e)
 		json_object_object_add(d, "followingId",
 		    json_object_new_string(u->id));
 		verr_init(&ee);
-		if (ev_emit(r, "follow", d, &ee) == -1)
+		if (ev_emit(r->be, r->uid, r->rid, "follow", d, &ee) == -1)
 			log_err("rid=%s follow event lost: %s", r->rid,
 			    ee.detail);
 		json_object_put(d);
@@ -79,15 +79,15 @@ out:
 }
 
 int
-h_follow(struct req *r, struct verr *e)
+h_social_follow(struct req *r, struct verr *e)
 {
-	return h_follow_set(r, 1, e);
+	return follow_set(r, 1, e);
 }
 
 int
-h_unfollow(struct req *r, struct verr *e)
+h_social_unfollow(struct req *r, struct verr *e)
 {
-	return h_follow_set(r, 0, e);
+	return follow_set(r, 0, e);
 }
 
 struct flist {
@@ -110,7 +110,7 @@ flist_add(const char *uid, int64_t at, const char *fid, void *arg)
 }
 
 static int
-h_follow_list(struct req *r, int followers, struct verr *e)
+follow_list(struct req *r, int followers, struct verr *e)
 {
 	struct json_object	*arr;
 	struct user		*u;
@@ -123,8 +123,7 @@ h_follow_list(struct req *r, int followers, struct verr *e)
 	int			 rc = -1;
 
 	memset(&l, 0, sizeof(l));
-	if ((u = malloc(sizeof(*u))) == NULL)
-		abort();
+	u = xmalloc(sizeof(*u));
 	if (svc_user_named(r->be, r->uid, router_param(&r->rm, "username"), u,
 	    e) == -1)
 		goto out;
@@ -133,11 +132,10 @@ h_follow_list(struct req *r, int followers, struct verr *e)
 	if (page_parse(r, scope, 20, 100, &pg, e) == -1)
 		goto out;
 	l.limit = pg.limit;
-	if ((l.ids = calloc(pg.limit + 1, sizeof(*l.ids))) == NULL ||
-	    (l.fid = calloc(pg.limit + 1, sizeof(*l.fid))) == NULL ||
-	    (l.at = calloc(pg.limit + 1, sizeof(*l.at))) == NULL ||
-	    (ids = calloc(pg.limit + 1, sizeof(*ids))) == NULL)
-		abort();
+	l.ids = xcalloc(pg.limit + 1, sizeof(*l.ids));
+	l.fid = xcalloc(pg.limit + 1, sizeof(*l.fid));
+	l.at = xcalloc(pg.limit + 1, sizeof(*l.at));
+	ids = xcalloc(pg.limit + 1, sizeof(*ids));
 	page_to_db(&pg, &dp);
 	if (db_follow_list(r->be->db, u->id, followers, &dp, flist_add, &l,
 	    e) == -1)
@@ -160,15 +158,15 @@ out:
 }
 
 int
-h_followers(struct req *r, struct verr *e)
+h_social_followers(struct req *r, struct verr *e)
 {
-	return h_follow_list(r, 1, e);
+	return follow_list(r, 1, e);
 }
 
 int
-h_following(struct req *r, struct verr *e)
+h_social_following(struct req *r, struct verr *e)
 {
-	return h_follow_list(r, 0, e);
+	return follow_list(r, 0, e);
 }
 
 /* Search results in the order of API.md 3.2.7, without repeats. */
@@ -213,7 +211,7 @@ hit_cmp(const void *a, const void *b)
 }
 
 int
-h_search(struct req *r, struct verr *e)
+h_social_search(struct req *r, struct verr *e)
 {
 	struct json_object	*arr;
 	struct srch		 s;
@@ -249,9 +247,8 @@ h_search(struct req *r, struct verr *e)
 	want = skip + pg.limit + 1;
 	s.q = q;
 	s.cap = 2 * want;
-	if ((s.h = calloc(s.cap, sizeof(*s.h))) == NULL ||
-	    (ids = calloc(pg.limit + 1, sizeof(*ids))) == NULL)
-		abort();
+	s.h = xcalloc(s.cap, sizeof(*s.h));
+	ids = xcalloc(pg.limit + 1, sizeof(*ids));
 	if (db_user_search(r->be->db, q, want, srch_add, &s, e) == -1)
 		goto out;
 	qsort(s.h, s.n, sizeof(*s.h), hit_cmp);
@@ -316,7 +313,7 @@ cand_cmp(const void *a, const void *b)
 }
 
 int
-h_suggestions(struct req *r, struct verr *e)
+h_social_suggestions(struct req *r, struct verr *e)
 {
 	struct json_object	*arr;
 	struct cands		 cs;
@@ -339,9 +336,8 @@ h_suggestions(struct req *r, struct verr *e)
 	    e) == -1)
 		goto out;
 	cs.cap = SUGGEST_CANDIDATES;
-	if ((cs.c = calloc(cs.cap, sizeof(*cs.c))) == NULL ||
-	    (fids = calloc(nf + 1, sizeof(*fids))) == NULL)
-		abort();
+	cs.c = xcalloc(cs.cap, sizeof(*cs.c));
+	fids = xcalloc(nf + 1, sizeof(*fids));
 	for (i = 0; i < nf; i++)
 		fids[i] = fe[i];
 	if (db_follow_candidates(r->be->db, r->uid, fids, nf, cs.cap,
@@ -353,8 +349,7 @@ h_suggestions(struct req *r, struct verr *e)
 		    cands_add, &cs, e) == -1)
 			goto out;
 	} else {
-		if ((ids = calloc(cs.n, sizeof(*ids))) == NULL)
-			abort();
+		ids = xcalloc(cs.n, sizeof(*ids));
 		for (i = 0; i < cs.n; i++)
 			ids[i] = cs.c[i].id;
 		if (db_user_get_many(r->be->db, ids, cs.n, cands_user, &cs,
@@ -366,9 +361,8 @@ h_suggestions(struct req *r, struct verr *e)
 	}
 	if (cs.n > limit)
 		cs.n = limit;
-	if ((ids = calloc(cs.n + 1, sizeof(*ids))) == NULL ||
-	    (mutual = calloc(cs.n + 1, sizeof(*mutual))) == NULL)
-		abort();
+	ids = xcalloc(cs.n + 1, sizeof(*ids));
+	mutual = xcalloc(cs.n + 1, sizeof(*mutual));
 	for (i = 0; i < cs.n; i++) {
 		ids[i] = cs.c[i].id;
 		mutual[i] = cs.c[i].mutual;

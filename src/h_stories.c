@@ -26,6 +26,7 @@
 #include "upload.h"
 #include "verr.h"
 #include "view.h"
+#include "xmem.h"
 
 /*
  * Followees whose stories the feed considers; their ids travel in one
@@ -43,7 +44,7 @@
 
 /* Story (2.7). */
 static struct json_object *
-h_story_view(const struct story *s)
+story_view(const struct story *s)
 {
 	struct json_object	*o = json_object_new_object();
 	char			 ts[32];
@@ -62,7 +63,7 @@ h_story_view(const struct story *s)
 }
 
 int
-h_story_create(struct req *r, struct verr *e)
+h_stories_create(struct req *r, struct verr *e)
 {
 	struct upload	*u;
 	struct story	*s;
@@ -70,9 +71,8 @@ h_story_create(struct req *r, struct verr *e)
 	char		 prefix[48];
 	int		 rc = -1;
 
-	if ((u = malloc(sizeof(*u))) == NULL ||
-	    (s = calloc(1, sizeof(*s))) == NULL)
-		abort();
+	u = xmalloc(sizeof(*u));
+	s = xcalloc(1, sizeof(*s));
 	u->form.fd = -1;
 	u->stored = 0;
 	if (rl_check(r, RL_STORY_USER, r->uid, 1, e) == -1 ||
@@ -90,7 +90,7 @@ h_story_create(struct req *r, struct verr *e)
 	s->expires_ms = s->created_ms + (int64_t)r->cfg->story_ttl * 1000;
 	if (db_story_insert(r->be->db, s, e) == -1)
 		goto out;
-	http_json(r, 201, h_story_view(s));
+	http_json(r, 201, story_view(s));
 	rc = 0;
 out:
 	/* Once inserted the story owns its object: no orphan either way. */
@@ -141,7 +141,7 @@ sfeed_story(const struct story *s, void *arg)
 		g = &f->g[i];
 	if (g->n == STORY_GROUP_STORIES)
 		return;
-	json_object_array_add(g->stories, h_story_view(s));
+	json_object_array_add(g->stories, story_view(s));
 	g->n++;
 }
 
@@ -178,7 +178,7 @@ sfeed_group(const struct sgroup *g, const char *viewer)
 }
 
 int
-h_story_feed(struct req *r, struct verr *e)
+h_stories_feed(struct req *r, struct verr *e)
 {
 	struct sfeed		*f;
 	struct json_object	*out;
@@ -188,22 +188,18 @@ h_story_feed(struct req *r, struct verr *e)
 	size_t			 i, nfol;
 	int			 rc = -1;
 
-	if ((f = calloc(1, sizeof(*f))) == NULL)
-		abort();
+	f = xcalloc(1, sizeof(*f));
 	if (db_followees(r->be->db, r->uid, STORY_FOLLOWEES_MAX, &fol, &nfol,
 	    e) == -1)
 		goto out;
-	if ((authors = calloc(nfol + 1, sizeof(*authors))) == NULL)
-		abort();
+	authors = xcalloc(nfol + 1, sizeof(*authors));
 	authors[0] = r->uid;
 	for (i = 0; i < nfol; i++)
 		authors[i + 1] = fol[i];
 	if (db_story_feed(r->be->db, authors, nfol + 1, json_now_ms(),
 	    STORY_FEED_SCAN, sfeed_story, f, e) == -1)
 		goto out;
-	if ((f->users = calloc(f->n > 0 ? f->n : 1, sizeof(*f->users))) ==
-	    NULL)
-		abort();
+	f->users = xcalloc(f->n > 0 ? f->n : 1, sizeof(*f->users));
 	for (i = 0; i < f->n; i++)
 		ids[i] = f->g[i].user_id;
 	if (db_user_get_many(r->be->db, ids, f->n, sfeed_user, f, e) == -1)
@@ -227,7 +223,7 @@ out:
 }
 
 int
-h_story_delete(struct req *r, struct verr *e)
+h_stories_delete(struct req *r, struct verr *e)
 {
 	struct story	*s;
 	struct verr	 fe;
@@ -237,8 +233,7 @@ h_story_delete(struct req *r, struct verr *e)
 	if (!enc_is_oid(id))
 		return verr_field(e, "storyID", "storyID must be 24 "
 		    "hexadecimal characters");
-	if ((s = malloc(sizeof(*s))) == NULL)
-		abort();
+	s = xmalloc(sizeof(*s));
 	verr_init(&fe);
 	if (db_story_get(r->be->db, id, json_now_ms(), s, &fe) == -1) {
 		if (fe.status == 404)

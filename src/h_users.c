@@ -12,9 +12,6 @@
 
 #include <json-c/json.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/rand.h>
 
 #include "auth.h"
 #include "be.h"
@@ -27,8 +24,10 @@
 #include "json.h"
 #include "log.h"
 #include "mail.h"
+#include "otp.h"
 #include "pwhash.h"
 #include "rl.h"
+#include "rnd.h"
 #include "svc_cache.h"
 #include "svc_rel.h"
 #include "svc_user.h"
@@ -36,13 +35,14 @@
 #include "verr.h"
 #include "view.h"
 #include "wkey.h"
+#include "xmem.h"
 
 #define OTP_TTL_MS	(10 * 60 * 1000)
 #define OTP_MAX_TRIES	5
 #define UA_MAX		512	/* characters of User-Agent kept */
 
 static void
-h_message(struct req *r, int status, const char *msg)
+users_message(struct req *r, int status, const char *msg)
 {
 	struct json_object	*o = json_object_new_object();
 
@@ -50,22 +50,9 @@ h_message(struct req *r, int status, const char *msg)
 	http_json(r, status, o);
 }
 
-/* A uniform integer in [0, n) from the CSPRNG, by rejection sampling. */
-static uint32_t
-h_uniform(uint32_t n)
-{
-	uint32_t	 v, lim = UINT32_MAX - UINT32_MAX % n;
-
-	do {
-		if (RAND_bytes((unsigned char *)&v, sizeof(v)) != 1)
-			abort();
-	} while (v >= lim);
-	return v % n;
-}
-
 /* Read the required string field `name' into *out. */
 static int
-h_str(struct json_object *b, const char *name, const char **out,
+users_str(struct json_object *b, const char *name, const char **out,
     struct verr *e)
 {
 	return json_get_str(b, name, 1, out, e) == 1 ? 0 : -1;
@@ -77,7 +64,7 @@ h_str(struct json_object *b, const char *name, const char **out,
  * short or reserved.
  */
 static int
-h_insert_user(struct req *r, struct user *u, int derive, struct verr *e)
+users_insert(struct req *r, struct user *u, int derive, struct verr *e)
 {
 	char		 base[25];
 	int		 suffix, tries;
@@ -93,7 +80,7 @@ h_insert_user(struct req *r, struct user *u, int derive, struct verr *e)
 		else {
 			mod = tries < 6 ? 10000 : 100000;
 			snprintf(u->username, sizeof(u->username), "%s_%0*u",
-			    base, mod == 10000 ? 4 : 5, h_uniform(mod));
+			    base, mod == 10000 ? 4 : 5, rnd_uniform(mod));
 		}
 		verr_init(&ie);
 		if (db_user_insert(r->be->db, u, &ie) == 0)
@@ -108,7 +95,7 @@ h_insert_user(struct req *r, struct user *u, int derive, struct verr *e)
 }
 
 int
-h_register(struct req *r, struct verr *e)
+h_users_register(struct req *r, struct verr *e)
 {
 	struct json_object	*b = NULL, *o;
 	struct user		 u;
@@ -123,19 +110,19 @@ h_register(struct req *r, struct verr *e)
 	    http_json_body(r, &b, e) == -1)
 		goto out;
 	memset(&u, 0, sizeof(u));
-	if (h_str(b, "name", &name, e) == -1)
+	if (users_str(b, "name", &name, e) == -1)
 		goto out;
 	if (valid_name(name, u.name, sizeof(u.name)) == -1) {
 		verr_field(e, "name", "name must be 1 to 50 characters");
 		goto out;
 	}
-	if (h_str(b, "email", &email, e) == -1)
+	if (users_str(b, "email", &email, e) == -1)
 		goto out;
 	if (valid_email(email, 1, u.email) == -1) {
 		verr_field(e, "email", "email is not a valid address");
 		goto out;
 	}
-	if (h_str(b, "password", &pw, e) == -1)
+	if (users_str(b, "password", &pw, e) == -1)
 		goto out;
 	if (valid_password(pw) == -1) {
 		verr_field(e, "password", "password must be 8 to 128 "
@@ -160,7 +147,7 @@ h_register(struct req *r, struct verr *e)
 		goto out;
 	snprintf(u.enc_key, sizeof(u.enc_key), "%s", sealed);
 	if (db_user_next_vid(r->be->db, &u.vid, e) == -1 ||
-	    h_insert_user(r, &u, derive, e) == -1)
+	    users_insert(r, &u, derive, e) == -1)
 		goto out;
 	o = json_object_new_object();
 	json_object_object_add(o, "message",
@@ -182,7 +169,7 @@ out:
  * and its "email", checked loosely and normalized into norm (3.1.1).
  */
 static int
-h_email_body(struct req *r, enum rl_id id, struct json_object **b,
+users_email_body(struct req *r, enum rl_id id, struct json_object **b,
     char norm[VALID_EMAIL_MAX + 1], struct verr *e)
 {
 	const char	*email;
@@ -190,7 +177,7 @@ h_email_body(struct req *r, enum rl_id id, struct json_object **b,
 
 	http_client_ip(r, ip, sizeof(ip));
 	if (rl_check(r, id, ip, 1, e) == -1 || http_json_body(r, b, e) == -1 ||
-	    h_str(*b, "email", &email, e) == -1)
+	    users_str(*b, "email", &email, e) == -1)
 		return -1;
 	if (valid_email(email, 0, norm) == -1)
 		return verr_field(e, "email", "email is not a valid address");
@@ -199,7 +186,7 @@ h_email_body(struct req *r, enum rl_id id, struct json_object **b,
 
 /* Create a session for u and answer the LoginResponse. */
 static int
-h_new_session(struct req *r, const struct user *u, struct verr *e)
+users_new_session(struct req *r, const struct user *u, struct verr *e)
 {
 	struct session	 s;
 	const char	*ua = http_getparam(r, "HTTP_USER_AGENT");
@@ -229,7 +216,7 @@ h_new_session(struct req *r, const struct user *u, struct verr *e)
 }
 
 int
-h_login(struct req *r, struct verr *e)
+h_users_login(struct req *r, struct verr *e)
 {
 	struct json_object	*b = NULL;
 	struct user		 u;
@@ -241,9 +228,9 @@ h_login(struct req *r, struct verr *e)
 	size_t			 pwlen;
 	int			 rc = -1, ok, rehash = 0;
 
-	if (h_email_body(r, RL_LOGIN_IP, &b, norm, e) == -1)
+	if (users_email_body(r, RL_LOGIN_IP, &b, norm, e) == -1)
 		goto out;
-	if (h_str(b, "password", &pw, e) == -1)
+	if (users_str(b, "password", &pw, e) == -1)
 		goto out;
 	pwlen = strlen(pw);
 	if (pwlen < 1 || pwlen > 1024) {
@@ -280,7 +267,7 @@ h_login(struct req *r, struct verr *e)
 			log_warnx("rid=%s password rehash for %s failed: %s",
 			    r->rid, u.id, fe.detail);
 	}
-	rc = h_new_session(r, &u, e);
+	rc = users_new_session(r, &u, e);
 out:
 	json_object_put(b);
 	return rc;
@@ -288,7 +275,7 @@ out:
 
 /* Block session sid and drop it from the cache. */
 static int
-h_block(struct req *r, const char *sid, const char *uid, struct verr *e)
+users_block(struct req *r, const char *sid, const char *uid, struct verr *e)
 {
 	if (db_session_block(r->be->db, sid, uid, e) == -1)
 		return -1;
@@ -297,7 +284,7 @@ h_block(struct req *r, const char *sid, const char *uid, struct verr *e)
 }
 
 int
-h_refresh(struct req *r, struct verr *e)
+h_users_refresh(struct req *r, struct verr *e)
 {
 	struct json_object	*b = NULL;
 	struct session		 s;
@@ -311,7 +298,7 @@ h_refresh(struct req *r, struct verr *e)
 	http_client_ip(r, ip, sizeof(ip));
 	if (rl_check(r, RL_REFRESH_IP, ip, 1, e) == -1 ||
 	    http_json_body(r, &b, e) == -1 ||
-	    h_str(b, "refresh_token", &tok, e) == -1)
+	    users_str(b, "refresh_token", &tok, e) == -1)
 		goto out;
 	auth_refresh_hash(tok, hash);
 	verr_init(&fe);
@@ -325,7 +312,7 @@ h_refresh(struct req *r, struct verr *e)
 	if (reused) {
 		log_info("rid=%s session %s: rotated refresh token replayed, "
 		    "session blocked", r->rid, s.id);
-		if (h_block(r, s.id, NULL, e) == 0)
+		if (users_block(r, s.id, NULL, e) == 0)
 			verr_set(e, 401, "unauthorized", "Unauthorized");
 		goto out;
 	}
@@ -348,7 +335,7 @@ h_refresh(struct req *r, struct verr *e)
 		goto out;
 	if (rot == 0) {
 		/* Another refresh with this token won the race: a replay. */
-		if (h_block(r, s.id, NULL, e) == 0)
+		if (users_block(r, s.id, NULL, e) == 0)
 			verr_set(e, 401, "unauthorized", "Unauthorized");
 		goto out;
 	}
@@ -364,28 +351,12 @@ out:
 }
 
 int
-h_logout(struct req *r, struct verr *e)
+h_users_logout(struct req *r, struct verr *e)
 {
-	if (h_block(r, r->sid, r->uid, e) == -1)
+	if (users_block(r, r->sid, r->uid, e) == -1)
 		return -1;
-	h_message(r, 200, "Logged out successfully");
+	users_message(r, 200, "Logged out successfully");
 	return 0;
-}
-
-/* Keyed hash of a one-time code: six digits alone are easy to invert. */
-static void
-h_otp_hash(const struct req *r, const char *uid, const char *code,
-    char out[65])
-{
-	unsigned char	 mac[32];
-	unsigned int	 n = sizeof(mac);
-	char		 msg[64];
-
-	snprintf(msg, sizeof(msg), "otp:%s:%s", uid, code);
-	HMAC(EVP_sha256(), r->cfg->jwt_secret, (int)strlen(r->cfg->jwt_secret),
-	    (unsigned char *)msg, strlen(msg), mac, &n);
-	enc_hex(mac, sizeof(mac), out);
-	OPENSSL_cleanse(msg, sizeof(msg));
 }
 
 struct otp_mail {
@@ -396,7 +367,7 @@ struct otp_mail {
 
 /* Deferred: mail the code once the client has its answer. */
 static void
-h_otp_send(const struct cfg *c, void *arg)
+users_otp_send(const struct cfg *c, void *arg)
 {
 	struct otp_mail	*m = arg;
 	struct verr	 e;
@@ -416,7 +387,7 @@ h_otp_send(const struct cfg *c, void *arg)
 }
 
 int
-h_request_otp(struct req *r, struct verr *e)
+h_users_request_otp(struct req *r, struct verr *e)
 {
 	struct json_object	*b = NULL;
 	struct user		 u;
@@ -425,7 +396,7 @@ h_request_otp(struct req *r, struct verr *e)
 	char			 norm[VALID_EMAIL_MAX + 1], hash[65];
 	int			 rc = -1;
 
-	if (h_email_body(r, RL_OTP_IP, &b, norm, e) == -1)
+	if (users_email_body(r, RL_OTP_IP, &b, norm, e) == -1)
 		goto out;
 	if (rl_check(r, RL_OTP_EMAIL, norm, 1, e) == -1)
 		goto out;
@@ -436,22 +407,21 @@ h_request_otp(struct req *r, struct verr *e)
 	}
 	verr_init(&fe);
 	if (db_user_by_email(r->be->db, norm, &u, &fe) == 0) {
-		if ((m = calloc(1, sizeof(*m))) == NULL)
-			abort();
-		snprintf(m->code, sizeof(m->code), "%06u", h_uniform(1000000));
+		m = xcalloc(1, sizeof(*m));
+		otp_new(m->code);
 		snprintf(m->to, sizeof(m->to), "%s", u.email);
 		snprintf(m->rid, sizeof(m->rid), "%s", r->rid);
-		h_otp_hash(r, u.id, m->code, hash);
+		otp_hash(r->cfg->jwt_secret, u.id, m->code, hash);
 		if (db_user_set_otp(r->be->db, u.id, hash, json_now_ms() +
 		    OTP_TTL_MS, e) == -1)
 			goto out;
-		http_defer(r, h_otp_send, m);
+		http_defer(r, users_otp_send, m);
 		m = NULL;
 	} else if (fe.status != 404) {
 		*e = fe;
 		goto out;
 	}
-	h_message(r, 200, "If a user with that email exists, an OTP has "
+	users_message(r, 200, "If a user with that email exists, an OTP has "
 	    "been sent.");
 	rc = 0;
 out:
@@ -464,13 +434,13 @@ out:
 }
 
 static void
-h_forget_cb(const char *sid, void *arg)
+users_forget_cb(const char *sid, void *arg)
 {
 	auth_forget(arg, sid);
 }
 
 int
-h_reset_password(struct req *r, struct verr *e)
+h_users_reset_password(struct req *r, struct verr *e)
 {
 	struct json_object	*b = NULL;
 	struct user		 u;
@@ -482,9 +452,9 @@ h_reset_password(struct req *r, struct verr *e)
 	int64_t			 now = json_now_ms();
 	int			 rc = -1, i, m;
 
-	if (h_email_body(r, RL_RESET_IP, &b, norm, e) == -1)
+	if (users_email_body(r, RL_RESET_IP, &b, norm, e) == -1)
 		goto out;
-	if (h_str(b, "otp", &otp, e) == -1)
+	if (users_str(b, "otp", &otp, e) == -1)
 		goto out;
 	for (i = 0; otp[i] >= '0' && otp[i] <= '9'; i++)
 		;
@@ -492,7 +462,7 @@ h_reset_password(struct req *r, struct verr *e)
 		verr_field(e, "otp", "otp must be exactly 6 digits");
 		goto out;
 	}
-	if (h_str(b, "newPassword", &pw, e) == -1)
+	if (users_str(b, "newPassword", &pw, e) == -1)
 		goto out;
 	if (valid_password(pw) == -1) {
 		verr_field(e, "newPassword", "newPassword must be 8 to 128 "
@@ -512,8 +482,8 @@ h_reset_password(struct req *r, struct verr *e)
 		verr_set(e, 400, "invalid_otp", "Invalid or expired code");
 		goto out;
 	}
-	h_otp_hash(r, u.id, otp, hash);
-	if (CRYPTO_memcmp(hash, u.otp_hash, 64) != 0) {
+	otp_hash(r->cfg->jwt_secret, u.id, otp, hash);
+	if (!otp_equal(hash, u.otp_hash)) {
 		if (db_user_otp_failed(r->be->db, u.id, u.otp_hash,
 		    OTP_MAX_TRIES, e) == 0)
 			verr_set(e, 400, "invalid_otp", "Invalid or expired "
@@ -530,10 +500,10 @@ h_reset_password(struct req *r, struct verr *e)
 		goto out;
 	}
 	/* Every device is logged out, a thief's included. */
-	if (db_session_block_all(r->be->db, u.id, h_forget_cb, r, e) == -1)
+	if (db_session_block_all(r->be->db, u.id, users_forget_cb, r, e) == -1)
 		goto out;
 	rl_clear(r, RL_LOGIN_EMAIL, norm);
-	h_message(r, 200, "Password has been reset successfully.");
+	users_message(r, 200, "Password has been reset successfully.");
 	rc = 0;
 out:
 	json_object_put(b);
@@ -542,7 +512,7 @@ out:
 
 /* Answer the UserProfile of u as seen by the caller. */
 static int
-h_profile_of(struct req *r, const struct user *u, struct verr *e)
+users_profile_of(struct req *r, const struct user *u, struct verr *e)
 {
 	const char	*fs = "none", *id = u->id;
 	int		 rel, self = strcmp(u->id, r->uid) == 0;
@@ -557,7 +527,7 @@ h_profile_of(struct req *r, const struct user *u, struct verr *e)
 }
 
 int
-h_profile(struct req *r, struct verr *e)
+h_users_profile(struct req *r, struct verr *e)
 {
 	struct user	 u;
 	struct verr	 ne;
@@ -585,33 +555,33 @@ h_profile(struct req *r, struct verr *e)
 	} else
 		return verr_field(e, "username", "username or vid is "
 		    "required");
-	return h_profile_of(r, &u, e);
+	return users_profile_of(r, &u, e);
 }
 
 int
-h_user_get(struct req *r, struct verr *e)
+h_users_get(struct req *r, struct verr *e)
 {
 	struct user	 u;
 
 	if (svc_user_named(r->be, r->uid,
 	    router_param(&r->rm, "username"), &u, e) == -1)
 		return -1;
-	return h_profile_of(r, &u, e);
+	return users_profile_of(r, &u, e);
 }
 
 int
-h_me(struct req *r, struct verr *e)
+h_users_me(struct req *r, struct verr *e)
 {
 	struct user	 u;
 
 	if (db_user_by_id(r->be->db, r->uid, &u, e) == -1)
 		return -1;
-	return h_profile_of(r, &u, e);
+	return users_profile_of(r, &u, e);
 }
 
 /* An optional URL field of the patch: "" clears, else http(s). */
 static int
-h_patch_url(struct json_object *b, const char *field, const char **out,
+users_patch_url(struct json_object *b, const char *field, const char **out,
     struct verr *e)
 {
 	if (json_get_str(b, field, 0, out, e) == -1)
@@ -623,7 +593,7 @@ h_patch_url(struct json_object *b, const char *field, const char **out,
 }
 
 int
-h_me_patch(struct req *r, struct verr *e)
+h_users_me_patch(struct req *r, struct verr *e)
 {
 	struct json_object	*b = NULL;
 	struct user_patch	 p;
@@ -638,10 +608,10 @@ h_me_patch(struct req *r, struct verr *e)
 	    json_get_str(b, "name", 0, &name, e) == -1 ||
 	    json_get_str(b, "username", 0, &uname, e) == -1 ||
 	    json_get_str(b, "bio", 0, &p.bio, e) == -1 ||
-	    h_patch_url(b, "pfpUrl", &p.pfp_url, e) == -1 ||
-	    h_patch_url(b, "bannerUrl", &p.banner_url, e) == -1 ||
+	    users_patch_url(b, "pfpUrl", &p.pfp_url, e) == -1 ||
+	    users_patch_url(b, "bannerUrl", &p.banner_url, e) == -1 ||
 	    (p.pfp_url == NULL &&
-	    h_patch_url(b, "profilePictureURL", &alias, e) == -1))
+	    users_patch_url(b, "profilePictureURL", &alias, e) == -1))
 		goto out;
 	if (name != NULL) {
 		if (valid_name(name, nbuf, sizeof(nbuf)) == -1) {

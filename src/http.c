@@ -17,12 +17,14 @@
 
 #include <json-c/json.h>
 
+#include "buf.h"
 #include "cfg.h"
 #include "enc.h"
 #include "http.h"
 #include "json.h"
 #include "valid.h"
 #include "verr.h"
+#include "xmem.h"
 
 int64_t
 http_now_ns(void)
@@ -177,8 +179,9 @@ int
 http_read_body(struct req *r, size_t max, char **buf, size_t *len,
     struct verr *e)
 {
-	char		*b = NULL;
-	size_t		 want = 0, have = 0, cap;
+	struct buf	 b;
+	char		 chunk[16384];
+	size_t		 want = 0, ask;
 	unsigned long long n;
 	long		 got;
 	int		 hascl;
@@ -193,43 +196,33 @@ http_read_body(struct req *r, size_t max, char **buf, size_t *len,
 			    "Request body larger than %zu bytes", max);
 		want = (size_t)n;
 	}
-	/* Without a length, read to the end but never past max + 1. */
-	cap = hascl ? want + 1 : 8192;
-	if ((b = malloc(cap)) == NULL)
-		abort();
+	/* Without a length, read to the end but never past max. */
+	buf_init(&b, max);
 	for (;;) {
-		if (hascl && have == want)
+		ask = sizeof(chunk);
+		if (hascl && want - b.b_len < ask)
+			ask = want - b.b_len;
+		if (ask == 0)
 			break;
-		if (have + 1 >= cap) {
-			if (cap > max + 1)
-				break;
-			cap = cap * 2 > max + 2 ? max + 2 : cap * 2;
-			if ((b = realloc(b, cap)) == NULL)
-				abort();
-		}
-		got = r->io.read(r->io.ctx, b + have, cap - 1 - have);
-		if (got < 0) {
-			free(b);
+		if ((got = r->io.read(r->io.ctx, chunk, ask)) < 0) {
+			buf_free(&b);
 			return verr_set(e, 400, "bad_request",
 			    "Could not read the request body");
 		}
 		if (got == 0)
 			break;
-		have += (size_t)got;
+		if (buf_add(&b, chunk, (size_t)got) == -1) {
+			buf_free(&b);
+			return verr_set(e, 413, "payload_too_large",
+			    "Request body larger than %zu bytes", max);
+		}
 	}
-	if (have > max) {
-		free(b);
-		return verr_set(e, 413, "payload_too_large",
-		    "Request body larger than %zu bytes", max);
-	}
-	if (hascl && have != want) {
-		free(b);
+	if (hascl && b.b_len != want) {
+		buf_free(&b);
 		return verr_set(e, 400, "bad_request",
 		    "Request body shorter than its Content-Length");
 	}
-	b[have] = '\0';
-	*buf = b;
-	*len = have;
+	*buf = buf_take(&b, len);
 	return 0;
 }
 
@@ -285,9 +278,8 @@ http_json(struct req *r, int status, struct json_object *o)
 {
 	char	*s;
 
-	if ((s = strdup(json_object_to_json_string_ext(o,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE))) == NULL)
-		abort();
+	s = xstrdup(json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	http_set_body(r, status, s, "application/json; charset=utf-8");
 }

@@ -19,6 +19,7 @@
 #include "json.h"
 #include "valid.h"
 #include "verr.h"
+#include "xmem.h"
 
 /* A word outside strings: a literal or a number's exponent mark. */
 static int
@@ -132,7 +133,7 @@ json_parse_object(const char *buf, size_t len, struct json_object **out,
 		return verr_set(e, 400, "bad_request",
 		    "Request body is not valid JSON");
 	if ((tok = json_tokener_new()) == NULL)
-		abort();
+		xnomem("json_tokener_new");
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
 	    JSON_TOKENER_VALIDATE_UTF8);
 	obj = json_tokener_parse_ex(tok, buf, (int)len);
@@ -266,7 +267,7 @@ json_error_body(const struct verr *e)
 	char			*s;
 
 	if ((o = json_object_new_object()) == NULL)
-		abort();
+		xnomem("json_object_new_object");
 	json_object_object_add(o, "error", json_object_new_string(
 	    e->msg[0] != '\0' ? e->msg : verr_reason(e->status)));
 	json_object_object_add(o, "code", json_object_new_string(
@@ -274,9 +275,8 @@ json_error_body(const struct verr *e)
 	if (e->field[0] != '\0')
 		json_object_object_add(o, "field",
 		    json_object_new_string(e->field));
-	if ((s = strdup(json_object_to_json_string_ext(o,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE))) == NULL)
-		abort();
+	s = xstrdup(json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	return s;
 }

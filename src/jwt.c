@@ -14,10 +14,11 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <openssl/rand.h>
 
 #include "enc.h"
 #include "jwt.h"
+#include "rnd.h"
+#include "xmem.h"
 
 #define JWT_MAXPART	2048
 
@@ -47,8 +48,7 @@ jwt_sign(const void *key, size_t klen, const struct jwt_claims *c)
 	int		 n;
 
 	/* A random jti makes every token unique, even within a second. */
-	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
-		abort();
+	rnd_bytes(rnd, sizeof(rnd));
 	enc_b64url(rnd, sizeof(rnd), jti);
 	n = snprintf(payload, sizeof(payload),
 	    "{\"sub\":\"%s\",\"sid\":\"%s\",\"iat\":%lld,\"exp\":%lld,"
@@ -59,8 +59,7 @@ jwt_sign(const void *key, size_t klen, const struct jwt_claims *c)
 	enc_b64url(jwt_header, sizeof(jwt_header) - 1, h64);
 	enc_b64url(payload, (size_t)n, p64);
 	len = strlen(h64) + 1 + strlen(p64);
-	if ((tok = malloc(len + 1 + sizeof(s64))) == NULL)
-		abort();
+	tok = xmalloc(len + 1 + sizeof(s64));
 	snprintf(tok, len + 1, "%s.%s", h64, p64);
 	jwt_mac(key, klen, tok, len, mac);
 	enc_b64url(mac, sizeof(mac), s64);
@@ -81,7 +80,7 @@ jwt_part(const char *p, size_t len)
 	if (enc_unb64url(p, len, buf, sizeof(buf), &n) == -1)
 		return NULL;
 	if ((tok = json_tokener_new()) == NULL)
-		abort();
+		xnomem("json_tokener_new");
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
 	    JSON_TOKENER_VALIDATE_UTF8);
 	o = json_tokener_parse_ex(tok, (const char *)buf, (int)n);

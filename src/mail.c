@@ -26,10 +26,12 @@
 #include <curl/curl.h>
 #include <json-c/json.h>
 
+#include "buf.h"
 #include "cfg.h"
 #include "log.h"
 #include "mail.h"
 #include "verr.h"
+#include "xmem.h"
 
 #define MAIL_CONNECT_MS	2000	/* connect, TLS, SMTP greeting */
 #define MAIL_TOTAL_MS	10000	/* whole transfer */
@@ -38,58 +40,12 @@
 #define MAIL_SUBJ_MAX	512	/* subject bytes before encoding */
 #define MAIL_ERRBODY	512	/* bytes of a Resend error body kept */
 #define MAIL_EW_IN	39	/* input bytes of one encoded-word */
-#define RESEND_BASE	"https://api.resend.com"
-
-/* A growable buffer with a ceiling. */
-struct mail_buf {
-	char	*buf;
-	size_t	 len;
-	size_t	 cap;
-	size_t	 max;
-	int	 full;		/* an append went past max */
-};
 
 /* What the SMTP read callback still has to hand to curl. */
 struct mail_src {
 	const char	*p;
 	size_t		 left;
 };
-
-static int	mail_curl_init_done;
-
-static void
-mail_buf_add(struct mail_buf *b, const char *s, size_t n)
-{
-	char	*p;
-	size_t	 cap;
-
-	if (b->full)
-		return;
-	if (n > b->max - b->len) {
-		b->full = 1;
-		return;
-	}
-	if (b->len + n + 1 > b->cap) {
-		cap = b->cap != 0 ? b->cap : 1024;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if ((p = realloc(b->buf, cap)) == NULL) {
-			log_err("mail: realloc: %s", strerror(errno));
-			abort();
-		}
-		b->buf = p;
-		b->cap = cap;
-	}
-	memcpy(b->buf + b->len, s, n);
-	b->len += n;
-	b->buf[b->len] = '\0';
-}
-
-static void
-mail_buf_str(struct mail_buf *b, const char *s)
-{
-	mail_buf_add(b, s, strlen(s));
-}
 
 static int
 mail_set(const char *s)
@@ -113,25 +69,13 @@ mail_has_ctl(const char *s)
 	return 0;
 }
 
-static void
-mail_curl_init(void)
-{
-	if (!mail_curl_init_done) {
-		/* Not thread-safe in 7.88: done once, before any handle. */
-		curl_global_init(CURL_GLOBAL_DEFAULT);
-		mail_curl_init_done = 1;
-	}
-}
-
 static struct curl_slist *
 mail_slist(struct curl_slist *l, const char *s)
 {
 	struct curl_slist	*n;
 
-	if ((n = curl_slist_append(l, s)) == NULL) {
-		log_err("mail: curl_slist_append failed");
-		abort();
-	}
+	if ((n = curl_slist_append(l, s)) == NULL)
+		xnomem("curl_slist_append");
 	return n;
 }
 
@@ -170,7 +114,7 @@ mail_date(char *out, size_t outsz)
 }
 
 static void
-mail_b64(struct mail_buf *b, const unsigned char *in, size_t n)
+mail_b64(struct buf *b, const unsigned char *in, size_t n)
 {
 	static const char	 a[] =
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -188,7 +132,7 @@ mail_b64(struct mail_buf *b, const unsigned char *in, size_t n)
 		q[1] = a[(v >> 12) & 63];
 		q[2] = i + 1 < n ? a[(v >> 6) & 63] : '=';
 		q[3] = i + 2 < n ? a[v & 63] : '=';
-		mail_buf_add(b, q, 4);
+		buf_add(b, q, 4);
 	}
 }
 
@@ -200,7 +144,7 @@ mail_b64(struct mail_buf *b, const unsigned char *in, size_t n)
  * (section 5: each word must decode on its own), one per folded line.
  */
 static void
-mail_subject(struct mail_buf *b, const char *s)
+mail_subject(struct buf *b, const char *s)
 {
 	const unsigned char	*p = (const unsigned char *)s;
 	size_t			 n, len, i;
@@ -212,11 +156,11 @@ mail_subject(struct mail_buf *b, const char *s)
 			plain = 0;
 	if (strstr(s, "=?") != NULL)
 		plain = 0;
-	mail_buf_str(b, "Subject:");
+	buf_puts(b, "Subject:");
 	if (plain) {
-		mail_buf_str(b, " ");
-		mail_buf_add(b, s, len);
-		mail_buf_str(b, "\r\n");
+		buf_puts(b, " ");
+		buf_add(b, s, len);
+		buf_puts(b, "\r\n");
 		return;
 	}
 	for (i = 0; i < len; i += n) {
@@ -224,38 +168,38 @@ mail_subject(struct mail_buf *b, const char *s)
 		/* Back off from a cut inside a character. */
 		while (i + n < len && n > 1 && (p[i + n] & 0xc0) == 0x80)
 			n--;
-		mail_buf_str(b, i == 0 ? " =?UTF-8?B?" : "\r\n =?UTF-8?B?");
+		buf_puts(b, i == 0 ? " =?UTF-8?B?" : "\r\n =?UTF-8?B?");
 		mail_b64(b, p + i, n);
-		mail_buf_str(b, "?=");
+		buf_puts(b, "?=");
 	}
-	mail_buf_str(b, "\r\n");
+	buf_puts(b, "\r\n");
 }
 
 /* The body with every "\n", "\r\n" or lone "\r" turned into CRLF. */
 static void
-mail_body(struct mail_buf *b, const char *s)
+mail_body(struct buf *b, const char *s)
 {
 	size_t	 n;
 
 	while (*s != '\0') {
 		n = strcspn(s, "\r\n");
-		mail_buf_add(b, s, n);
+		buf_add(b, s, n);
 		s += n;
 		if (*s == '\0') {
 			if (n > 0)
-				mail_buf_str(b, "\r\n");
+				buf_puts(b, "\r\n");
 			break;
 		}
 		if (s[0] == '\r' && s[1] == '\n')
 			s++;
 		s++;
-		mail_buf_str(b, "\r\n");
+		buf_puts(b, "\r\n");
 	}
 }
 
 static int
 mail_message(const struct cfg *c, const char *from_addr, const char *to,
-    const char *subject, const char *body, struct mail_buf *b, struct verr *e)
+    const char *subject, const char *body, struct buf *b, struct verr *e)
 {
 	unsigned char	 rnd[16];
 	char		 hex[sizeof(rnd) * 2 + 1], date[64];
@@ -263,34 +207,34 @@ mail_message(const struct cfg *c, const char *from_addr, const char *to,
 	size_t		 i;
 
 	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-		return verr_set(e, 500, "internal", "Internal error");
+		return verr_internal(e, "mail: getrandom: %s",
+		    strerror(errno));
 	for (i = 0; i < sizeof(rnd); i++)
 		snprintf(hex + i * 2, 3, "%02x", rnd[i]);
 	dom = strrchr(from_addr, '@');
 	dom = dom != NULL && dom[1] != '\0' ? dom + 1 : "localhost";
 	mail_date(date, sizeof(date));
 
-	mail_buf_str(b, "Date: ");
-	mail_buf_str(b, date);
-	mail_buf_str(b, "\r\nFrom: ");
-	mail_buf_str(b, c->sender_email);
-	mail_buf_str(b, "\r\nTo: ");
-	mail_buf_str(b, to);
-	mail_buf_str(b, "\r\n");
+	buf_puts(b, "Date: ");
+	buf_puts(b, date);
+	buf_puts(b, "\r\nFrom: ");
+	buf_puts(b, c->sender_email);
+	buf_puts(b, "\r\nTo: ");
+	buf_puts(b, to);
+	buf_puts(b, "\r\n");
 	mail_subject(b, subject);
-	mail_buf_str(b, "Message-ID: <");
-	mail_buf_str(b, hex);
-	mail_buf_str(b, "@");
-	mail_buf_str(b, dom);
-	mail_buf_str(b, ">\r\n"
+	buf_puts(b, "Message-ID: <");
+	buf_puts(b, hex);
+	buf_puts(b, "@");
+	buf_puts(b, dom);
+	buf_puts(b, ">\r\n"
 	    "MIME-Version: 1.0\r\n"
 	    "Content-Type: text/plain; charset=utf-8\r\n"
 	    "Content-Transfer-Encoding: 8bit\r\n"
 	    "\r\n");
 	mail_body(b, body);
-	if (b->full) {
-		verr_set(e, 500, "internal", "Internal error");
-		verr_detail(e, "mail: message over %d bytes", MAIL_MAX);
+	if (b->b_full) {
+		verr_internal(e, "mail: message over %d bytes", MAIL_MAX);
 		return -1;
 	}
 	return 0;
@@ -315,11 +259,9 @@ mail_read_cb(char *out, size_t size, size_t nitems, void *arg)
 static size_t
 mail_write_cb(char *in, size_t size, size_t nmemb, void *arg)
 {
-	struct mail_buf	*b = arg;
-	size_t		 n = size * nmemb, room;
+	size_t		 n = size * nmemb;
 
-	room = b->max - b->len;
-	mail_buf_add(b, in, n < room ? n : room);
+	buf_add_cut(arg, in, n);
 	return n;
 }
 
@@ -329,7 +271,7 @@ mail_smtp(const struct cfg *c, const char *to, const char *subject,
 {
 	CURL			*h = NULL;
 	struct curl_slist	*rcpt = NULL;
-	struct mail_buf		 msg = { NULL, 0, 0, MAIL_MAX, 0 };
+	struct buf		 msg;
 	struct mail_src		 src;
 	char			 addr[320], from[330], rc_to[330];
 	char			 errbuf[CURL_ERROR_SIZE], why[256];
@@ -337,19 +279,19 @@ mail_smtp(const struct cfg *c, const char *to, const char *subject,
 	long			 code = 0;
 	int			 rc = -1;
 
+	buf_init(&msg, MAIL_MAX);
 	mail_addr(c->sender_email, addr, sizeof(addr));
 	if (mail_message(c, addr, to, subject, body, &msg, e) == -1)
 		goto out;
 	snprintf(from, sizeof(from), "<%s>", addr);
 	snprintf(rc_to, sizeof(rc_to), "<%s>", to);
 	rcpt = mail_slist(NULL, rc_to);
-	mail_curl_init();
 	if ((h = curl_easy_init()) == NULL) {
 		verr_backend(e, "mail", "smtp: curl_easy_init failed");
 		goto out;
 	}
-	src.p = msg.buf;
-	src.left = msg.len;
+	src.p = msg.b_data;
+	src.left = msg.b_len;
 	errbuf[0] = '\0';
 	curl_easy_setopt(h, CURLOPT_URL, c->smtp_url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
@@ -372,7 +314,7 @@ mail_smtp(const struct cfg *c, const char *to, const char *subject,
 	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
 	curl_easy_setopt(h, CURLOPT_READFUNCTION, mail_read_cb);
 	curl_easy_setopt(h, CURLOPT_READDATA, &src);
-	curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msg.len);
+	curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msg.b_len);
 
 	if ((cc = curl_easy_perform(h)) != CURLE_OK) {
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
@@ -391,7 +333,7 @@ mail_smtp(const struct cfg *c, const char *to, const char *subject,
 out:
 	curl_easy_cleanup(h);
 	curl_slist_free_all(rcpt);
-	free(msg.buf);
+	buf_free(&msg);
 	return rc;
 }
 
@@ -402,8 +344,8 @@ mail_resend(const struct cfg *c, const char *to, const char *subject,
 	CURL			*h = NULL;
 	struct curl_slist	*hdrs = NULL;
 	struct json_object	*o = NULL, *a;
-	struct mail_buf		 resp = { NULL, 0, 0, MAIL_ERRBODY, 0 };
-	const char		*env, *json;
+	struct buf		 resp;
+	const char		*base, *json;
 	char			 url[512], auth[512], why[256], esc[160];
 	char			 errbuf[CURL_ERROR_SIZE];
 	CURLcode		 cc;
@@ -411,27 +353,24 @@ mail_resend(const struct cfg *c, const char *to, const char *subject,
 	size_t			 n;
 	int			 rc = -1;
 
+	buf_init(&resp, MAIL_ERRBODY);
 	if (mail_has_ctl(c->resend_api_key) ||
 	    strlen(c->resend_api_key) > sizeof(auth) - 32) {
 		verr_backend(e, "mail", "resend: RESEND_API_KEY is malformed");
 		goto out;
 	}
-	env = getenv("VYBES_RESEND_URL");
-	if (!mail_set(env))
-		env = RESEND_BASE;
-	for (n = strlen(env); n > 0 && env[n - 1] == '/'; n--)
+	base = c->resend_url;
+	for (n = strlen(base); n > 0 && base[n - 1] == '/'; n--)
 		continue;
-	if (n > sizeof(url) - sizeof("/emails")) {
-		verr_backend(e, "mail", "resend: VYBES_RESEND_URL too long");
+	if (n == 0 || n > sizeof(url) - sizeof("/emails")) {
+		verr_backend(e, "mail", "resend: resend_url empty or too long");
 		goto out;
 	}
-	snprintf(url, sizeof(url), "%.*s/emails", (int)n, env);
+	snprintf(url, sizeof(url), "%.*s/emails", (int)n, base);
 
 	if ((o = json_object_new_object()) == NULL ||
-	    (a = json_object_new_array()) == NULL) {
-		log_err("mail: json-c allocation failed");
-		abort();
-	}
+	    (a = json_object_new_array()) == NULL)
+		xnomem("json_object_new_object");
 	json_object_object_add(o, "from",
 	    json_object_new_string(c->sender_email));
 	json_object_array_add(a, json_object_new_string(to));
@@ -449,7 +388,6 @@ mail_resend(const struct cfg *c, const char *to, const char *subject,
 	/* No "Expect: 100-continue" wait on a body over 1 KiB. */
 	hdrs = mail_slist(hdrs, "Expect:");
 
-	mail_curl_init();
 	if ((h = curl_easy_init()) == NULL) {
 		verr_backend(e, "mail", "resend: curl_easy_init failed");
 		goto out;
@@ -477,7 +415,7 @@ mail_resend(const struct cfg *c, const char *to, const char *subject,
 	}
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
 	if (code < 200 || code > 299) {
-		log_escape(esc, sizeof(esc), resp.buf != NULL ? resp.buf : "");
+		log_escape(esc, sizeof(esc), buf_str(&resp));
 		snprintf(why, sizeof(why), "resend: HTTP %ld: %s", code, esc);
 		verr_backend(e, "mail", why);
 		goto out;
@@ -489,7 +427,7 @@ out:
 		explicit_bzero(hdrs->data, strlen(hdrs->data));
 	curl_slist_free_all(hdrs);
 	json_object_put(o);
-	free(resp.buf);
+	buf_free(&resp);
 	return rc;
 }
 
@@ -504,14 +442,12 @@ mail_send(const struct cfg *c, const char *to, const char *subject,
 	if (to[0] == '\0' || mail_has_ctl(to) ||
 	    strpbrk(subject, "\r\n") != NULL ||
 	    mail_has_ctl(c->sender_email)) {
-		verr_set(e, 500, "internal", "Internal error");
-		verr_detail(e, "mail: control character in an address or "
+		verr_internal(e, "mail: control character in an address or "
 		    "the subject");
 		return -1;
 	}
 	if (strlen(to) > 254 || strlen(subject) > MAIL_SUBJ_MAX) {
-		verr_set(e, 500, "internal", "Internal error");
-		verr_detail(e, "mail: recipient or subject too long");
+		verr_internal(e, "mail: recipient or subject too long");
 		return -1;
 	}
 	if (mail_set(c->smtp_url))

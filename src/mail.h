@@ -4,12 +4,10 @@
  * (cfg->resend_api_key), from cfg->sender_email.  Every send is bounded:
  * 2 s to connect, 10 s in all.
  *
- * The environment variable VYBES_RESEND_URL, when set, replaces the
- * Resend base URL https://api.resend.com (messages are POSTed to
- * <base>/emails); it exists so tests can point Resend at a local server.
+ * Messages for Resend are POSTed to <cfg->resend_url>/emails; the
+ * setting exists so tests can point Resend at a local server.
  *
- * The first mail_send() initializes libcurl if nothing else has; call
- * curl_global_init() first if threads may send concurrently.
+ * libcurl must be set up first (be_open() does).
  */
 #ifndef MAIL_H
 #define MAIL_H

@@ -22,17 +22,14 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "cli.h"
 #include "fcgi.h"
 #include "log.h"
 #include "sock.h"
 #include "super.h"
 #include "sysd.h"
+#include "xmem.h"
 
-#ifndef SYSCONFDIR
-#define SYSCONFDIR	"/etc"
-#endif
-#define DEFAULT_CONF	SYSCONFDIR "/vybes/vybes.conf"
-#define MAXSET		64
 
 /* Print the synopsis; to stdout with status 0 when asked for by -h. */
 static void
@@ -106,109 +103,57 @@ int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
-		{ "check-config", no_argument, NULL, 'n' },
-		{ "config", required_argument, NULL, 'f' },
-		{ "foreground", no_argument, NULL, 'd' },
+		CLI_LONGOPTS,
 		{ "listen", required_argument, NULL, 'l' },
 		{ "max-requests", required_argument, NULL, 'm' },
 		{ "max-workers", required_argument, NULL, 'X' },
 		{ "min-workers", required_argument, NULL, 'N' },
 		{ "pidfile", required_argument, NULL, 'p' },
-		{ "set", required_argument, NULL, 's' },
-		{ "version", no_argument, NULL, 'V' },
 		{ "workers", required_argument, NULL, 'w' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct super_src	 src;
+	static const struct {
+		int		 ch;
+		const char	*key;
+	} flags[] = {
+		{ 'l', "listen" },
+		{ 'm', "max_requests" },
+		{ 'p', "pidfile" },
+		{ 'w', "workers" },
+		{ 'N', "min_workers" },
+		{ 'X', "max_workers" },
+	};
+	struct cli		 cl;
 	struct cfg		*c;
-	char			*set[MAXSET], err[CFG_ERRLEN];
-	const char		*path = DEFAULT_CONF;
-	size_t			 nset = 0;
-	int			 ch, check = 0, fg = 0, path_given = 0;
-	int			 workers_given = 0, fd, lvl, rc;
+	char			 addr[64], err[CFG_ERRLEN];
+	size_t			 i;
+	int			 ch, workers_given = 0, fd, rc;
 	uid_t			 uid;
 	gid_t			 gid;
 
-	while ((ch = getopt_long(argc, argv, "df:nVh", longopts, NULL)) != -1) {
-		if (nset + 1 >= MAXSET)
+	cli_init(&cl, "vybes-api", usage);
+	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS, longopts,
+	    NULL)) != -1) {
+		if (cli_option(&cl, ch, optarg))
+			continue;
+		for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+			if (flags[i].ch == ch)
+				break;
+		if (i == sizeof(flags) / sizeof(flags[0]) ||
+		    cli_set(&cl, flags[i].key, optarg) == -1)
 			usage(0);
-		switch (ch) {
-		case 'd':
-			fg = 1;
-			break;
-		case 'f':
-			path = optarg;
-			path_given = 1;
-			break;
-		case 'n':
-			check = 1;
-			break;
-		case 'V':
-			printf("vybes-api %s\n", PACKAGE_VERSION);
-			return 0;
-		case 'l':
-			if (asprintf(&set[nset++], "listen=%s", optarg) == -1)
-				abort();
-			break;
-		case 'm':
-			if (asprintf(&set[nset++], "max_requests=%s",
-			    optarg) == -1)
-				abort();
-			break;
-		case 'p':
-			if (asprintf(&set[nset++], "pidfile=%s", optarg) == -1)
-				abort();
-			break;
-		case 'w':
+		if (ch == 'w' || ch == 'N' || ch == 'X')
 			workers_given = 1;
-			if (asprintf(&set[nset++], "workers=%s", optarg) == -1)
-				abort();
-			break;
-		case 'N':
-			workers_given = 1;
-			if (asprintf(&set[nset++], "min_workers=%s",
-			    optarg) == -1)
-				abort();
-			break;
-		case 'X':
-			workers_given = 1;
-			if (asprintf(&set[nset++], "max_workers=%s",
-			    optarg) == -1)
-				abort();
-			break;
-		case 's':
-			if ((set[nset++] = strdup(optarg)) == NULL)
-				abort();
-			break;
-		case 'h':
-			usage(1);
-			break;
-		default:
-			usage(0);
-		}
 	}
 	if (optind != argc)
 		usage(0);
 
-	/* Under systemd or spawn-fcgi stderr is collected: log there. */
-	log_open("vybes-api", fg || check || getenv("JOURNAL_STREAM") != NULL);
-	if ((c = calloc(1, sizeof(*c))) == NULL)
-		abort();
-	if (cfg_load(c, path, !path_given, NULL, set, nset, err) == -1) {
-		cfg_perror("vybes-api", err);
+	c = xcalloc(1, sizeof(*c));
+	if (cli_config(&cl, c) == -1) {
 		cfg_free(c);
 		free(c);
 		return 1;
 	}
-	if (check) {
-		printf("configuration OK\n");
-		cfg_free(c);
-		free(c);
-		return 0;
-	}
-	if ((lvl = log_level_parse(c->log_level)) != -1)
-		log_setlevel((enum log_level)lvl);
 	if (drop_privileges(c, &uid, &gid) == -1)
 		return 1;
 
@@ -221,8 +166,8 @@ main(int argc, char *argv[])
 		workers_given = 1;
 	} else if ((fd = sock_inherited()) == -1) {
 		/* Nothing inherited: listen on loopback at PORT (API.md 1.10). */
-		snprintf(err, sizeof(err), "127.0.0.1:%d", c->port);
-		if ((fd = sock_listen(err, c->socket_mode, uid, gid, err,
+		snprintf(addr, sizeof(addr), "127.0.0.1:%d", c->port);
+		if ((fd = sock_listen(addr, c->socket_mode, uid, gid, err,
 		    sizeof(err))) == -1) {
 			log_err("listen: %s", err);
 			return 1;
@@ -231,13 +176,9 @@ main(int argc, char *argv[])
 	}
 	if (write_pidfile(c->pidfile) == -1 || become_user(uid, gid) == -1)
 		return 1;
-	if (workers_given) {
-		src.path = path;
-		src.optional = !path_given;
-		src.set = set;
-		src.nset = nset;
-		rc = super_run(fd, c, &src);
-	} else {
+	if (workers_given)
+		rc = super_run(fd, c, &cl);
+	else {
 		log_info("responder %d: serving the inherited socket",
 		    (int)getpid());
 		sysd_notify("READY=1");
@@ -245,7 +186,6 @@ main(int argc, char *argv[])
 		cfg_free(c);
 		free(c);
 	}
-	while (nset > 0)
-		free(set[--nset]);
+	cli_free(&cl);
 	return rc;
 }

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "mq_nats.h"
 #include "verr.h"
+#include "xmem.h"
 
 #define MQ_TIMEOUT_MS	1000	/* connect, JetStream API, pub ack */
 #define MQ_RETRY_MS	2000	/* between our own connect attempts */
@@ -55,10 +56,7 @@ mq_xstrdup(const char *s)
 {
 	char	*p;
 
-	if ((p = strdup(s)) == NULL) {
-		log_err("mq_new: %s", strerror(errno));
-		abort();
-	}
+	p = xstrdup(s);
 	return p;
 }
 
@@ -109,10 +107,7 @@ mq_new(const struct cfg *c)
 {
 	struct mq	*m;
 
-	if ((m = calloc(1, sizeof(*m))) == NULL) {
-		log_err("mq_new: %s", strerror(errno));
-		abort();
-	}
+	m = xcalloc(1, sizeof(*m));
 	m->mq_url = mq_xstrdup(c->nats_url != NULL && c->nats_url[0] != '\0' ?
 	    c->nats_url : "nats://127.0.0.1:4222");
 	mq_redact(m->mq_url, m->mq_safeurl, sizeof(m->mq_safeurl));
@@ -264,8 +259,7 @@ mq_fail(struct mq *m, const char *what, natsStatus s, jsErrCode jerr,
 	    natsStatus_GetText(s), last != NULL && *last != '\0' ? ": " : "",
 	    last != NULL ? last : "", jbuf);
 	if (internal) {
-		verr_set(e, 500, "internal", "internal error");
-		verr_detail(e, "nats: %s", why);
+		verr_internal(e, "nats: %s", why);
 		return -1;
 	}
 	return verr_backend(e, "nats", why);
@@ -329,8 +323,7 @@ mq_publish(struct mq *m, const char *subject, const char *msgid,
 	if (!mq_connected(m))
 		return mq_fail(m, "publish", NATS_NOT_YET_CONNECTED, 0, 0, e);
 	if (len > INT32_MAX) {
-		verr_set(e, 500, "internal", "internal error");
-		verr_detail(e, "nats: publish %s: %zu bytes", subject, len);
+		verr_internal(e, "nats: publish %s: %zu bytes", subject, len);
 		return -1;
 	}
 	jsPubOptions_Init(&po);

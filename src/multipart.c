@@ -28,6 +28,7 @@
 #include "multipart.h"
 #include "valid.h"
 #include "verr.h"
+#include "xmem.h"
 
 #define MP_READ_CHUNK	65536
 
@@ -276,13 +277,11 @@ mp_new(const char *boundary, const struct mp_limits *lim,
 		if ((unsigned char)boundary[i] < 0x20 ||
 		    (unsigned char)boundary[i] == 0x7f)
 			return NULL;
-	if ((m = calloc(1, sizeof(*m))) == NULL)
-		goto nomem;
+	m = xcalloc(1, sizeof(*m));
 	mp_limits_fill(lim, &m->mp_lim);
-	if ((m->mp_hdr = malloc(m->mp_lim.hdr_max + 1)) == NULL ||
-	    (m->mp_name = malloc(m->mp_lim.hdr_max + 1)) == NULL ||
-	    (m->mp_fname = malloc(m->mp_lim.hdr_max + 1)) == NULL)
-		goto nomem;
+	m->mp_hdr = xmalloc(m->mp_lim.hdr_max + 1);
+	m->mp_name = xmalloc(m->mp_lim.hdr_max + 1);
+	m->mp_fname = xmalloc(m->mp_lim.hdr_max + 1);
 	m->mp_dlen = (size_t)snprintf(m->mp_delim, sizeof(m->mp_delim),
 	    "\r\n--%s", boundary);
 	/* The first delimiter may open the body: its CRLF is implied. */
@@ -291,9 +290,6 @@ mp_new(const char *boundary, const struct mp_limits *lim,
 	m->mp_h = h;
 	m->mp_arg = arg;
 	return m;
-nomem:
-	log_err("mp_new: %s", strerror(errno));
-	abort();
 }
 
 void
@@ -313,7 +309,7 @@ mp_fail(struct mp *m, struct verr *e)
 {
 	m->mp_state = MP_FAILED;
 	if (e != NULL && e->status == 0)
-		verr_set(e, 500, "internal", "Internal server error");
+		verr_internal(e, "multipart: failed, no reason recorded");
 	if (e != NULL)
 		m->mp_err = *e;
 	else
@@ -612,8 +608,7 @@ form_internal(struct verr *e, const char *what, const char *path)
 {
 	int	 saved = errno;
 
-	verr_set(e, 500, "internal", "Internal server error");
-	verr_detail(e, "%s: %s: %s", what, path, strerror(saved));
+	verr_internal(e, "%s: %s: %s", what, path, strerror(saved));
 	return -1;
 }
 
@@ -778,10 +773,7 @@ mp_form_read(struct mp_form *f, const char *content_type,
 		goto out;
 	if ((m = mp_new(bnd, &fm.lim, &form_handler, &fm)) == NULL)
 		abort();	/* mp_boundary checked it */
-	if ((buf = malloc(MP_READ_CHUNK)) == NULL) {
-		log_err("mp_form_read: %s", strerror(errno));
-		abort();
-	}
+	buf = xmalloc(MP_READ_CHUNK);
 	for (;;) {
 		if ((n = rd(ctx, buf, MP_READ_CHUNK)) < 0) {
 			verr_set(e, 400, "bad_request",

@@ -31,8 +31,7 @@
 static int
 pw_internal(struct verr *e, const char *why)
 {
-	verr_set(e, 500, "internal", "internal error");
-	verr_detail(e, "password hash: %s", why);
+	verr_internal(e, "password hash: %s", why);
 	return -1;
 }
 

@@ -19,7 +19,9 @@
 #include "log.h"
 #include "rds_cache.h"
 #include "rds_internal.h"
+#include "rkey.h"
 #include "verr.h"
+#include "xmem.h"
 
 #define RDS_GEN_TTL	"86400"
 
@@ -28,10 +30,7 @@ rds_calloc(size_t n, size_t sz)
 {
 	void	*p;
 
-	if ((p = calloc(n + 1, sz)) == NULL) {
-		log_err("rds_cache: %s", strerror(errno));
-		abort();
-	}
+	p = xcalloc(n + 1, sz);
 	return p;
 }
 
@@ -40,44 +39,10 @@ rds_strdup(const char *s, size_t len)
 {
 	char	*p;
 
-	if ((p = malloc(len + 1)) == NULL) {
-		log_err("rds_cache: %s", strerror(errno));
-		abort();
-	}
+	p = xmalloc(len + 1);
 	memcpy(p, s, len);
 	p[len] = '\0';
 	return p;
-}
-
-/*
- * The key "<pre>{<tag>}<post>" into buf and its generation key (the same
- * with ":g") into gbuf: one slot for both.
- */
-static int
-rds_keypair(char *buf, char *gbuf, const char *pre, const char *tag,
-    const char *post, struct verr *e)
-{
-	int	 n;
-
-	n = snprintf(buf, RDS_KEYMAX, "%s{%s}%s", pre, tag, post);
-	if (n < 0 || n >= RDS_KEYMAX - 2) {
-		verr_set(e, 500, "internal", "internal error");
-		verr_detail(e, "redis: key %s... too long", pre);
-		return -1;
-	}
-	snprintf(gbuf, RDS_KEYMAX, "%s:g", buf);
-	return 0;
-}
-
-/* The keys of (kind, id): "c:<kind>:{<id>}" and its generation. */
-static int
-rds_obj_keys(char *buf, char *gbuf, const char *kind, const char *id,
-    struct verr *e)
-{
-	char	 pre[64];
-
-	snprintf(pre, sizeof(pre), "c:%s:", kind);
-	return rds_keypair(buf, gbuf, pre, id, "", e);
 }
 
 static void
@@ -107,7 +72,7 @@ rds_hit_pair(struct rds_hit *h, const redisReply *rep, size_t at)
  * generation" per id, pipelined per master (rds_pipeline()).
  */
 static int
-rds_cache_get_cluster(struct rds *r, char (*keys)[RDS_KEYMAX], size_t n,
+rds_cache_get_cluster(struct rds *r, char (*keys)[RKEY_MAX], size_t n,
     struct rds_hit *out, struct verr *e)
 {
 	redisReply	**reps;
@@ -124,10 +89,8 @@ rds_cache_get_cluster(struct rds *r, char (*keys)[RDS_KEYMAX], size_t n,
 	for (i = 0; i < n; i++) {
 		slot[i] = keys[2 * i];
 		if ((len = redisFormatCommand(&cmds[i], "MGET %s %s",
-		    keys[2 * i], keys[2 * i + 1])) == -1) {
-			log_err("rds_cache: out of memory");
-			abort();
-		}
+		    keys[2 * i], keys[2 * i + 1])) == -1)
+			xnomem("redisFormatCommand");
 		lens[i] = (size_t)len;
 	}
 	if (rds_pipeline(r, slot, cmds, lens, n, reps, e) == -1)
@@ -152,7 +115,7 @@ rds_cache_get(struct rds *r, const char *kind, const char *const *ids,
 {
 	redisReply	*rep = NULL;
 	const char	**argv;
-	char		(*keys)[RDS_KEYMAX];
+	char		(*keys)[RKEY_MAX];
 	size_t		 i;
 	int		 rc = -1;
 
@@ -162,7 +125,7 @@ rds_cache_get(struct rds *r, const char *kind, const char *const *ids,
 	argv = rds_calloc(2 * n + 1, sizeof(*argv));
 	keys = rds_calloc(2 * n, sizeof(*keys));
 	for (i = 0; i < n; i++)
-		if (rds_obj_keys(keys[2 * i], keys[2 * i + 1], kind, ids[i],
+		if (rkey_obj(keys[2 * i], keys[2 * i + 1], kind, ids[i],
 		    e) == -1)
 			goto out;
 	if (rds_is_cluster(r)) {
@@ -230,10 +193,10 @@ int
 rds_cache_put(struct rds *r, const char *kind, const char *id,
     const char *gen, const char *val, int ttl, struct verr *e)
 {
-	char		 k[RDS_KEYMAX], g[RDS_KEYMAX], t[16];
+	char		 k[RKEY_MAX], g[RKEY_MAX], t[16];
 	const char	*args[3];
 
-	if (rds_obj_keys(k, g, kind, id, e) == -1)
+	if (rkey_obj(k, g, kind, id, e) == -1)
 		return -1;
 	snprintf(t, sizeof(t), "%d", ttl);
 	args[0] = gen;
@@ -246,23 +209,12 @@ int
 rds_cache_bump(struct rds *r, const char *kind, const char *id,
     struct verr *e)
 {
-	char	 k[RDS_KEYMAX], g[RDS_KEYMAX];
+	char	 k[RKEY_MAX], g[RKEY_MAX];
 
-	if (rds_obj_keys(k, g, kind, id, e) == -1)
+	if (rkey_obj(k, g, kind, id, e) == -1)
 		return -1;
 	/* Twice is harmless: the generation only has to move. */
 	return rds_script2(r, rds_bump_lua, k, g, NULL, 0, e) == -1 ? -1 : 0;
-}
-
-/* The keys of set `set' of user uid: "u:{<uid>}:<set>" and generation. */
-static int
-rds_uset_keys(char *buf, char *gbuf, const char *uid, const char *set,
-    struct verr *e)
-{
-	char	 post[64];
-
-	snprintf(post, sizeof(post), ":%s", set);
-	return rds_keypair(buf, gbuf, "u:", uid, post, e);
 }
 
 /*
@@ -292,7 +244,7 @@ rds_uset_test(struct rds *r, const char *uid, const char *const *sets,
 {
 	redisReply	*rep = NULL, *row;
 	const char	**argv;
-	char		(*keys)[RDS_KEYMAX];
+	char		(*keys)[RKEY_MAX];
 	char		 nk[16];
 	size_t		 s, i, argc;
 	int		 rc = -1;
@@ -306,7 +258,7 @@ rds_uset_test(struct rds *r, const char *uid, const char *const *sets,
 	argv[1] = rds_uset_test_lua;
 	argv[2] = nk;
 	for (s = 0; s < nsets; s++) {
-		if (rds_uset_keys(keys[s], keys[nsets + s], uid, sets[s],
+		if (rkey_uset(keys[s], keys[nsets + s], uid, sets[s],
 		    e) == -1)
 			goto out;
 		argv[3 + s] = keys[s];
@@ -370,12 +322,12 @@ rds_uset_fill(struct rds *r, const char *uid, const char *set,
     const char *gen, const char *const *members, size_t n, int ttl,
     struct verr *e)
 {
-	char		 k[RDS_KEYMAX], g[RDS_KEYMAX], t[16];
+	char		 k[RKEY_MAX], g[RKEY_MAX], t[16];
 	const char	**args;
 	size_t		 i;
 	int		 rc;
 
-	if (rds_uset_keys(k, g, uid, set, e) == -1)
+	if (rkey_uset(k, g, uid, set, e) == -1)
 		return -1;
 	snprintf(t, sizeof(t), "%d", ttl);
 	args = rds_calloc(n + 2, sizeof(*args));
@@ -392,9 +344,9 @@ int
 rds_uset_drop(struct rds *r, const char *uid, const char *set,
     struct verr *e)
 {
-	char	 k[RDS_KEYMAX], g[RDS_KEYMAX];
+	char	 k[RKEY_MAX], g[RKEY_MAX];
 
-	if (rds_uset_keys(k, g, uid, set, e) == -1)
+	if (rkey_uset(k, g, uid, set, e) == -1)
 		return -1;
 	return rds_script2(r, rds_uset_drop_lua, k, g, NULL, 0, e) == -1 ?
 	    -1 : 0;

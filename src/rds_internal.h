@@ -14,8 +14,6 @@
 struct rds;
 struct verr;
 
-#define RDS_KEYMAX	512
-
 /* Flags of one command. */
 #define RDS_IDEMPOTENT	0x01	/* harmless to run twice: may be retried */
 
@@ -64,10 +62,6 @@ int	rds_pipeline(struct rds *r, const char *const *keys, char *const *cmds,
  */
 int	rds_fail(struct rds *r, const char *what, const char *why,
 	    struct verr *e);
-
-/* Build a key into buf; a key too long for it is a caller bug (500). */
-int	rds_key(char *buf, size_t bufsz, struct verr *e, const char *fmt,
-	    const char *arg);
 
 /* 1 when the handle talks to a Redis Cluster, 0 for one server. */
 int	rds_is_cluster(const struct rds *r);

@@ -42,7 +42,9 @@
 #include "rds_cluster.h"
 #include "rds_internal.h"
 #include "rds_redis.h"
+#include "rkey.h"
 #include "verr.h"
+#include "xmem.h"
 
 #define RDS_TRIES	4	/* one try, then up to 3 redirects or retries */
 #define RDS_MAXSEEDS	16
@@ -107,10 +109,7 @@ rds_alloc(size_t n)
 {
 	void	*p;
 
-	if ((p = calloc(1, n)) == NULL) {
-		log_err("rds_new: %s", strerror(errno));
-		abort();
-	}
+	p = xcalloc(1, n);
 	return p;
 }
 
@@ -151,11 +150,8 @@ rds_new(const struct cfg *c)
 	r->rds_map = rds_alloc(sizeof(*r->rds_map));
 	rds_cluster_clear(r->rds_map);
 	rds_parse_seeds(r, c->redis_addr);
-	if (c->redis_password != NULL && c->redis_password[0] != '\0' &&
-	    (r->rds_password = strdup(c->redis_password)) == NULL) {
-		log_err("rds_new: %s", strerror(errno));
-		abort();
-	}
+	if (c->redis_password != NULL && c->redis_password[0] != '\0')
+		r->rds_password = xstrdup(c->redis_password);
 	r->rds_db = c->redis_db;
 	r->rds_connect_ms = c->redis_connect_ms > 0 ? c->redis_connect_ms : 200;
 	r->rds_command_ms = c->redis_command_ms > 0 ? c->redis_command_ms : 500;
@@ -274,10 +270,8 @@ rds_sendf(struct rds *r, int i, redisReply **rep, const char *fmt, ...)
 	va_start(ap, fmt);
 	len = redisvFormatCommand(&cmd, fmt, ap);
 	va_end(ap);
-	if (len == -1) {
-		log_err("rds_sendf: out of memory");
-		abort();
-	}
+	if (len == -1)
+		xnomem("redisvFormatCommand");
 	rc = rds_send(r, i, 0, cmd, len, rep);
 	redisFreeCommand(cmd);
 	return rc;
@@ -553,10 +547,8 @@ rds_run(struct rds *r, struct verr *e, const char *key, int flags,
 	va_start(ap, fmt);
 	len = redisvFormatCommand(&cmd, fmt, ap);
 	va_end(ap);
-	if (len == -1) {
-		log_err("rds_run: out of memory");
-		abort();
-	}
+	if (len == -1)
+		xnomem("redisvFormatCommand");
 	rep = rds_exec(r, e, key, flags, cmd, len);
 	redisFreeCommand(cmd);
 	return rep;
@@ -630,10 +622,7 @@ rds_pipeline(struct rds *r, const char *const *keys, char *const *cmds,
 	/* Without a slot map every item goes alone, below. */
 	if (r->rds_cluster && ((!r->rds_stale && r->rds_map->sm_nnode > 0) ||
 	    rds_discover(r) == 0)) {
-		if ((items = calloc(n + 1, sizeof(*items))) == NULL) {
-			log_err("rds_pipeline: %s", strerror(errno));
-			abort();
-		}
+		items = xcalloc(n + 1, sizeof(*items));
 		for (node = 0; node < r->rds_map->sm_nnode; node++) {
 			for (i = ni = 0; i < n; i++)
 				if (r->rds_map->sm_slot[rds_cluster_keyslot(
@@ -668,16 +657,11 @@ rds_runv(struct rds *r, struct verr *e, const char *key, int flags, int argc,
 	char		*cmd;
 	int		 i, n;
 
-	if ((len = calloc(argc, sizeof(*len))) == NULL) {
-		log_err("rds_runv: %s", strerror(errno));
-		abort();
-	}
+	len = xcalloc(argc, sizeof(*len));
 	for (i = 0; i < argc; i++)
 		len[i] = strlen(argv[i]);
-	if ((n = redisFormatCommandArgv(&cmd, argc, argv, len)) == -1) {
-		log_err("rds_runv: out of memory");
-		abort();
-	}
+	if ((n = redisFormatCommandArgv(&cmd, argc, argv, len)) == -1)
+		xnomem("redisFormatCommandArgv");
 	free(len);
 	rep = rds_exec(r, e, key, flags, cmd, n);
 	redisFreeCommand(cmd);
@@ -695,10 +679,7 @@ rds_eval(struct rds *r, const char *lua, const char *const *keys,
 	size_t		 i;
 	int		 rc = -1;
 
-	if ((argv = calloc(3 + nkeys + nargs, sizeof(*argv))) == NULL) {
-		log_err("rds_eval: %s", strerror(errno));
-		abort();
-	}
+	argv = xcalloc(3 + nkeys + nargs, sizeof(*argv));
 	snprintf(nk, sizeof(nk), "%zu", nkeys);
 	argv[0] = "EVAL";
 	argv[1] = lua;
@@ -723,21 +704,6 @@ int
 rds_is_cluster(const struct rds *r)
 {
 	return r->rds_cluster;
-}
-
-int
-rds_key(char *buf, size_t bufsz, struct verr *e, const char *fmt,
-    const char *arg)
-{
-	int	 n;
-
-	n = snprintf(buf, bufsz, fmt, arg);
-	if (n < 0 || (size_t)n >= bufsz) {
-		verr_set(e, 500, "internal", "internal error");
-		verr_detail(e, "redis: key of %d bytes too long", n);
-		return -1;
-	}
-	return 0;
 }
 
 int
@@ -766,8 +732,7 @@ rds_get(struct rds *r, const char *key, char *buf, size_t bufsz,
 		rds_fail(r, "GET", "unexpected reply type", e);
 	else if ((size_t)rep->len >= bufsz) {
 		/* A caller bug, not an outage: the connection is fine. */
-		verr_set(e, 500, "internal", "internal error");
-		verr_detail(e, "redis: GET: value of %zu bytes exceeds %zu",
+		verr_internal(e, "redis: GET: value of %zu bytes exceeds %zu",
 		    (size_t)rep->len, bufsz);
 	} else {
 		memcpy(buf, rep->str, rep->len);
@@ -885,8 +850,6 @@ rds_rl(struct rds *r, const char *key, long long now_ms, long long window_ms,
  * together, declare keys of one slot as Redis Cluster demands.  One slot
  * means one master for all view counters: plenty for this workload.
  */
-#define RDS_VIEWS_DIRTY	"views:{v}:dirty"
-#define RDS_VIEWS_KEY	"views:{v}:%s"
 
 /* Add ARGV[2] to count KEYS[1] of post ARGV[1], set KEYS[2]. */
 static const char rds_view_add_lua[] =
@@ -915,12 +878,12 @@ int
 rds_views_add(struct rds *r, const char *post, long long n, struct verr *e)
 {
 	redisReply	*rep;
-	char		 key[RDS_KEYMAX];
+	char		 key[RKEY_MAX];
 
-	if (rds_key(key, sizeof(key), e, RDS_VIEWS_KEY, post) == -1)
+	if (rkey_views(key, post, e) == -1)
 		return -1;
 	if ((rep = rds_run(r, e, key, 0, "EVAL %s 2 %s %s %s %lld",
-	    rds_view_add_lua, key, RDS_VIEWS_DIRTY, post, n)) == NULL)
+	    rds_view_add_lua, key, RKEY_VIEWS_DIRTY, post, n)) == NULL)
 		return -1;
 	freeReplyObject(rep);
 	return 0;
@@ -939,15 +902,15 @@ rds_views_take(struct rds *r, int max,
 	const char	**argv = NULL;
 	size_t		*argvlen = NULL;
 	char		**keys = NULL;
-	char		 nkeys[24];
+	char		 nkeys[24], key[RKEY_MAX];
 	char		*cmd = NULL;
 	size_t		 i, n, argc, nkey = 0;
 	int		 len, rc = -1;
 
 	if (max <= 0)
 		return 0;	/* SRANDMEMBER would repeat members */
-	if ((ids = rds_run(r, e, RDS_VIEWS_DIRTY, RDS_IDEMPOTENT,
-	    "SRANDMEMBER %s %d", RDS_VIEWS_DIRTY, max)) == NULL)
+	if ((ids = rds_run(r, e, RKEY_VIEWS_DIRTY, RDS_IDEMPOTENT,
+	    "SRANDMEMBER %s %d", RKEY_VIEWS_DIRTY, max)) == NULL)
 		goto out;
 	if (ids->type != REDIS_REPLY_ARRAY) {
 		rds_fail(r, "SRANDMEMBER", "unexpected reply type", e);
@@ -963,25 +926,20 @@ rds_views_take(struct rds *r, int max,
 
 	/* EVAL script numkeys dirty key1..keyn id1..idn */
 	argc = 4 + 2 * n;
-	if ((argv = calloc(argc, sizeof(*argv))) == NULL ||
-	    (argvlen = calloc(argc, sizeof(*argvlen))) == NULL ||
-	    (keys = calloc(n, sizeof(*keys))) == NULL) {
-		log_err("rds_views_take: %s", strerror(errno));
-		abort();
-	}
+	argv = xcalloc(argc, sizeof(*argv));
+	argvlen = xcalloc(argc, sizeof(*argvlen));
+	keys = xcalloc(n, sizeof(*keys));
 	snprintf(nkeys, sizeof(nkeys), "%zu", n + 1);
 	argv[0] = "EVAL";
 	argv[1] = rds_view_take_lua;
 	argv[2] = nkeys;
-	argv[3] = RDS_VIEWS_DIRTY;
+	argv[3] = RKEY_VIEWS_DIRTY;
 	for (i = 0; i < ids->elements; i++) {
 		if (ids->element[i]->type != REDIS_REPLY_STRING)
 			continue;
-		if (asprintf(&keys[nkey], RDS_VIEWS_KEY,
-		    ids->element[i]->str) == -1) {
-			log_err("rds_views_take: %s", strerror(errno));
-			abort();
-		}
+		if (rkey_views(key, ids->element[i]->str, e) == -1)
+			goto out;
+		keys[nkey] = xstrdup(key);
 		argv[4 + nkey] = keys[nkey];
 		argv[4 + n + nkey] = ids->element[i]->str;
 		nkey++;
@@ -989,11 +947,9 @@ rds_views_take(struct rds *r, int max,
 	for (i = 0; i < argc; i++)
 		argvlen[i] = strlen(argv[i]);
 	if ((len = redisFormatCommandArgv(&cmd, (int)argc, argv,
-	    argvlen)) == -1) {
-		log_err("rds_views_take: out of memory");
-		abort();
-	}
-	if ((rep = rds_exec(r, e, RDS_VIEWS_DIRTY, 0, cmd, len)) == NULL)
+	    argvlen)) == -1)
+		xnomem("redisFormatCommandArgv");
+	if ((rep = rds_exec(r, e, RKEY_VIEWS_DIRTY, 0, cmd, len)) == NULL)
 		goto out;
 	if (rep->type != REDIS_REPLY_ARRAY) {
 		rds_fail(r, "EVAL", "unexpected reply type", e);
@@ -1024,10 +980,10 @@ int
 rds_lease(struct rds *r, const char *name, int ttl, struct verr *e)
 {
 	redisReply	*rep;
-	char		 key[RDS_KEYMAX];
+	char		 key[RKEY_MAX];
 	int		 got;
 
-	if (rds_key(key, sizeof(key), e, "lease:%s", name) == -1)
+	if (rkey_lease(key, name, e) == -1)
 		return -1;
 	/* Not retried: a second SET NX would report our own lease as held. */
 	if ((rep = rds_run(r, e, key, 0, "SET %s %d NX EX %d", key,
@@ -1050,10 +1006,10 @@ rds_unlease(struct rds *r, const char *name)
 {
 	redisReply	*rep;
 	struct verr	 e;
-	char		 key[RDS_KEYMAX], pid[16];
+	char		 key[RKEY_MAX], pid[16];
 
 	verr_init(&e);
-	if (rds_key(key, sizeof(key), &e, "lease:%s", name) == -1)
+	if (rkey_lease(key, name, &e) == -1)
 		return;
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
 	if ((rep = rds_run(r, &e, key, RDS_IDEMPOTENT, "EVAL %s 1 %s %s",

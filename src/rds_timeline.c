@@ -14,30 +14,18 @@
 #include "log.h"
 #include "rds_internal.h"
 #include "rds_timeline.h"
+#include "rkey.h"
 #include "verr.h"
+#include "xmem.h"
 
 #define RDS_TL_GEN_TTL	"86400"
-
-/* The timeline's three keys: tl, floor, generation. */
-static int
-rds_tl_keys(char k[3][RDS_KEYMAX], const char *uid, struct verr *e)
-{
-	if (rds_key(k[0], RDS_KEYMAX, e, "u:{%s}:tl", uid) == -1 ||
-	    rds_key(k[1], RDS_KEYMAX, e, "u:{%s}:tl:floor", uid) == -1 ||
-	    rds_key(k[2], RDS_KEYMAX, e, "u:{%s}:tl:g", uid) == -1)
-		return -1;
-	return 0;
-}
 
 static const char **
 rds_tl_argv(size_t n)
 {
 	const char	**argv;
 
-	if ((argv = calloc(n + 1, sizeof(*argv))) == NULL) {
-		log_err("rds_timeline: %s", strerror(errno));
-		abort();
-	}
+	argv = xcalloc(n + 1, sizeof(*argv));
 	return argv;
 }
 
@@ -56,7 +44,7 @@ rds_tl_range(struct rds *r, const char *uid, int64_t max_ms, size_t max,
     struct verr *e)
 {
 	redisReply	*rep, *a;
-	char		 k[3][RDS_KEYMAX], mx[24], cnt[24];
+	char		 k[3][RKEY_MAX], mx[24], cnt[24];
 	const char	*argv[8];
 	size_t		 i;
 	int		 rc = -1;
@@ -64,7 +52,7 @@ rds_tl_range(struct rds *r, const char *uid, int64_t max_ms, size_t max,
 	*n = 0;
 	*floor = 0;
 	gen[0] = '\0';
-	if (rds_tl_keys(k, uid, e) == -1)
+	if (rkey_timeline(k, uid, e) == -1)
 		return -1;
 	snprintf(mx, sizeof(mx), "%" PRId64, max_ms);
 	snprintf(cnt, sizeof(cnt), "%zu", max);
@@ -116,10 +104,10 @@ static int
 rds_tl_script(struct rds *r, const char *uid, const char *lua,
     const char *const *args, size_t nargs, struct verr *e)
 {
-	char		 k[3][RDS_KEYMAX];
+	char		 k[3][RKEY_MAX];
 	const char	*keys[3] = { k[0], k[1], k[2] };
 
-	if (rds_tl_keys(k, uid, e) == -1)
+	if (rkey_timeline(k, uid, e) == -1)
 		return -1;
 	return rds_eval(r, lua, keys, 3, args, nargs, RDS_IDEMPOTENT, e);
 }
@@ -132,10 +120,7 @@ rds_tl_scores(const struct rds_tl_ent *ents, size_t n, const char **args,
 	char	(*sc)[24];
 	size_t	 i;
 
-	if ((sc = calloc(n + 1, sizeof(*sc))) == NULL) {
-		log_err("rds_timeline: %s", strerror(errno));
-		abort();
-	}
+	sc = xcalloc(n + 1, sizeof(*sc));
 	for (i = 0; i < n; i++) {
 		snprintf(sc[i], sizeof(sc[i]), "%" PRId64, ents[i].ms);
 		args[at + 2 * i] = sc[i];
@@ -248,8 +233,6 @@ rds_tl_drop(struct rds *r, const char *uid, struct verr *e)
 	    -1 : 0;
 }
 
-#define RDS_TL_BIG	"tl:big"
-
 static const char rds_tl_big_add_lua[] =
     "if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end\n"
     "return redis.call('SADD', KEYS[1], ARGV[1])\n";
@@ -257,7 +240,7 @@ static const char rds_tl_big_add_lua[] =
 int
 rds_tl_big_add(struct rds *r, const char *uid, struct verr *e)
 {
-	const char	*keys[1] = { RDS_TL_BIG };
+	const char	*keys[1] = { RKEY_TL_BIG };
 
 	return rds_eval(r, rds_tl_big_add_lua, keys, 1, &uid, 1,
 	    RDS_IDEMPOTENT, e) == -1 ? -1 : 0;
@@ -271,17 +254,14 @@ rds_tl_big_list(struct rds *r, char (**ids)[25], size_t *n, struct verr *e)
 
 	*ids = NULL;
 	*n = 0;
-	if ((rep = rds_run(r, e, RDS_TL_BIG, RDS_IDEMPOTENT, "SMEMBERS %s",
-	    RDS_TL_BIG)) == NULL)
+	if ((rep = rds_run(r, e, RKEY_TL_BIG, RDS_IDEMPOTENT, "SMEMBERS %s",
+	    RKEY_TL_BIG)) == NULL)
 		return -1;
 	if (rep->type != REDIS_REPLY_ARRAY) {
 		freeReplyObject(rep);
 		return rds_fail(r, "SMEMBERS", "unexpected reply type", e);
 	}
-	if ((*ids = calloc(rep->elements + 1, sizeof(**ids))) == NULL) {
-		log_err("rds_tl_big_list: %s", strerror(errno));
-		abort();
-	}
+	*ids = xcalloc(rep->elements + 1, sizeof(**ids));
 	/* The marker "." makes an empty set exist. */
 	for (i = 0; i < rep->elements; i++)
 		if (rep->element[i]->type == REDIS_REPLY_STRING &&
@@ -303,7 +283,7 @@ int
 rds_tl_big_fill(struct rds *r, char (*ids)[25], size_t n, int ttl,
     struct verr *e)
 {
-	const char	*keys[1] = { RDS_TL_BIG };
+	const char	*keys[1] = { RKEY_TL_BIG };
 	const char	**args;
 	char		 t[16];
 	size_t		 i;

@@ -14,6 +14,7 @@
 #include "json.h"
 #include "log.h"
 #include "rds_redis.h"
+#include "rkey.h"
 #include "rl.h"
 #include "verr.h"
 
@@ -44,30 +45,25 @@ rl_name(enum rl_id id)
 	return rl_tab[id].name;
 }
 
-static void
-rl_key(enum rl_id id, const char *key, char *out, size_t outsz)
-{
-	snprintf(out, outsz, "rl:%s:%s", rl_tab[id].name, key);
-}
-
 int
-rl_check(struct req *r, enum rl_id id, const char *key, int add,
-    struct verr *e)
+rl_check_be(struct be *be, const char *rid, enum rl_id id, const char *key,
+    int add, struct verr *e)
 {
-	const struct cfg_rate	*rate = &r->cfg->rl[id];
+	const struct cfg_rate	*rate = &be->cfg->rl[id];
 	struct verr		 re;
-	char			 k[512];
+	char			 k[RKEY_MAX];
 	long long		 retry_ms;
 
-	if (strcmp(r->cfg->rate_limits, "off") == 0)
+	if (strcmp(be->cfg->rate_limits, "off") == 0)
 		return 0;
-	rl_key(id, key, k, sizeof(k));
+	if (rkey_rate(k, rl_tab[id].name, key, e) == -1)
+		return -1;
 	verr_init(&re);
-	if (rds_rl(r->be->rds, k, json_now_ms(), (long long)rate->window *
+	if (rds_rl(be->rds, k, json_now_ms(), (long long)rate->window *
 	    1000, rate->n, add, &retry_ms, &re) == -1) {
 		if (!rl_tab[id].closed)
 			return 0;
-		log_warnx("rid=%s rate limit %s: %s", r->rid, rl_tab[id].name,
+		log_warnx("rid=%s rate limit %s: %s", rid, rl_tab[id].name,
 		    re.detail);
 		return verr_backend(e, "redis", re.detail);
 	}
@@ -81,30 +77,43 @@ rl_check(struct req *r, enum rl_id id, const char *key, int add,
 	return -1;
 }
 
+int
+rl_check(struct req *r, enum rl_id id, const char *key, int add,
+    struct verr *e)
+{
+	return rl_check_be(r->be, r->rid, id, key, add, e);
+}
+
+void
+rl_count_be(struct be *be, enum rl_id id, const char *key)
+{
+	struct verr	 e;
+	char		 k[RKEY_MAX];
+	long long	 retry_ms;
+
+	verr_init(&e);
+	if (strcmp(be->cfg->rate_limits, "off") == 0 ||
+	    rkey_rate(k, rl_tab[id].name, key, &e) == -1)
+		return;
+	/* A huge n makes the check always pass: this only records. */
+	(void)rds_rl(be->rds, k, json_now_ms(),
+	    (long long)be->cfg->rl[id].window * 1000, 1LL << 40, 1, &retry_ms,
+	    &e);
+}
+
 void
 rl_count(struct req *r, enum rl_id id, const char *key)
 {
-	struct verr	 e;
-	char		 k[512];
-	long long	 retry_ms;
-
-	if (strcmp(r->cfg->rate_limits, "off") == 0)
-		return;
-	rl_key(id, key, k, sizeof(k));
-	verr_init(&e);
-	/* A huge n makes the check always pass: this only records. */
-	(void)rds_rl(r->be->rds, k, json_now_ms(),
-	    (long long)r->cfg->rl[id].window * 1000, 1LL << 40, 1, &retry_ms,
-	    &e);
+	rl_count_be(r->be, id, key);
 }
 
 void
 rl_clear(struct req *r, enum rl_id id, const char *key)
 {
 	struct verr	 e;
-	char		 k[512];
+	char		 k[RKEY_MAX];
 
-	rl_key(id, key, k, sizeof(k));
 	verr_init(&e);
-	(void)rds_del(r->be->rds, k, &e);
+	if (rkey_rate(k, rl_tab[id].name, key, &e) == 0)
+		(void)rds_del(r->be->rds, k, &e);
 }

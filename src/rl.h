@@ -7,6 +7,7 @@
 
 #include "cfg.h"
 
+struct be;
 struct req;
 struct verr;
 
@@ -21,6 +22,11 @@ int	rl_check(struct req *r, enum rl_id id, const char *key, int add,
 
 /* Count one request against `id' for `key' without checking; best effort. */
 void	rl_count(struct req *r, enum rl_id id, const char *key);
+
+/* rl_check() and rl_count() outside a request: rid names it in logs. */
+int	rl_check_be(struct be *be, const char *rid, enum rl_id id,
+	    const char *key, int add, struct verr *e);
+void	rl_count_be(struct be *be, enum rl_id id, const char *key);
 
 /* Forget the count of `id' for `key' (a successful login); best effort. */
 void	rl_clear(struct req *r, enum rl_id id, const char *key);

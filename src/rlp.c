@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "rlp.h"
+#include "xmem.h"
 
 void
 rlp_init(struct rlp *r, size_t max)
@@ -43,7 +44,6 @@ rlp_fail(struct rlp *r)
 static int
 rlp_reserve(struct rlp *r, size_t n)
 {
-	unsigned char	*p;
 	size_t		 cap;
 
 	if (r->r_err)
@@ -55,9 +55,7 @@ rlp_reserve(struct rlp *r, size_t n)
 	cap = r->r_cap == 0 ? 64 : r->r_cap;
 	while (cap < r->r_len + n)
 		cap = cap > r->r_max / 2 ? r->r_max : cap * 2;
-	if ((p = realloc(r->r_buf, cap)) == NULL)
-		abort();
-	r->r_buf = p;
+	r->r_buf = xreallocarray(r->r_buf, cap, 1);
 	r->r_cap = cap;
 	return 0;
 }
@@ -189,8 +187,8 @@ rlp_finish(struct rlp *r, unsigned char **out, size_t *len)
 		return -1;
 	}
 	/* an empty encoding still hands out a buffer the caller frees */
-	if (r->r_buf == NULL && (r->r_buf = malloc(1)) == NULL)
-		abort();
+	if (r->r_buf == NULL)
+		r->r_buf = xmalloc(1);
 	*out = r->r_buf;
 	*len = r->r_len;
 	r->r_buf = NULL;

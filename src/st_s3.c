@@ -20,10 +20,12 @@
 #include <curl/curl.h>
 #include <openssl/evp.h>
 
+#include "buf.h"
 #include "cfg.h"
 #include "log.h"
 #include "st_s3.h"
 #include "verr.h"
+#include "xmem.h"
 
 #define ST_CONNECT_MS	1000	/* connect timeout of every request */
 #define ST_SHORT_MS	3000	/* HEAD and DELETE: nothing to send */
@@ -39,16 +41,6 @@ struct st {
 	long	 st_timeout_ms;	/* total time of a transfer */
 };
 
-/* Where a response body goes: a bounded buffer, or only its start. */
-struct st_sink {
-	char	*buf;
-	size_t	 len;
-	size_t	 cap;		/* grown up to max */
-	size_t	 max;
-	int	 trunc;		/* past max: drop the rest */
-	int	 toobig;
-};
-
 /* Where an upload body comes from. */
 struct st_src {
 	const char	*mem;	/* NULL: read fd */
@@ -57,17 +49,12 @@ struct st_src {
 	size_t		 left;
 };
 
-static int	st_curl_init_done;
-
 static char *
 st_xstrdup(const char *s)
 {
 	char	*p;
 
-	if ((p = strdup(s != NULL ? s : "")) == NULL) {
-		log_err("st_new: %s", strerror(errno));
-		abort();
-	}
+	p = xstrdup(s != NULL ? s : "");
 	return p;
 }
 
@@ -78,15 +65,7 @@ st_new(const struct cfg *c)
 	char		 ep[512];
 	size_t		 n;
 
-	if (!st_curl_init_done) {
-		/* Not thread-safe in 7.88: done once, before any handle. */
-		curl_global_init(CURL_GLOBAL_DEFAULT);
-		st_curl_init_done = 1;
-	}
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		log_err("st_new: %s", strerror(errno));
-		abort();
-	}
+	s = xcalloc(1, sizeof(*s));
 	if (c->r2_endpoint != NULL && c->r2_endpoint[0] != '\0')
 		snprintf(ep, sizeof(ep), "%s", c->r2_endpoint);
 	else
@@ -163,17 +142,14 @@ st_sha256_fd(int fd, off_t off, off_t len, char *out, struct verr *e)
 	int		 rc = -1;
 
 	if ((ctx = EVP_MD_CTX_new()) == NULL ||
-	    !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
-		log_err("st: EVP_MD_CTX_new failed");
-		abort();
-	}
+	    !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL))
+		xnomem("EVP_MD_CTX_new");
 	while (len > 0) {
 		want = len < (off_t)sizeof(buf) ? (size_t)len : sizeof(buf);
 		if ((r = pread(fd, buf, want, off)) == -1 && errno == EINTR)
 			continue;
 		if (r <= 0) {
-			verr_set(e, 500, "internal", "internal error");
-			verr_detail(e, "storage: read upload: %s",
+			verr_internal(e, "storage: read upload: %s",
 			    r == 0 ? "short file" : strerror(errno));
 			goto out;
 		}
@@ -234,35 +210,19 @@ st_url(const struct st *s, const char *bucket, const char *key, char *out,
 static size_t
 st_write_cb(char *data, size_t size, size_t nmemb, void *arg)
 {
-	struct st_sink	*k = arg;
-	size_t		 n = size * nmemb, ncap;
-	char		*p;
+	size_t		 n = size * nmemb;
 
-	if (k->len + n > k->max) {
-		if (!k->trunc) {
-			k->toobig = 1;
-			return 0;	/* aborts the transfer */
-		}
-		memcpy(k->buf + k->len, data, k->max - k->len);
-		k->len = k->max;
-		return n;
-	}
-	if (k->len + n > k->cap) {
-		ncap = k->cap ? k->cap : 16384;
-		while (ncap < k->len + n)
-			ncap *= 2;
-		if (ncap > k->max)
-			ncap = k->max;
-		/* One spare byte lets st_s3code() terminate the body. */
-		if ((p = realloc(k->buf, ncap + 1)) == NULL) {
-			log_err("st: realloc: %s", strerror(errno));
-			abort();
-		}
-		k->buf = p;
-		k->cap = ncap;
-	}
-	memcpy(k->buf + k->len, data, n);
-	k->len += n;
+	/* Returning less than n aborts the transfer: b_full tells why. */
+	return buf_add(arg, data, n) == 0 ? n : 0;
+}
+
+/* Keep the start of an error body for st_s3code(); drop the rest. */
+static size_t
+st_write_start_cb(char *data, size_t size, size_t nmemb, void *arg)
+{
+	size_t		 n = size * nmemb;
+
+	buf_add_cut(arg, data, n);
 	return n;
 }
 
@@ -299,15 +259,12 @@ st_read_cb(char *data, size_t size, size_t nmemb, void *arg)
 
 /* The <Code> of an S3 XML error body, or "" */
 static void
-st_s3code(const struct st_sink *k, char *out, size_t outsz)
+st_s3code(const struct buf *k, char *out, size_t outsz)
 {
 	const char	*p, *q;
 
 	out[0] = '\0';
-	if (k->buf == NULL)
-		return;
-	k->buf[k->len] = '\0';
-	if ((p = strstr(k->buf, "<Code>")) == NULL)
+	if ((p = strstr(buf_str(k), "<Code>")) == NULL)
 		return;
 	p += 6;
 	if ((q = strchr(p, '<')) == NULL)
@@ -324,29 +281,28 @@ st_s3code(const struct st_sink *k, char *out, size_t outsz)
 static long
 st_request(struct st *s, const char *method, const char *bucket,
     const char *key, struct st_src *src, off_t len, const char *sha,
-    const char *ctype, struct st_sink *sink, long timeout_ms, struct verr *e)
+    const char *ctype, struct buf *sink, long timeout_ms, struct verr *e)
 {
 	struct curl_slist	*hdrs = NULL;
-	struct st_sink		 errsink;
+	struct buf		 errsink;
 	char			 url[2048], h[128], errbuf[CURL_ERROR_SIZE];
 	char			 s3code[64], why[CURL_ERROR_SIZE + 256];
 	CURLcode		 cc;
 	long			 status = -1;
 
-	memset(&errsink, 0, sizeof(errsink));
+	buf_init(&errsink, ST_ERRBODY);
 	if (s->st_curl == NULL && (s->st_curl = curl_easy_init()) == NULL) {
 		verr_backend(e, "storage", "curl_easy_init failed");
 		return -1;
 	}
 	if (st_url(s, bucket, key, url, sizeof(url)) == -1) {
-		verr_set(e, 500, "internal", "internal error");
-		verr_detail(e, "storage: %s %s: key too long", method, bucket);
+		verr_internal(e, "storage: %s %s: key too long", method,
+		    bucket);
 		return -1;
 	}
 	if (ctype != NULL && (strlen(ctype) > 100 ||
 	    strpbrk(ctype, "\r\n") != NULL)) {
-		verr_set(e, 500, "internal", "internal error");
-		verr_detail(e, "storage: %s %s: bad content type", method,
+		verr_internal(e, "storage: %s %s: bad content type", method,
 		    bucket);
 		return -1;
 	}
@@ -366,10 +322,8 @@ st_request(struct st *s, const char *method, const char *bucket,
 	if (strcmp(method, "PUT") == 0)
 		hdrs = curl_slist_append(hdrs,
 		    "Cache-Control: public, max-age=31536000, immutable");
-	if (hdrs == NULL) {
-		log_err("st: curl_slist_append failed");
-		abort();
-	}
+	if (hdrs == NULL)
+		xnomem("curl_slist_append");
 
 	errbuf[0] = '\0';
 	curl_easy_setopt(s->st_curl, CURLOPT_URL, url);
@@ -394,21 +348,14 @@ st_request(struct st *s, const char *method, const char *bucket,
 	} else if (strcmp(method, "GET") != 0)
 		curl_easy_setopt(s->st_curl, CURLOPT_CUSTOMREQUEST, method);
 
-	if (sink == NULL) {
-		if ((errsink.buf = malloc(ST_ERRBODY + 1)) == NULL) {
-			log_err("st: malloc: %s", strerror(errno));
-			abort();
-		}
-		errsink.cap = errsink.max = ST_ERRBODY;
-		errsink.trunc = 1;
-	}
-	curl_easy_setopt(s->st_curl, CURLOPT_WRITEFUNCTION, st_write_cb);
+	curl_easy_setopt(s->st_curl, CURLOPT_WRITEFUNCTION, sink != NULL ?
+	    st_write_cb : st_write_start_cb);
 	curl_easy_setopt(s->st_curl, CURLOPT_WRITEDATA,
 	    sink != NULL ? sink : &errsink);
 
 	cc = curl_easy_perform(s->st_curl);
 	if (cc != CURLE_OK && !(cc == CURLE_WRITE_ERROR && sink != NULL &&
-	    sink->toobig)) {
+	    sink->b_full)) {
 		snprintf(why, sizeof(why), "%s %s/%s: %s", method, bucket,
 		    key != NULL ? key : "", errbuf[0] != '\0' ? errbuf :
 		    curl_easy_strerror(cc));
@@ -429,7 +376,7 @@ out:
 	curl_easy_setopt(s->st_curl, CURLOPT_HTTPHEADER, NULL);
 	curl_easy_setopt(s->st_curl, CURLOPT_ERRORBUFFER, NULL);
 	curl_slist_free_all(hdrs);
-	free(errsink.buf);
+	buf_free(&errsink);
 	return status;
 }
 
@@ -501,15 +448,14 @@ int
 st_get(struct st *s, const char *bucket, const char *key, size_t max,
     void **buf, size_t *len, struct verr *e)
 {
-	struct st_sink	 sink;
+	struct buf	 sink;
 	long		 status;
 	int		 rc = -1;
 
 	*buf = NULL;
 	*len = 0;
-	memset(&sink, 0, sizeof(sink));
 	/* Error bodies must fit too, even when the caller's max is tiny. */
-	sink.max = max > ST_ERRBODY ? max : ST_ERRBODY + 1;
+	buf_init(&sink, max > ST_ERRBODY ? max : ST_ERRBODY + 1);
 	status = st_request(s, "GET", bucket, key, NULL, 0, ST_EMPTY_SHA,
 	    NULL, &sink, s->st_timeout_ms, e);
 	if (status == -1)
@@ -518,22 +464,15 @@ st_get(struct st *s, const char *bucket, const char *key, size_t max,
 		st_notfound(bucket, key, e);
 		goto out;
 	}
-	if (sink.toobig || sink.len > max) {
-		verr_set(e, 500, "internal", "internal error");
-		verr_detail(e, "storage: GET %s/%s: larger than %zu bytes",
+	if (sink.b_full || sink.b_len > max) {
+		verr_internal(e, "storage: GET %s/%s: larger than %zu bytes",
 		    bucket, key, max);
 		goto out;
 	}
-	if (sink.buf == NULL && (sink.buf = malloc(1)) == NULL) {
-		log_err("st: malloc: %s", strerror(errno));
-		abort();
-	}
-	*buf = sink.buf;
-	*len = sink.len;
-	sink.buf = NULL;
+	*buf = buf_take(&sink, len);
 	rc = 0;
 out:
-	free(sink.buf);
+	buf_free(&sink);
 	return rc;
 }
 

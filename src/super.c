@@ -34,12 +34,14 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "cli.h"
 #include "fcgi.h"
 #include "log.h"
 #include "router.h"
 #include "score.h"
 #include "super.h"
 #include "sysd.h"
+#include "xmem.h"
 
 #define SUPER_READY_MS		10000
 #define SUPER_DRAIN_MS		30000
@@ -145,7 +147,7 @@ super_now_ms(void)
 struct super {
 	int			 fd;
 	struct cfg		*cfg;
-	const struct super_src	*src;
+	const struct cli	*src;
 	struct super_slot	*slots;		/* 2 * nmax: room to retire */
 	size_t			 nslots;
 	size_t			 nmax;		/* max_workers active slots */
@@ -317,17 +319,10 @@ super_reload(struct super *sv)
 {
 	struct cfg	*nc;
 	struct super_slot *old;
-	char		 err[CFG_ERRLEN];
 	size_t		 i;
-	int		 lvl;
 
-	if ((nc = calloc(1, sizeof(*nc))) == NULL)
-		abort();
-	if (cfg_load(nc, sv->src->path, sv->src->optional, NULL,
-	    sv->src->set, sv->src->nset, err) == -1) {
-		log_err("reload: keeping the running configuration");
-		cfg_perror(NULL, err);
-		cfg_free(nc);
+	nc = xcalloc(1, sizeof(*nc));
+	if (cli_reload(sv->src, nc) == -1) {
 		free(nc);
 		return;
 	}
@@ -343,8 +338,6 @@ super_reload(struct super *sv)
 	cfg_free(sv->cfg);
 	free(sv->cfg);
 	sv->cfg = nc;
-	if ((lvl = log_level_parse(nc->log_level)) != -1)
-		log_setlevel((enum log_level)lvl);
 	log_info("reload: configuration read, replacing workers");
 	for (i = 0; i < sv->nactive; i++) {
 		super_reap(sv, 0);
@@ -545,7 +538,7 @@ super_drain(struct super *sv)
 }
 
 int
-super_run(int fd, struct cfg *c, const struct super_src *src)
+super_run(int fd, struct cfg *c, const struct cli *src)
 {
 	struct super	 sv;
 	struct timespec	 ts;
@@ -561,8 +554,7 @@ super_run(int fd, struct cfg *c, const struct super_src *src)
 	sv.nmin = (size_t)c->min_workers;
 	sv.nmax = (size_t)c->max_workers;
 	sv.nslots = 2 * sv.nmax;
-	if ((sv.slots = calloc(sv.nslots, sizeof(*sv.slots))) == NULL)
-		abort();
+	sv.slots = xcalloc(sv.nslots, sizeof(*sv.slots));
 	if ((sv.score = score_new(sv.nslots, router_nroutes + 1)) == NULL) {
 		log_err("scoreboard: mmap: %s", strerror(errno));
 		free(sv.slots);

@@ -13,14 +13,7 @@
 #include <sys/types.h>
 
 struct cfg;
-
-/* Where a configuration comes from, to read it again on SIGHUP. */
-struct super_src {
-	const char	 *path;		/* config file */
-	int		  optional;	/* a missing file is fine */
-	char *const	 *set;		/* "key=value" overrides from flags */
-	size_t		  nset;
-};
+struct cli;
 
 struct super_slot {
 	pid_t		 pid;		/* 0: empty */
@@ -91,9 +84,10 @@ int	 super_scale_decision(const struct super_load *l, int min, int max,
 
 /*
  * Run the supervisor on listening socket fd.  Takes ownership of the
- * calloc'd configuration c, replaced on each SIGHUP and freed on return.
- * Returns the exit status for main(): 0 after a drain.
+ * calloc'd configuration c, replaced on each SIGHUP (read again from the
+ * sources in cl) and freed on return.  Returns the exit status for main():
+ * 0 after a drain.
  */
-int	 super_run(int fd, struct cfg *c, const struct super_src *src);
+int	 super_run(int fd, struct cfg *c, const struct cli *cl);
 
 #endif

@@ -20,6 +20,7 @@
 #include "rds_cache.h"
 #include "svc_cache.h"
 #include "verr.h"
+#include "xmem.h"
 
 #define CACHE_POST_TTL		600
 #define CACHE_USER_TTL		600
@@ -169,8 +170,7 @@ svc_cached(struct be *be, const struct kind *k, const char *const *ids,
 	size_t			 i;
 	int			 nofill, rc = -1;
 
-	if ((hits = calloc(n + 1, sizeof(*hits))) == NULL)
-		abort();
+	hits = xcalloc(n + 1, sizeof(*hits));
 	svc_lookup(be, k->name, ids, n, hits, &nofill);
 	for (i = 0; i < n; i++) {
 		found[i] = 1;
@@ -216,11 +216,9 @@ svc_posts_get(struct be *be, const char *const *ids, size_t n,
 	size_t	 i;
 	int	 rc;
 
-	if ((found = calloc(n + 1, sizeof(*found))) == NULL)
-		abort();
+	found = xcalloc(n + 1, sizeof(*found));
 	for (i = 0; i < n; i++)
-		if ((out[i] = malloc(sizeof(**out))) == NULL)
-			abort();
+		out[i] = xmalloc(sizeof(**out));
 	rc = svc_cached(be, &kind_post, ids, n, (void *const *)out, found, e);
 	for (i = 0; i < n; i++)
 		if (rc == -1 || !found[i]) {
@@ -286,8 +284,7 @@ sum_load(struct be *be, const char *id, void *out, struct verr *e)
 	struct user	*u;
 	int		 rc;
 
-	if ((u = malloc(sizeof(*u))) == NULL)
-		abort();
+	u = xmalloc(sizeof(*u));
 	if ((rc = db_user_by_id(be->db, id, u, e)) == 0) {
 		snprintf(s->id, sizeof(s->id), "%s", u->id);
 		snprintf(s->username, sizeof(s->username), "%s", u->username);
@@ -310,8 +307,7 @@ svc_sums_get(struct be *be, const char *const *ids, size_t n,
 	size_t	 i;
 	int	 rc;
 
-	if ((slot = calloc(n + 1, sizeof(*slot))) == NULL)
-		abort();
+	slot = xcalloc(n + 1, sizeof(*slot));
 	for (i = 0; i < n; i++) {
 		memset(&out[i], 0, sizeof(out[i]));
 		slot[i] = &out[i];
@@ -342,8 +338,7 @@ svc_username_id(struct be *be, const char *name, char id[25],
 			return 0;
 		}
 	}
-	if ((u = malloc(sizeof(*u))) == NULL)
-		abort();
+	u = xmalloc(sizeof(*u));
 	if ((rc = db_user_by_username(be->db, name, u, e)) == 0) {
 		memcpy(id, u->id, 25);
 		if (!nofill) {

@@ -23,6 +23,7 @@
 #include "svc_notify.h"
 #include "svc_timeline.h"
 #include "verr.h"
+#include "xmem.h"
 
 /* String member `k' of o, or "" when absent. */
 static const char *
@@ -49,9 +50,8 @@ svc_exists(struct be *be, const char *type, const char *post,
 	struct verr	 fe;
 	int		 rc;
 
-	if ((p = malloc(sizeof(*p))) == NULL ||
-	    (c = malloc(sizeof(*c))) == NULL)
-		abort();
+	p = xmalloc(sizeof(*p));
+	c = xmalloc(sizeof(*c));
 	verr_init(&fe);
 	if (db_post_get(be->db, post, p, &fe) == -1)
 		rc = fe.status == 404 ? 0 : -1;

@@ -21,6 +21,7 @@
 #include "svc_user.h"
 #include "verr.h"
 #include "vis.h"
+#include "xmem.h"
 
 int
 svc_post_visible(struct be *be, const char *viewer, const struct post *p,
@@ -43,9 +44,8 @@ svc_posts_visible(struct be *be, const char *viewer,
 	size_t		 i, na = 0;
 	int		 rc = 0;
 
-	if ((ask = calloc(n + 1, sizeof(*ask))) == NULL ||
-	    (rel = calloc(n + 1, sizeof(*rel))) == NULL)
-		abort();
+	ask = xcalloc(n + 1, sizeof(*ask));
+	rel = xcalloc(n + 1, sizeof(*rel));
 	/* Only friends posts of others need the relationship. */
 	for (i = 0; i < n; i++)
 		if (viewer != NULL && posts[i] != NULL &&
@@ -173,14 +173,13 @@ svc_posts_render(struct be *be, const char *viewer, struct post *const *posts,
 	rd.n = n;
 	if (n == 0)
 		return json_object_new_array();
-	if ((rd.orig = calloc(n, sizeof(*rd.orig))) == NULL ||
-	    (got = calloc(n, sizeof(*got))) == NULL ||
-	    (uids = calloc(2 * n, sizeof(*uids))) == NULL ||
-	    (eff = calloc(n, sizeof(*eff))) == NULL ||
-	    (liked = calloc(n, sizeof(int))) == NULL ||
-	    (bm = calloc(n, sizeof(int))) == NULL ||
-	    (rp = calloc(n, sizeof(int))) == NULL)
-		abort();
+	rd.orig = xcalloc(n, sizeof(*rd.orig));
+	got = xcalloc(n, sizeof(*got));
+	uids = xcalloc(2 * n, sizeof(*uids));
+	eff = xcalloc(n, sizeof(*eff));
+	liked = xcalloc(n, sizeof(int));
+	bm = xcalloc(n, sizeof(int));
+	rp = xcalloc(n, sizeof(int));
 	/* Only the reposts' originals are fetched (eff is scratch here). */
 	for (i = 0; i < n; i++)
 		if (posts[i]->original_id[0] != '\0')

@@ -24,6 +24,7 @@
 #include "rds_cache.h"
 #include "svc_rel.h"
 #include "verr.h"
+#include "xmem.h"
 
 #define SVC_SET_TTL	600	/* seconds a set is kept (bounds a lost update) */
 #define SVC_NSETS	5
@@ -47,9 +48,7 @@ idset_add(const char *id, void *arg)
 
 	if (s->n == s->cap) {
 		s->cap = s->cap ? 2 * s->cap : 64;
-		if ((s->ids = reallocarray(s->ids, s->cap,
-		    sizeof(*s->ids))) == NULL)
-			abort();
+		s->ids = xreallocarray(s->ids, s->cap, sizeof(*s->ids));
 	}
 	memcpy(s->ids[s->n++], id, 25);
 }
@@ -92,8 +91,7 @@ svc_set_fill(struct be *be, const char *uid, enum svc_set which,
 	for (i = 0; i < n; i++)
 		for (j = 0, out[i] = 0; j < s.n && !out[i]; j++)
 			out[i] = strcmp(members[i], s.ids[j]) == 0;
-	if ((ptr = calloc(s.n + 1, sizeof(*ptr))) == NULL)
-		abort();
+	ptr = xcalloc(s.n + 1, sizeof(*ptr));
 	for (j = 0; j < s.n; j++)
 		ptr[j] = s.ids[j];
 	verr_init(&re);
@@ -149,8 +147,7 @@ svc_rel_get(struct be *be, const char *viewer, const char *const *ids,
 	memset(rel, 0, n * sizeof(*rel));
 	if (n == 0 || viewer == NULL || viewer[0] == '\0')
 		return 0;
-	if ((out = calloc(2 * n, sizeof(*out))) == NULL)
-		abort();
+	out = xcalloc(2 * n, sizeof(*out));
 	if ((rc = svc_sets_test(be, viewer, which, 2, ids, n, out, e)) == 1)
 		for (i = 0; i < n; i++)
 			rel[i] = (out[i] ? REL_FOLLOWING : 0) |
@@ -175,8 +172,7 @@ svc_marks_get(struct be *be, const char *viewer, const char *const *ids,
 			memset(dst[k], 0, n * sizeof(int));
 	if (n == 0 || viewer == NULL || viewer[0] == '\0')
 		return 0;
-	if ((out = calloc(3 * n, sizeof(*out))) == NULL)
-		abort();
+	out = xcalloc(3 * n, sizeof(*out));
 	rc = svc_sets_test(be, viewer, which, 3, ids, n, out, e);
 	for (k = 0; k < 3 && rc == 1; k++)
 		if (dst[k] != NULL)

@@ -62,6 +62,7 @@
 #include "svc_timeline.h"
 #include "verr.h"
 #include "vis.h"
+#include "xmem.h"
 
 #define TL_TTL		(3 * 86400)	/* an unread timeline is dropped */
 #define TL_FOLLOWEES	5000		/* followees a rebuild reads */
@@ -79,9 +80,7 @@ tlc_add(struct tlc *c, struct post *p)
 {
 	if (c->n == c->cap) {
 		c->cap = c->cap ? 2 * c->cap : 32;
-		if ((c->items = reallocarray(c->items, c->cap,
-		    sizeof(*c->items))) == NULL)
-			abort();
+		c->items = xreallocarray(c->items, c->cap, sizeof(*c->items));
 	}
 	c->items[c->n++] = p;
 }
@@ -91,8 +90,7 @@ tlc_copy(const struct post *p, void *arg)
 {
 	struct post	*q;
 
-	if ((q = malloc(sizeof(*q))) == NULL)
-		abort();
+	q = xmalloc(sizeof(*q));
 	*q = *p;
 	tlc_add(arg, q);
 }
@@ -125,10 +123,9 @@ tl_db_page(struct be *be, const char *uid, int friends,
 
 	if (db_followees(be->db, uid, TL_FOLLOWEES, &fe, &nf, e) == -1)
 		goto out;
-	if ((pub = calloc(nf + 1, sizeof(*pub))) == NULL ||
-	    (fr = calloc(nf + 1, sizeof(*fr))) == NULL ||
-	    (rel = calloc(nf + 1, sizeof(*rel))) == NULL)
-		abort();
+	pub = xcalloc(nf + 1, sizeof(*pub));
+	fr = xcalloc(nf + 1, sizeof(*fr));
+	rel = xcalloc(nf + 1, sizeof(*rel));
 	for (i = 0; i < nf; i++)
 		pub[i] = fe[i];
 	if (db_relations(be->db, uid, pub, nf, rel, e) == -1)
@@ -166,16 +163,14 @@ tl_rebuild(struct be *be, const char *uid, const char *gen, struct verr *e)
 	dp.limit = bound;
 	if (db_followees(be->db, uid, TL_FOLLOWEES, &fe, &nf, e) == -1)
 		goto out;
-	if ((fr = calloc(nf + 1, sizeof(*fr))) == NULL)
-		abort();
+	fr = xcalloc(nf + 1, sizeof(*fr));
 	for (i = 0; i < nf; i++)
 		fr[i] = fe[i];
 	/* Everything that may ever show: friends posts of all followees. */
 	if (db_post_feed(be->db, uid, NULL, 0, fr, nf, &dp, tlc_copy, &c,
 	    e) < 0)
 		goto out;
-	if ((ents = calloc(c.n + 1, sizeof(*ents))) == NULL)
-		abort();
+	ents = xcalloc(c.n + 1, sizeof(*ents));
 	for (i = 0; i < c.n; i++) {
 		memcpy(ents[i].id, c.items[i]->id, 25);
 		ents[i].ms = c.items[i]->created_ms;
@@ -203,11 +198,10 @@ tl_filter(struct be *be, const char *uid, int friends, struct post **posts,
 	size_t		 i, j, nu = 0, ns = 0;
 	struct verr	 re;
 
-	if ((uniq = calloc(n + 1, sizeof(*uniq))) == NULL ||
-	    (stale = calloc(n + 1, sizeof(*stale))) == NULL ||
-	    (urel = calloc(n + 1, sizeof(*urel))) == NULL ||
-	    (rel = calloc(n + 1, sizeof(*rel))) == NULL)
-		abort();
+	uniq = xcalloc(n + 1, sizeof(*uniq));
+	stale = xcalloc(n + 1, sizeof(*stale));
+	urel = xcalloc(n + 1, sizeof(*urel));
+	rel = xcalloc(n + 1, sizeof(*rel));
 	/* Each other author once (uniq points into posts[]). */
 	for (i = 0; i < n; i++) {
 		if (posts[i] == NULL || strcmp(posts[i]->user_id, uid) == 0)
@@ -274,10 +268,9 @@ tl_collect(struct be *be, const char *uid, int friends,
 
 	/* A little more than the page: some entries may not show. */
 	batch = want + want / 4 + TL_BATCH_MIN;
-	if ((ents = calloc(batch + 1, sizeof(*ents))) == NULL ||
-	    (posts = calloc(batch + 1, sizeof(*posts))) == NULL ||
-	    (ids = calloc(batch + 1, sizeof(*ids))) == NULL)
-		abort();
+	ents = xcalloc(batch + 1, sizeof(*ents));
+	posts = xcalloc(batch + 1, sizeof(*posts));
+	ids = xcalloc(batch + 1, sizeof(*ids));
 	max_ms = pg->after ? pg->after_key : INT64_MAX;
 	snprintf(after_id, sizeof(after_id), "%s", pg->after ? pg->after_id :
 	    "");
@@ -349,8 +342,7 @@ big_add(const char *id, void *arg)
 	struct tlc	*c = arg;
 	struct post	*p;
 
-	if ((p = calloc(1, sizeof(*p))) == NULL)
-		abort();
+	p = xcalloc(1, sizeof(*p));
 	memcpy(p->id, id, 25);
 	tlc_add(c, p);
 }
@@ -376,8 +368,7 @@ tl_big(struct be *be, char (**ids)[25], size_t *n, struct verr *e)
 	if (db_user_followed_over(be->db, be->cfg->fanout_max_followers,
 	    big_add, &c, e) == -1)
 		return -1;
-	if ((*ids = calloc(c.n + 1, sizeof(**ids))) == NULL)
-		abort();
+	*ids = xcalloc(c.n + 1, sizeof(**ids));
 	for (i = 0; i < c.n; i++)
 		memcpy((*ids)[i], c.items[i]->id, 25);
 	*n = c.n;
@@ -406,9 +397,8 @@ tl_merge_big(struct be *be, const char *uid, int friends,
 
 	if (tl_big(be, &big, &nb, e) == -1)
 		goto out;
-	if ((ids = calloc(nb + 1, sizeof(*ids))) == NULL ||
-	    (rel = calloc(nb + 1, sizeof(*rel))) == NULL)
-		abort();
+	ids = xcalloc(nb + 1, sizeof(*ids));
+	rel = xcalloc(nb + 1, sizeof(*rel));
 	for (i = 0; i < nb; i++)
 		ids[i] = big[i];
 	if (svc_rel_get(be, uid, ids, nb, rel, e) == -1)
@@ -539,8 +529,7 @@ svc_tl_followed(struct be *be, const char *a, const char *b)
 		tlc_free(&c);
 		return;
 	}
-	if ((ents = calloc(c.n + 1, sizeof(*ents))) == NULL)
-		abort();
+	ents = xcalloc(c.n + 1, sizeof(*ents));
 	for (i = 0; i < c.n; i++) {
 		memcpy(ents[i].id, c.items[i]->id, 25);
 		ents[i].ms = c.items[i]->created_ms;
@@ -579,9 +568,8 @@ svc_tl_fanout(struct be *be, const char *id, struct verr *e)
 	struct verr	 fe;
 	int		 rc = -1;
 
-	if ((p = malloc(sizeof(*p))) == NULL ||
-	    (u = malloc(sizeof(*u))) == NULL)
-		abort();
+	p = xmalloc(sizeof(*p));
+	u = xmalloc(sizeof(*u));
 	verr_init(&fe);
 	if (svc_post_get(be, id, p, &fe) == -1 ||
 	    db_user_by_id(be->db, p->user_id, u, &fe) == -1) {

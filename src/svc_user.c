@@ -15,6 +15,7 @@
 #include "valid.h"
 #include "verr.h"
 #include "view.h"
+#include "xmem.h"
 
 int
 svc_user_named(struct be *be, const char *caller, const char *name,
@@ -58,8 +59,7 @@ ulist_add(const struct user *u, void *arg)
 
 	for (i = 0; i < l->n; i++)
 		if (l->found[i] == NULL && strcmp(l->ids[i], u->id) == 0) {
-			if ((l->found[i] = malloc(sizeof(*u))) == NULL)
-				abort();
+			l->found[i] = xmalloc(sizeof(*u));
 			*l->found[i] = *u;
 		}
 }
@@ -73,9 +73,8 @@ svc_user_list(struct be *be, const char *caller, const char *const *ids,
 	int			*rel = NULL;
 	size_t			 i;
 
-	if ((l.found = calloc(n + 1, sizeof(*l.found))) == NULL ||
-	    (rel = calloc(n + 1, sizeof(*rel))) == NULL)
-		abort();
+	l.found = xcalloc(n + 1, sizeof(*l.found));
+	rel = xcalloc(n + 1, sizeof(*rel));
 	if (db_user_get_many(be->db, ids, n, ulist_add, &l, e) == -1 ||
 	    svc_rel_get(be, caller, ids, n, rel, e) == -1)
 		goto out;
@@ -112,11 +111,10 @@ svc_sums_load(struct be *be, const char *const *ids, size_t n,
 	int		 rc;
 
 	s->n = 0;
-	if ((s->u = calloc(n + 1, sizeof(*s->u))) == NULL ||
-	    (all = calloc(n + 1, sizeof(*all))) == NULL ||
-	    (uniq = calloc(n + 1, sizeof(*uniq))) == NULL ||
-	    (found = calloc(n + 1, sizeof(*found))) == NULL)
-		abort();
+	s->u = xcalloc(n + 1, sizeof(*s->u));
+	all = xcalloc(n + 1, sizeof(*all));
+	uniq = xcalloc(n + 1, sizeof(*uniq));
+	found = xcalloc(n + 1, sizeof(*found));
 	/* A page repeats its authors: each is looked up once. */
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < nu && strcmp(uniq[j], ids[i]) != 0; j++)

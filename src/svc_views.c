@@ -13,7 +13,6 @@
 #include "be.h"
 #include "db_posts.h"
 #include "enc.h"
-#include "http.h"
 #include "log.h"
 #include "rds_redis.h"
 #include "rl.h"
@@ -25,19 +24,17 @@
 #define VIEWS_LEASE_TTL	60	/* longest a flush may take; given back after */
 
 void
-svc_views_count(struct req *r, const struct post *o)
+svc_views_count(struct be *be, const char *actor, const char *rid,
+    const char *ip, const char *ua, const struct post *o)
 {
 	struct verr	 e;
 	unsigned char	 d[SHA256_DIGEST_LENGTH];
-	char		 ip[64], viewer[128], key[200], h[65], uabuf[640];
-	const char	*ua;
+	char		 viewer[128], key[200], h[65], uabuf[640];
 
-	http_client_ip(r, ip, sizeof(ip));
-	if (r->uid[0] != '\0')
-		snprintf(viewer, sizeof(viewer), "u:%s", r->uid);
+	if (actor[0] != '\0')
+		snprintf(viewer, sizeof(viewer), "u:%s", actor);
 	else {
 		/* Anonymous: the address with the User-Agent, hashed short. */
-		ua = http_getparam(r, "HTTP_USER_AGENT");
 		snprintf(uabuf, sizeof(uabuf), "%s|%s", ip,
 		    ua != NULL ? ua : "");
 		SHA256((const unsigned char *)uabuf, strlen(uabuf), d);
@@ -47,19 +44,18 @@ svc_views_count(struct req *r, const struct post *o)
 	snprintf(key, sizeof(key), "%s:%s", viewer, o->id);
 	verr_init(&e);
 	/* Over a limit: silently not counted (never 429). */
-	if (rl_check(r, RL_VIEW_IP, ip, 0, &e) == -1)
+	if (rl_check_be(be, rid, RL_VIEW_IP, ip, 0, &e) == -1)
 		return;
-	if (rl_check(r, RL_VIEW_DEDUP, key, 1, &e) == -1)
+	if (rl_check_be(be, rid, RL_VIEW_DEDUP, key, 1, &e) == -1)
 		return;
-	rl_count(r, RL_VIEW_IP, ip);
-	if (rds_views_add(r->be->rds, o->id, 1, &e) == 0)
+	rl_count_be(be, RL_VIEW_IP, ip);
+	if (rds_views_add(be->rds, o->id, 1, &e) == 0)
 		return;
 	verr_init(&e);
-	if (db_post_add_views(r->be->db, o->id, 1, &e) == -1)
-		log_warnx("rid=%s view of %s lost: %s", r->rid, o->id,
-		    e.detail);
+	if (db_post_add_views(be->db, o->id, 1, &e) == -1)
+		log_warnx("rid=%s view of %s lost: %s", rid, o->id, e.detail);
 	else
-		svc_post_changed(r->be, o->id);
+		svc_post_changed(be, o->id);
 }
 
 struct flush {

@@ -7,13 +7,15 @@
 
 struct be;
 struct post;
-struct req;
 
 /*
- * Count one view of original `o' by the request's viewer if the limits
- * allow it; never fails the request (errors are logged).
+ * Count one view of original `o' by user `actor' ("" when anonymous,
+ * then told apart by address `ip' and User-Agent `ua', which may be
+ * NULL) if the limits allow it; never fails (errors are logged with
+ * request id `rid').
  */
-void	svc_views_count(struct req *r, const struct post *o);
+void	svc_views_count(struct be *be, const char *actor, const char *rid,
+	    const char *ip, const char *ua, const struct post *o);
 
 /*
  * Move buffered view counts into MongoDB if this process holds the flush

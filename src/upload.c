@@ -9,12 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/rand.h>
 
 #include "be.h"
 #include "cfg.h"
 #include "http.h"
 #include "log.h"
+#include "rnd.h"
 #include "st_s3.h"
 #include "upload.h"
 #include "verr.h"
@@ -65,8 +65,7 @@ upload_uuid(char out[37])
 {
 	unsigned char	 b[16];
 
-	if (RAND_bytes(b, sizeof(b)) != 1)
-		abort();
+	rnd_bytes(b, sizeof(b));
 	b[6] = (b[6] & 0x0f) | 0x40;
 	b[8] = (b[8] & 0x3f) | 0x80;
 	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"

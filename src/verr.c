@@ -65,6 +65,20 @@ verr_backend(struct verr *e, const char *backend, const char *why)
 	return -1;
 }
 
+int
+verr_internal(struct verr *e, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (e == NULL || e->status != 0)
+		return -1;
+	verr_set(e, 500, "internal", "Internal server error");
+	va_start(ap, fmt);
+	vsnprintf(e->detail, sizeof(e->detail), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 void
 verr_detail(struct verr *e, const char *fmt, ...)
 {

@@ -35,6 +35,13 @@ int	verr_field(struct verr *e, const char *field, const char *fmt, ...)
  */
 int	verr_backend(struct verr *e, const char *backend, const char *why);
 
+/*
+ * Record 500 internal, "Internal server error" to the client; the printf
+ * formatted `fmt' says what failed, in the log-only detail.  Always -1.
+ */
+int	verr_internal(struct verr *e, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
 /* Record a log-only detail for an already recorded failure. */
 void	verr_detail(struct verr *e, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

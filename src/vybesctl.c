@@ -246,7 +246,6 @@ main(int argc, char *argv[])
 	if (c.log_level != NULL && (rc = log_level_parse(c.log_level)) != -1)
 		log_setlevel(rc);
 
-	db_init();
 	memset(&b, 0, sizeof(b));
 	be_open(&b, &c);
 	if (strcmp(argv[0], "migrate") == 0)
@@ -258,7 +257,6 @@ main(int argc, char *argv[])
 	else
 		rc = vybesctl_check(&b);
 	be_close(&b);
-	db_shutdown();
 	cfg_free(&c);
 	return rc;
 }

@@ -26,6 +26,7 @@
 #include "keccak.h"
 #include "verr.h"
 #include "wkey.h"
+#include "xmem.h"
 
 #define WKEY_NONCE	12
 #define WKEY_TAG	16
@@ -48,8 +49,7 @@ static const char wkey_digits[] = "0123456789abcdef";
 static int
 wkey_internal(struct verr *e, const char *why)
 {
-	verr_set(e, 500, "internal", "internal error");
-	verr_detail(e, "wallet key: %s", why);
+	verr_internal(e, "wallet key: %s", why);
 	return -1;
 }
 
@@ -172,8 +172,7 @@ wkey_seal(const unsigned char key[32], const unsigned char priv[32],
 		wkey_internal(e, "AES-256-GCM encryption failed");
 		goto out;
 	}
-	if ((b64 = malloc(4 * ((WKEY_SEALED + 2) / 3) + 1)) == NULL)
-		abort();
+	b64 = xmalloc(4 * ((WKEY_SEALED + 2) / 3) + 1);
 	/* standard alphabet, '=' padding, no line breaks */
 	EVP_EncodeBlock((unsigned char *)b64, buf, WKEY_SEALED);
 	*out = b64;

@@ -27,6 +27,7 @@
 
 #include "be.h"
 #include "cfg.h"
+#include "cli.h"
 #include "db_mongo.h"
 #include "db_outbox.h"
 #include "jobs.h"
@@ -37,11 +38,6 @@
 #include "sysd.h"
 #include "verr.h"
 
-#ifndef SYSCONFDIR
-#define SYSCONFDIR	"/etc"
-#endif
-#define DEFAULT_CONF	SYSCONFDIR "/vybes/vybes.conf"
-#define MAXSET		64
 #define FETCH_BATCH	16
 #define FETCH_WAIT_MS	1000
 #define METRICS_EVERY	15		/* seconds */
@@ -184,26 +180,18 @@ wk_metrics(const struct wk *w, const char *path)
  * backends stay connected, keep everything on an error.
  */
 static void
-wk_reconfigure(struct wk *w, const char *path, int optional,
-    char *const *set, size_t nset)
+wk_reconfigure(struct wk *w, const struct cli *cl)
 {
 	struct cfg	 nc;
-	char		 err[CFG_ERRLEN];
-	int		 lvl;
 
 	sysd_notify("RELOADING=1");
-	if (cfg_load(&nc, path, optional, NULL, set, nset, err) == -1) {
-		log_err("reload: keeping the running configuration");
-		cfg_perror(NULL, err);
-	} else {
-		if ((lvl = log_level_parse(nc.log_level)) != -1)
-			log_setlevel((enum log_level)lvl);
+	if (cli_reload(cl, &nc) == 0) {
 		w->max_deliver = nc.worker_max_deliver;
 		log_info("reload: log_level %s, worker_max_deliver %d applied; "
 		    "other settings take effect at restart", nc.log_level,
 		    nc.worker_max_deliver);
+		cfg_free(&nc);
 	}
-	cfg_free(&nc);
 	sysd_notify("READY=1");
 }
 
@@ -221,74 +209,35 @@ int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
-		{ "check-config", no_argument, NULL, 'n' },
-		{ "config", required_argument, NULL, 'f' },
-		{ "foreground", no_argument, NULL, 'd' },
-		{ "set", required_argument, NULL, 's' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
+		CLI_LONGOPTS,
 		{ "metrics-file", required_argument, NULL, 'M' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sigaction	 sa;
+	struct cli		 cl;
 	struct cfg		 c;
 	struct be		 b;
 	struct wk		 w;
 	struct verr		 e;
-	char			*set[MAXSET], err[CFG_ERRLEN];
-	const char		*path = DEFAULT_CONF, *metrics = NULL;
-	size_t			 nset = 0;
-	int			 ch, check = 0, fg = 0, given = 0, lvl;
-	int			 down = 0;
+	const char		*metrics = NULL;
+	int			 ch, down = 0;
 	time_t			 last_metrics = 0;
 
-	while ((ch = getopt_long(argc, argv, "df:hnV", longopts,
+	cli_init(&cl, "vybes-worker", usage);
+	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS, longopts,
 	    NULL)) != -1) {
-		switch (ch) {
-		case 'd':
-			fg = 1;
-			break;
-		case 'f':
-			path = optarg;
-			given = 1;
-			break;
-		case 'n':
-			check = 1;
-			break;
-		case 's':
-			if (nset + 1 >= MAXSET)
-				usage(0);
-			set[nset++] = optarg;
-			break;
-		case 'M':
-			metrics = optarg;
-			break;
-		case 'V':
-			printf("vybes-worker %s\n", PACKAGE_VERSION);
-			return 0;
-		case 'h':
-			usage(1);
-			break;
-		default:
+		if (cli_option(&cl, ch, optarg))
+			continue;
+		if (ch != 'M')
 			usage(0);
-		}
+		metrics = optarg;
 	}
 	if (optind != argc)
 		usage(0);
-	log_open("vybes-worker", fg || check ||
-	    getenv("JOURNAL_STREAM") != NULL);
-	if (cfg_load(&c, path, !given, NULL, set, nset, err) == -1) {
-		cfg_perror("vybes-worker", err);
+	if (cli_config(&cl, &c) == -1) {
 		cfg_free(&c);
 		return 1;
 	}
-	if (check) {
-		printf("configuration OK\n");
-		cfg_free(&c);
-		return 0;
-	}
-	if ((lvl = log_level_parse(c.log_level)) != -1)
-		log_setlevel((enum log_level)lvl);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = wk_on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -297,7 +246,6 @@ main(int argc, char *argv[])
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	db_init();
 	be_open(&b, &c);
 	memset(&w, 0, sizeof(w));
 	w.be = &b;
@@ -314,7 +262,7 @@ main(int argc, char *argv[])
 	while (!wk_stop) {
 		if (wk_reload) {
 			wk_reload = 0;
-			wk_reconfigure(&w, path, !given, set, nset);
+			wk_reconfigure(&w, &cl);
 		}
 		if (metrics != NULL && time(NULL) - last_metrics >=
 		    METRICS_EVERY) {
@@ -339,7 +287,7 @@ main(int argc, char *argv[])
 	log_info("worker %d: stopping after %lld events", (int)getpid(),
 	    w.handled);
 	be_close(&b);
-	db_shutdown();
 	cfg_free(&c);
+	cli_free(&cl);
 	return 0;
 }

@@ -34,6 +34,9 @@ main(void)
 	test_ethsig_suite();
 	test_rds_cluster_suite();
 	test_vis_suite();
+	test_buf_suite();
+	test_rkey_suite();
+	test_otp_suite();
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() +

@@ -25,6 +25,9 @@ void	test_eip712_suite(void);
 void	test_ethsig_suite(void);
 void	test_rds_cluster_suite(void);
 void	test_vis_suite(void);
+void	test_buf_suite(void);
+void	test_rkey_suite(void);
+void	test_otp_suite(void);
 
 #define UNIT_ADD(suite, name, fn)					\
 	do {								\
