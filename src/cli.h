@@ -59,8 +59,8 @@ int	cli_set(struct cli *cl, const char *key, const char *value);
  * Open the log (stderr with -d, -n or under systemd, else syslog), load
  * c from the file, the environment and the overrides, and set the log
  * level.  With -n prints "configuration OK", frees c's contents and
- * exits 0.  On errors,
- * printed on stderr, returns -1; c then still needs cfg_free().
+ * exits 0.  On errors, printed on stderr, returns -1; c then still
+ * needs cfg_free().
  */
 int	cli_config(const struct cli *cl, struct cfg *c);
 
