@@ -132,24 +132,53 @@ auth_request(struct req *r, struct verr *e)
 	return 0;
 }
 
-void
-auth_forget(struct req *r, const char *sid)
+/* auth_forget() of session sid for request (or job) rid. */
+static void
+auth_drop(struct be *be, const char *rid, const char *sid)
 {
 	struct verr	 e;
 	char		 key[RKEY_MAX];
 
 	verr_init(&e);
 	if (rkey_session(key, sid, &e) == -1 ||
-	    rds_del(r->be->rds, key, &e) == -1)
+	    rds_del(be->rds, key, &e) == -1)
 		log_warnx("rid=%s session cache: cannot drop %s: %s; it "
-		    "expires within %d s", r->rid, key, e.detail,
+		    "expires within %d s", rid, key, e.detail,
 		    AUTH_CACHE_TTL);
 	/* A session that ends takes its wallet unlock with it (3.8.1). */
 	verr_init(&e);
 	if (rkey_unlock(key, sid, &e) == -1 ||
-	    rds_del(r->be->rds, key, &e) == -1)
-		log_warnx("rid=%s wallet unlock of %s not ended: %s", r->rid,
+	    rds_del(be->rds, key, &e) == -1)
+		log_warnx("rid=%s wallet unlock of %s not ended: %s", rid,
 		    sid, e.detail);
+}
+
+void
+auth_forget(struct req *r, const char *sid)
+{
+	auth_drop(r->be, r->rid, sid);
+}
+
+struct auth_all {
+	struct be	*be;
+	const char	*rid;
+};
+
+static void
+auth_all_drop(const char *sid, void *arg)
+{
+	struct auth_all	*a = arg;
+
+	auth_drop(a->be, a->rid, sid);
+}
+
+int
+auth_revoke_all(struct be *be, const char *rid, const char *uid,
+    struct verr *e)
+{
+	struct auth_all	 a = { be, rid };
+
+	return db_session_block_all(be->db, uid, auth_all_drop, &a, e);
 }
 
 void

@@ -11,6 +11,7 @@
 
 #include "rkey.h"
 
+struct be;
 struct req;
 struct session;
 struct user;
@@ -32,6 +33,13 @@ int	auth_request(struct req *r, struct verr *e);
  * write that ends or blocks the session.
  */
 void	auth_forget(struct req *r, const char *sid);
+
+/*
+ * Block every session of user uid and auth_forget() each at once (rid
+ * names the request or job in logs).
+ */
+int	auth_revoke_all(struct be *be, const char *rid, const char *uid,
+	    struct verr *e);
 
 /*
  * Make a new refresh token (43 base64url characters) in tok (44 bytes)

@@ -115,6 +115,8 @@ const struct cfg_key cfg_keys[] = {
 	    CFG_OFF(timeline_size), 0 },
 	{ "fanout_max_followers", "VYBES_FANOUT_MAX_FOLLOWERS", CFG_INT, 0,
 	    100000000, "10000", CFG_OFF(fanout_max_followers), 0 },
+	{ "deletion_grace", "DELETION_GRACE", CFG_INT, 0, 31536000, "0",
+	    CFG_OFF(deletion_grace), 0 },
 	{ "sender_email", "SENDER_EMAIL", CFG_STR, 0, 0, NULL,
 	    CFG_OFF(sender_email), 0 },
 	{ "smtp_url", "SMTP_URL", CFG_SECRET, 0, 0, NULL, CFG_OFF(smtp_url), 0 },
@@ -171,6 +173,8 @@ const struct cfg_key cfg_keys[] = {
 	    CFG_OFF(rl[RL_VIEW_IP]), 0 },
 	{ "rl_view_dedup", "RL_VIEW_DEDUP", CFG_RATE, 0, 0, "1/300",
 	    CFG_OFF(rl[RL_VIEW_DEDUP]), 0 },
+	{ "rl_report_user", "RL_REPORT_USER", CFG_RATE, 0, 0, "20/3600",
+	    CFG_OFF(rl[RL_REPORT_USER]), 0 },
 };
 const size_t cfg_nkeys = sizeof(cfg_keys) / sizeof(cfg_keys[0]);
 

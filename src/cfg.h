@@ -17,7 +17,7 @@ enum rl_id {
 	RL_LOGIN_IP, RL_LOGIN_EMAIL, RL_REGISTER_IP, RL_REFRESH_IP,
 	RL_OTP_EMAIL, RL_OTP_IP, RL_RESET_IP, RL_UNLOCK_USER, RL_EXPORT_USER,
 	RL_SEND_TX_USER, RL_POST_USER, RL_STORY_USER, RL_COMMENT_USER,
-	RL_VIEW_IP, RL_VIEW_DEDUP, RL__MAX
+	RL_VIEW_IP, RL_VIEW_DEDUP, RL_REPORT_USER, RL__MAX
 };
 
 /* "N/W": at most n requests in any window of `window' seconds. */
@@ -80,6 +80,8 @@ struct cfg {
 	/* feeds */
 	int	 timeline_size;		/* entries kept per home timeline */
 	int	 fanout_max_followers;	/* above: posts merged at read time */
+	/* accounts */
+	int	 deletion_grace;	/* seconds before a deleted one is purged */
 	/* mail */
 	char	*sender_email;
 	char	*smtp_url;

@@ -52,6 +52,10 @@ void	db_oidstr(const bson_t *doc, const char *key, char out[25]);
 /* Append {field: ObjectId(id)} to q; -1 with 404 when id is malformed. */
 int	db_q_oid(bson_t *q, const char *field, const char *id, struct verr *e);
 
+/* Append {field: {$nin: [ObjectId...]}} of the n ids to q. */
+int	db_q_nin(bson_t *q, const char *field, const char *const *ids,
+	    size_t n, struct verr *e);
+
 /* Append {field: {$in: [ObjectId...]}} of the n ids to q. */
 int	db_q_in(bson_t *q, const char *field, const char *const *ids, size_t n,
 	    struct verr *e);

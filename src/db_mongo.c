@@ -65,7 +65,7 @@ struct db_index {
 	const char	*keys;
 	int		 flags;
 #define DB_UNIQUE	0x01
-#define DB_SPARSE	0x02	/* unique, but the field is optional */
+#define DB_SPARSE	0x02	/* only documents holding the field */
 };
 
 static const struct db_index db_indexes[] = {
@@ -75,6 +75,7 @@ static const struct db_index db_indexes[] = {
 	{ "users", "walletAddress", 0 },
 	{ "users", "nameLower", 0 },
 	{ "users", "-followerCount,_id", 0 },
+	{ "users", "state", DB_SPARSE },
 	{ "follows", "followerId,followingId", DB_UNIQUE },
 	{ "follows", "followingId,-createdAt,-_id", 0 },
 	{ "follows", "followerId,-createdAt,-_id", 0 },
@@ -96,10 +97,22 @@ static const struct db_index db_indexes[] = {
 	{ "notifications", "eventId", DB_UNIQUE | DB_SPARSE },
 	{ "notifications", "postId,actorId", 0 },
 	{ "notifications", "commentId", 0 },
+	{ "notifications", "actorId", 0 },
 	{ "sessions", "user_id,-created_at,-_id", 0 },
 	{ "sessions", "refresh_token_hash", DB_UNIQUE | DB_SPARSE },
 	{ "sessions", "rotated_hashes", 0 },
 	{ "outbox", "createdAt", 0 },
+	{ "blocks", "userId,targetId", DB_UNIQUE },
+	{ "blocks", "targetId,userId", 0 },
+	{ "blocks", "userId,-createdAt,-_id", 0 },
+	{ "mutes", "userId,targetId", DB_UNIQUE },
+	{ "mutes", "userId,-createdAt,-_id", 0 },
+	{ "reports", "openKey", DB_UNIQUE | DB_SPARSE },
+	{ "reports", "status,createdAt", 0 },
+	{ "reports", "targetId,status", 0 },
+	{ "reports", "reporterId", 0 },
+	{ "comments", "userId", 0 },
+	{ "mutes", "targetId", 0 },
 };
 
 #define DB_NINDEXES	(sizeof(db_indexes) / sizeof(db_indexes[0]))
@@ -622,10 +635,10 @@ db_q_oid(bson_t *q, const char *field, const char *id, struct verr *e)
 	return 0;
 }
 
-/* {field: {$in: [oid...]}} into q. */
-int
-db_q_in(bson_t *q, const char *field, const char *const *ids, size_t n,
-    struct verr *e)
+/* {field: {op: [oid...]}} into q. */
+static int
+db_q_set(bson_t *q, const char *field, const char *op,
+    const char *const *ids, size_t n, struct verr *e)
 {
 	bson_t		 in, arr;
 	bson_oid_t	 oid;
@@ -634,7 +647,7 @@ db_q_in(bson_t *q, const char *field, const char *const *ids, size_t n,
 	size_t		 i;
 
 	BSON_APPEND_DOCUMENT_BEGIN(q, field, &in);
-	BSON_APPEND_ARRAY_BEGIN(&in, "$in", &arr);
+	BSON_APPEND_ARRAY_BEGIN(&in, op, &arr);
 	for (i = 0; i < n; i++) {
 		if (db_parse_oid(ids[i], &oid, e) == -1)
 			return -1;
@@ -644,6 +657,20 @@ db_q_in(bson_t *q, const char *field, const char *const *ids, size_t n,
 	bson_append_array_end(&in, &arr);
 	bson_append_document_end(q, &in);
 	return 0;
+}
+
+int
+db_q_in(bson_t *q, const char *field, const char *const *ids, size_t n,
+    struct verr *e)
+{
+	return db_q_set(q, field, "$in", ids, n, e);
+}
+
+int
+db_q_nin(bson_t *q, const char *field, const char *const *ids, size_t n,
+    struct verr *e)
+{
+	return db_q_set(q, field, "$nin", ids, n, e);
 }
 
 /* Run q with opts on coll, passing each document to conv/fn. */

@@ -111,10 +111,13 @@ db_notif_list(struct db *db, const char *user, const struct db_page *pg,
 	    &cb, e);
 }
 
-/* Index: notifications {userId: 1, read: 1}. */
+/*
+ * Index: notifications {userId: 1, read: 1} (the actors left out are a
+ *     filter on what it finds).
+ */
 int
-db_notif_unread(struct db *db, const char *user, int64_t *count,
-    struct verr *e)
+db_notif_unread(struct db *db, const char *user, const char *const *except,
+    size_t nexcept, int64_t *count, struct verr *e)
 {
 	mongoc_collection_t	*c = NULL;
 	bson_t			 q = BSON_INITIALIZER;
@@ -126,6 +129,8 @@ db_notif_unread(struct db *db, const char *user, int64_t *count,
 	    (c = db_coll(db, NOTIF_COLL, e)) == NULL)
 		goto out;
 	BSON_APPEND_BOOL(&q, "read", false);
+	if (nexcept > 0 && db_q_nin(&q, "actorId", except, nexcept, e) == -1)
+		goto out;
 	if ((n = mongoc_collection_count_documents(c, &q, NULL, NULL, NULL,
 	    &be)) < 0) {
 		db_fail(db, "count notifications", &be, e);
@@ -137,6 +142,22 @@ out:
 	mongoc_collection_destroy(c);
 	bson_destroy(&q);
 	return rc;
+}
+
+/* Index: notifications {actorId: 1} (read residual). */
+int
+db_notif_unread_of(struct db *db, const char *actor,
+    void (*fn)(const char *, void *), void *arg, struct verr *e)
+{
+	bson_t	 q = BSON_INITIALIZER;
+	int	 rc = -1;
+
+	if (db_q_oid(&q, "actorId", actor, e) == 0) {
+		BSON_APPEND_BOOL(&q, "read", false);
+		rc = db_each_id(db, NOTIF_COLL, &q, "userId", fn, arg, e);
+	}
+	bson_destroy(&q);
+	return rc < 0 ? -1 : 0;
 }
 
 /* Index: notifications {userId: 1, read: 1} (or _id, for the listed ids). */

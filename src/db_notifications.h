@@ -48,9 +48,20 @@ int	db_notif_list(struct db *db, const char *user, const struct db_page *pg,
 	    void (*fn)(const struct notif *, void *), void *arg,
 	    struct verr *e);
 
-/* The number of unread notifications of `user' into *count. */
-int	db_notif_unread(struct db *db, const char *user, int64_t *count,
+/*
+ * The number of unread notifications of `user' into *count, leaving out
+ * those whose actor is one of the nexcept ids of except.
+ */
+int	db_notif_unread(struct db *db, const char *user,
+	    const char *const *except, size_t nexcept, int64_t *count,
 	    struct verr *e);
+
+/*
+ * The recipients of the unread notifications whose actor is `actor':
+ * fn(user id) for each notification, in no order.
+ */
+int	db_notif_unread_of(struct db *db, const char *actor,
+	    void (*fn)(const char *uid, void *), void *arg, struct verr *e);
 
 /*
  * Mark read the unread notifications of `user' that are among the n ids

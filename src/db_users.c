@@ -43,6 +43,8 @@ db_user_from_bson(const bson_t *doc, void *out)
 	u->following_count = db_get_int(doc, "followingCount");
 	u->otp_expires_ms = db_get_int(doc, "otpExpires");
 	u->otp_attempts = (int)db_get_int(doc, "otpAttempts");
+	db_get_str(doc, "state", u->state, sizeof(u->state));
+	u->deleted_ms = db_get_int(doc, "deletedAt");
 }
 
 /* Index: users _id. */
@@ -326,6 +328,41 @@ db_user_set_password(struct db *db, const char *id, const char *hash,
 }
 
 int
+db_user_set_state(struct db *db, const char *id, const char *state,
+    struct verr *e)
+{
+	bson_t	 upd = BSON_INITIALIZER, set;
+	int64_t	 now = (int64_t)time(NULL) * 1000;
+	int	 rc;
+
+	BSON_APPEND_DOCUMENT_BEGIN(&upd, state[0] != '\0' ? "$set" : "$unset",
+	    &set);
+	BSON_APPEND_UTF8(&set, "state", state);
+	if (strcmp(state, "deleted") == 0)
+		BSON_APPEND_DATE_TIME(&set, "deletedAt", now);
+	bson_append_document_end(&upd, &set);
+	rc = db_user_update(db, id, NULL, &upd, NULL, e);
+	bson_destroy(&upd);
+	return rc == -1 ? -1 : 0;
+}
+
+/* Index: users {state: 1} sparse. */
+int
+db_user_gone_ids(struct db *db, void (*fn)(const char *, void *), void *arg,
+    struct verr *e)
+{
+	bson_t	 q = BSON_INITIALIZER, ex;
+	int	 rc;
+
+	BSON_APPEND_DOCUMENT_BEGIN(&q, "state", &ex);
+	BSON_APPEND_BOOL(&ex, "$exists", true);
+	bson_append_document_end(&q, &ex);
+	rc = db_each_id(db, "users", &q, "_id", fn, arg, e);
+	bson_destroy(&q);
+	return rc < 0 ? -1 : 0;
+}
+
+int
 db_user_patch(struct db *db, const char *id, const struct user_patch *p,
     struct verr *e)
 {
@@ -502,16 +539,29 @@ db_mut_each(const bson_t *doc, void *arg)
 }
 
 /*
- * Index: follows {followerId: 1, followingId: 1} unique for both queries:
- *     each is a set of points on it (one field equal, the other $in).
+ * Index: follows {followerId: 1, followingId: 1} unique, blocks and mutes
+ *     {userId: 1, targetId: 1} unique, blocks {targetId: 1, userId: 1}:
+ *     each query is a set of points (one field equal, the other $in);
+ *     users _id ($in, state residual).
  */
 int
 db_relations(struct db *db, const char *viewer, const char *const *ids,
     size_t n, int *out, struct verr *e)
 {
-	bson_t		 q = BSON_INITIALIZER;
+	static const struct {
+		const char	*coll, *eq, *in;
+		int		 bit;
+	} qs[] = {
+		{ "follows", "followerId", "followingId", REL_FOLLOWING },
+		{ "follows", "followingId", "followerId", REL_FOLLOWED },
+		{ "blocks", "userId", "targetId", REL_BLOCKING },
+		{ "blocks", "targetId", "userId", REL_BLOCKED },
+		{ "mutes", "userId", "targetId", REL_MUTING },
+	};
+	bson_t		 q = BSON_INITIALIZER, ex;
 	bson_oid_t	 v;
-	struct db_mut	 m = { ids, n, out, "followingId", REL_FOLLOWING };
+	struct db_mut	 m = { ids, n, out, NULL, 0 };
+	size_t		 k;
 	int		 rc = -1;
 
 	memset(out, 0, n * sizeof(*out));
@@ -519,17 +569,25 @@ db_relations(struct db *db, const char *viewer, const char *const *ids,
 		return 0;
 	if (db_parse_oid(viewer, &v, e) == -1)
 		goto out;
-	/* Viewer follows them, then they follow the viewer. */
-	BSON_APPEND_OID(&q, "followerId", &v);
-	if (db_q_in(&q, "followingId", ids, n, e) == -1 ||
-	    db_each(db, "follows", &q, NULL, db_mut_each, &m, e) == -1)
-		goto out;
+	for (k = 0; k < sizeof(qs) / sizeof(qs[0]); k++) {
+		bson_reinit(&q);
+		BSON_APPEND_OID(&q, qs[k].eq, &v);
+		m.field = qs[k].in;
+		m.bit = qs[k].bit;
+		if (db_q_in(&q, qs[k].in, ids, n, e) == -1 ||
+		    db_each(db, qs[k].coll, &q, NULL, db_mut_each, &m, e) == -1)
+			goto out;
+	}
+	/* Suspended or deleted users. */
 	bson_reinit(&q);
-	BSON_APPEND_OID(&q, "followingId", &v);
-	m.field = "followerId";
-	m.bit = REL_FOLLOWED;
-	if (db_q_in(&q, "followerId", ids, n, e) == -1 ||
-	    db_each(db, "follows", &q, NULL, db_mut_each, &m, e) == -1)
+	m.field = "_id";
+	m.bit = REL_GONE;
+	if (db_q_in(&q, "_id", ids, n, e) == -1)
+		goto out;
+	BSON_APPEND_DOCUMENT_BEGIN(&q, "state", &ex);
+	BSON_APPEND_BOOL(&ex, "$exists", true);
+	bson_append_document_end(&q, &ex);
+	if (db_each(db, "users", &q, NULL, db_mut_each, &m, e) == -1)
 		goto out;
 	rc = 0;
 out:

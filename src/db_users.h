@@ -30,6 +30,8 @@ struct user {
 	char	 otp_hash[65];		/* "" when no live code */
 	int64_t	 otp_expires_ms;
 	int	 otp_attempts;
+	char	 state[12];	/* "", "suspended" or "deleted" (API.md 6.2, 6.3) */
+	int64_t	 deleted_ms;	/* when "deleted": the time of the request */
 };
 
 /* Optional profile changes; NULL leaves a field as it is. */
@@ -66,6 +68,17 @@ int	db_user_username_taken(struct db *db, const char *username,
 /* Replace the password hash of user id. */
 int	db_user_set_password(struct db *db, const char *id, const char *hash,
 	    struct verr *e);
+
+/*
+ * Set the state of user id: "suspended", "deleted" (with deletedAt now),
+ * or "" for an ordinary account.
+ */
+int	db_user_set_state(struct db *db, const char *id, const char *state,
+	    struct verr *e);
+
+/* Every user with a state (suspended or deleted): fn(id), in no order. */
+int	db_user_gone_ids(struct db *db, void (*fn)(const char *id, void *),
+	    void *arg, struct verr *e);
 
 /* Apply p to user id; 409 conflict when the new username is taken. */
 int	db_user_patch(struct db *db, const char *id, const struct user_patch *p,
@@ -109,10 +122,15 @@ int	db_user_get_many(struct db *db, const char *const *ids, size_t n,
 #define REL_FOLLOWING	1	/* the viewer follows the user */
 #define REL_FOLLOWED	2	/* the user follows the viewer */
 #define REL_MUTUAL	(REL_FOLLOWING | REL_FOLLOWED)
+#define REL_BLOCKING	4	/* the viewer blocks the user (API.md 6.1) */
+#define REL_BLOCKED	8	/* the user blocks the viewer */
+#define REL_MUTING	16	/* the viewer mutes the user */
+#define REL_GONE	32	/* the user is suspended or being deleted */
+#define REL_HIDDEN	(REL_BLOCKING | REL_BLOCKED | REL_GONE)
 
 /*
  * For each of the n user ids, out[i] gets the REL_* bits between
- * `viewer' and that user (two queries whatever n is).
+ * `viewer' and that user (six queries whatever n is).
  */
 int	db_relations(struct db *db, const char *viewer, const char *const *ids,
 	    size_t n, int *out, struct verr *e);

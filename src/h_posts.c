@@ -113,66 +113,11 @@ h_posts_get(struct req *r, struct verr *e)
 	return rc;
 }
 
-/* Delete the media object of original p; a failure is logged only. */
-static void
-post_media_gone(struct req *r, const struct post *p)
-{
-	struct verr	 e;
-
-	if (p->media_key[0] == '\0')
-		return;
-	verr_init(&e);
-	if (st_delete(r->be->st, cfg_posts_bucket(r->cfg), p->media_key,
-	    &e) == -1)
-		log_warnx("rid=%s post %s: media %s not deleted: %s", r->rid,
-		    p->id, p->media_key, e.detail);
-}
-
-/*
- * Caches after post id (a repost of `orig', or an original when orig is
- * "") by `user' was deleted (API.md 1.8): the post, and for a repost its
- * original's counter, the reposter's mark and the original author's
- * unread count (the repost notification went with it).
- */
-static void
-post_gone(struct req *r, const char *id, const char *orig,
-    const char *user)
-{
-	struct post	*o;
-	struct verr	 e;
-
-	svc_post_changed(r->be, id);
-	if (orig[0] == '\0')
-		return;
-	svc_post_changed(r->be, orig);
-	svc_mark_changed(r->be, user, MARK_REPOST);
-	o = xmalloc(sizeof(*o));
-	verr_init(&e);
-	if (svc_post_get(r->be, orig, o, &e) == 0)
-		svc_unread_changed(r->be, o->user_id);
-	free(o);
-}
-
-struct cascade {
-	struct req	*r;
-	const char	*orig;
-};
-
-/* db_post_cascade() removed repost id of user. */
-static void
-repost_gone(const char *id, const char *user, void *arg)
-{
-	struct cascade	*c = arg;
-
-	post_gone(c->r, id, c->orig, user);
-}
-
 int
 h_posts_delete(struct req *r, struct verr *e)
 {
 	struct post	*p;
-	struct cascade	 c;
-	int		 rc = -1, gone;
+	int		 rc = -1;
 
 	p = xmalloc(sizeof(*p));
 	if (svc_post_load(r->be, r->uid, router_param(&r->rm, "postID"),
@@ -183,18 +128,8 @@ h_posts_delete(struct req *r, struct verr *e)
 		    "this post");
 		goto out;
 	}
-	if ((gone = db_post_delete(r->be->db, p, e)) == -1)
+	if (svc_post_remove(r->be, p, e) == -1)
 		goto out;
-	if (gone)
-		post_gone(r, p->id, p->original_id, p->user_id);
-	if (gone && p->original_id[0] == '\0') {
-		c.r = r;
-		c.orig = p->id;
-		if (db_post_cascade(r->be->db, p, repost_gone, &c, e) == -1)
-			goto out;
-		svc_unread_changed(r->be, p->user_id);
-		post_media_gone(r, p);
-	}
 	http_empty(r, 204);
 	rc = 0;
 out:
@@ -310,17 +245,33 @@ post_page(struct req *r, struct plist *l, const char *scope,
     struct verr *e)
 {
 	struct json_object	*arr;
-	const struct post	*last;
+	struct post		**vis;
+	int			*ok;
+	size_t			 i, nv = 0;
+	int			 rc = -1;
 
-	if ((arr = svc_posts_render(r->be, r->uid, l->items, l->n, 0,
-	    e)) == NULL)
-		return -1;
+	/*
+	 * Posts across a block, and reposts of such posts, are left out
+	 * (API.md 6.1), so a page may be short while more follow.
+	 */
+	vis = xcalloc(l->n + 1, sizeof(*vis));
+	ok = xcalloc(l->n + 1, sizeof(*ok));
+	if (svc_posts_visible(r->be, r->uid, l->items, l->n, ok, e) == -1)
+		goto out;
+	for (i = 0; i < l->n; i++)
+		if (ok[i])
+			vis[nv++] = l->items[i];
+	if ((arr = svc_posts_render(r->be, r->uid, vis, nv, 0, e)) == NULL)
+		goto out;
 	http_json(r, 200, arr);
-	if (l->seen > l->limit && l->n > 0) {
-		last = l->items[l->n - 1];
-		page_next(r, scope, last->sort_key, last->id);
-	}
-	return 0;
+	if (l->seen > l->limit && l->n > 0)
+		page_next(r, scope, l->items[l->n - 1]->sort_key,
+		    l->items[l->n - 1]->id);
+	rc = 0;
+out:
+	free(vis);
+	free(ok);
+	return rc;
 }
 
 /* Posts of user `uid' with visibilities in vismask; reposts as in db. */
@@ -368,6 +319,8 @@ h_posts_reposts_of_user(struct req *r, struct verr *e)
 		if (db_user_by_username(r->be->db, un, &u, e) == -1)
 			return -1;
 	}
+	if (svc_user_seen(r->be, r->uid, &u, e) == -1)
+		return -1;
 	snprintf(scope, sizeof(scope), "reposts:%s", u.id);
 	return user_post_list(r, u.id, 1, 1u << VIS_PUBLIC, scope, e);
 }
@@ -499,8 +452,11 @@ h_posts_comments(struct req *r, struct verr *e)
 	struct db_page	 dp;
 	struct clist	 l;
 	struct json_object *arr;
+	struct comment	 last;
+	const char	**ids = NULL;
 	char		 scope[48];
-	int		 rc = -1;
+	size_t		 i, k;
+	int		*hid = NULL, rc = -1;
 
 	memset(&l, 0, sizeof(l));
 	p = xmalloc(2 * sizeof(*p));
@@ -512,15 +468,31 @@ h_posts_comments(struct req *r, struct verr *e)
 	l.limit = pg.limit;
 	l.items = xcalloc(pg.limit + 1, sizeof(*l.items));
 	page_to_db(&pg, &dp);
-	if (db_comment_list(r->be->db, p[1].id, &dp, clist_add, &l, e) == -1 ||
-	    (arr = comments_json(r, l.items, l.n, e)) == NULL)
+	if (db_comment_list(r->be->db, p[1].id, &dp, clist_add, &l, e) == -1)
+		goto out;
+	last = l.n > 0 ? l.items[l.n - 1] : l.items[0];
+	/*
+	 * Comments across a block are left out (API.md 6.1), so a page may
+	 * be short while more follow.
+	 */
+	ids = xcalloc(l.n + 1, sizeof(*ids));
+	hid = xcalloc(l.n + 1, sizeof(*hid));
+	for (i = 0; i < l.n; i++)
+		ids[i] = l.items[i].user_id;
+	if (svc_rel_any(r->be, r->uid, ids, l.n, REL_HIDDEN, hid, e) == -1)
+		goto out;
+	for (i = k = 0; i < l.n; i++)
+		if (!hid[i])
+			l.items[k++] = l.items[i];
+	if ((arr = comments_json(r, l.items, k, e)) == NULL)
 		goto out;
 	http_json(r, 200, arr);
 	if (l.seen > l.limit && l.n > 0)
-		page_next(r, scope, l.items[l.n - 1].created_ms,
-		    l.items[l.n - 1].id);
+		page_next(r, scope, last.created_ms, last.id);
 	rc = 0;
 out:
+	free(ids);
+	free(hid);
 	free(l.items);
 	free(p);
 	return rc;
@@ -606,10 +578,8 @@ h_posts_comment_delete(struct req *r, struct verr *e)
 		    "post's author may delete it");
 		goto out;
 	}
-	if (db_comment_delete(r->be->db, c, e) == -1)
+	if (svc_comment_remove(r->be, c, p->user_id, e) == -1)
 		goto out;
-	svc_post_changed(r->be, c->post_id);
-	svc_unread_changed(r->be, p->user_id);
 	http_empty(r, 204);
 	rc = 0;
 out:

@@ -47,6 +47,12 @@ follow_set(struct req *r, int on, struct verr *e)
 		verr_set(e, 400, "bad_request", "You cannot follow yourself");
 		goto out;
 	}
+	if (on && svc_rel_get(r->be, r->uid, &id, 1, &rel, e) == -1)
+		goto out;
+	if (on && (rel & REL_BLOCKING)) {
+		verr_set(e, 403, "forbidden", "You have blocked this user");
+		goto out;
+	}
 	if (db_follow_set(r->be->db, r->uid, u->id, on, &changed, e) == -1)
 		goto out;
 	if (changed) {
@@ -320,8 +326,8 @@ h_social_suggestions(struct req *r, struct verr *e)
 	char			(*fe)[25] = NULL;
 	const char		**fids = NULL, **ids = NULL;
 	int64_t			*mutual = NULL;
-	size_t			 nf = 0, i, limit;
-	int			 rc = -1;
+	size_t			 nf = 0, i, k, limit;
+	int			*hid = NULL, rc = -1;
 	struct page		 pg;
 
 	memset(&cs, 0, sizeof(cs));
@@ -359,6 +365,18 @@ h_social_suggestions(struct req *r, struct verr *e)
 		free(ids);
 		ids = NULL;
 	}
+	/* No one across a block is suggested, either way (API.md 6.1). */
+	ids = xcalloc(cs.n + 1, sizeof(*ids));
+	hid = xcalloc(cs.n + 1, sizeof(*hid));
+	for (i = 0; i < cs.n; i++)
+		ids[i] = cs.c[i].id;
+	if (svc_rel_any(r->be, r->uid, ids, cs.n, REL_HIDDEN, hid, e) == -1)
+		goto out;
+	for (i = k = 0; i < cs.n; i++)
+		if (!hid[i])
+			cs.c[k++] = cs.c[i];
+	cs.n = k;
+	free(ids);
 	if (cs.n > limit)
 		cs.n = limit;
 	ids = xcalloc(cs.n + 1, sizeof(*ids));
@@ -376,6 +394,7 @@ out:
 	free(fe);
 	free(fids);
 	free(ids);
+	free(hid);
 	free(mutual);
 	return rc;
 }

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "rl.h"
 #include "st_s3.h"
+#include "svc_rel.h"
 #include "upload.h"
 #include "verr.h"
 #include "view.h"
@@ -185,18 +186,26 @@ h_stories_feed(struct req *r, struct verr *e)
 	char			(*fol)[25] = NULL;
 	const char		**authors = NULL;
 	const char		*ids[STORY_GROUPS_MAX];
-	size_t			 i, nfol;
-	int			 rc = -1;
+	size_t			 i, nfol, na;
+	int			*hid = NULL, rc = -1;
 
 	f = xcalloc(1, sizeof(*f));
 	if (db_followees(r->be->db, r->uid, STORY_FOLLOWEES_MAX, &fol, &nfol,
 	    e) == -1)
 		goto out;
 	authors = xcalloc(nfol + 1, sizeof(*authors));
-	authors[0] = r->uid;
+	hid = xcalloc(nfol + 1, sizeof(*hid));
 	for (i = 0; i < nfol; i++)
-		authors[i + 1] = fol[i];
-	if (db_story_feed(r->be->db, authors, nfol + 1, json_now_ms(),
+		authors[i] = fol[i];
+	/* Muted followees, and any across a block, are left out (6.1). */
+	if (svc_rel_any(r->be, r->uid, authors, nfol, REL_HIDDEN | REL_MUTING,
+	    hid, e) == -1)
+		goto out;
+	authors[0] = r->uid;
+	for (i = 0, na = 1; i < nfol; i++)
+		if (!hid[i])
+			authors[na++] = fol[i];
+	if (db_story_feed(r->be->db, authors, na, json_now_ms(),
 	    STORY_FEED_SCAN, sfeed_story, f, e) == -1)
 		goto out;
 	f->users = xcalloc(f->n > 0 ? f->n : 1, sizeof(*f->users));
@@ -218,6 +227,7 @@ out:
 	free(f->users);
 	free(f);
 	free(authors);
+	free(hid);
 	free(fol);
 	return rc;
 }

@@ -28,6 +28,7 @@
 #include "pwhash.h"
 #include "rl.h"
 #include "rnd.h"
+#include "svc_account.h"
 #include "svc_cache.h"
 #include "svc_rel.h"
 #include "svc_user.h"
@@ -258,6 +259,15 @@ h_users_login(struct req *r, struct verr *e)
 		goto out;
 	}
 	rl_clear(r, RL_LOGIN_EMAIL, norm);
+	/* A suspended account is told so; a deleted one no longer exists. */
+	if (strcmp(u.state, "suspended") == 0) {
+		verr_set(e, 403, "account_suspended", "Account suspended");
+		goto out;
+	}
+	if (u.state[0] != '\0') {
+		verr_set(e, 401, "invalid_credentials", "Invalid credentials");
+		goto out;
+	}
 	/* Reference bcrypt hashes and old parameters upgrade on login. */
 	if (rehash) {
 		verr_init(&fe);
@@ -433,12 +443,6 @@ out:
 	return rc;
 }
 
-static void
-users_forget_cb(const char *sid, void *arg)
-{
-	auth_forget(arg, sid);
-}
-
 int
 h_users_reset_password(struct req *r, struct verr *e)
 {
@@ -500,7 +504,7 @@ h_users_reset_password(struct req *r, struct verr *e)
 		goto out;
 	}
 	/* Every device is logged out, a thief's included. */
-	if (db_session_block_all(r->be->db, u.id, users_forget_cb, r, e) == -1)
+	if (auth_revoke_all(r->be, r->rid, u.id, e) == -1)
 		goto out;
 	rl_clear(r, RL_LOGIN_EMAIL, norm);
 	users_message(r, 200, "Password has been reset successfully.");
@@ -514,15 +518,21 @@ out:
 static int
 users_profile_of(struct req *r, const struct user *u, struct verr *e)
 {
-	const char	*fs = "none", *id = u->id;
-	int		 rel, self = strcmp(u->id, r->uid) == 0;
+	struct json_object	*o;
+	const char		*fs = "none", *id = u->id;
+	int			 rel = 0, self = strcmp(u->id, r->uid) == 0;
 
 	if (!self) {
 		if (svc_rel_get(r->be, r->uid, &id, 1, &rel, e) == -1)
 			return -1;
 		fs = db_rel_name(rel);
 	}
-	http_json(r, 200, view_profile(u, self, fs));
+	o = view_profile(u, self, fs);
+	json_object_object_add(o, "blockedByMe",
+	    json_object_new_boolean((rel & REL_BLOCKING) != 0));
+	json_object_object_add(o, "mutedByMe",
+	    json_object_new_boolean((rel & REL_MUTING) != 0));
+	http_json(r, 200, o);
 	return 0;
 }
 
@@ -547,7 +557,8 @@ h_users_profile(struct req *r, struct verr *e)
 		if (vid[0] < '1' || vid[0] > '9' || *end != '\0' || v < 1)
 			return verr_field(e, "vid", "vid must be a positive "
 			    "integer");
-		if (db_user_by_vid(r->be->db, v, &u, e) == -1)
+		if (db_user_by_vid(r->be->db, v, &u, e) == -1 ||
+		    svc_user_seen(r->be, r->uid, &u, e) == -1)
 			return -1;
 	} else if (hn == 1) {
 		if (svc_user_named(r->be, r->uid, name, &u, e) == -1)
@@ -651,5 +662,40 @@ h_users_me_patch(struct req *r, struct verr *e)
 	rc = 0;
 out:
 	json_object_put(b);
+	return rc;
+}
+
+int
+h_users_me_delete(struct req *r, struct verr *e)
+{
+	struct json_object	*b = NULL;
+	struct pw_params	 pp;
+	struct user		*u;
+	const char		*pw;
+	int			 ok, rehash, rc = -1;
+
+	u = xmalloc(sizeof(*u));
+	/* Wrong passwords only count, as for the wallet (API.md 6.3). */
+	if (rl_check(r, RL_UNLOCK_USER, r->uid, 0, e) == -1 ||
+	    http_json_body(r, &b, e) == -1 ||
+	    json_get_str(b, "password", 1, &pw, e) == -1 ||
+	    db_user_by_id(r->be->db, r->uid, u, e) == -1)
+		goto out;
+	pw_params_cfg(r->cfg, &pp);
+	if ((ok = pw_verify(u->password, pw, strlen(pw), &pp, &rehash,
+	    e)) == -1)
+		goto out;
+	if (!ok) {
+		rl_count(r, RL_UNLOCK_USER, r->uid);
+		verr_set(e, 401, "invalid_credentials", "Invalid credentials");
+		goto out;
+	}
+	if (svc_account_delete(r->be, r->rid, r->uid, e) == -1)
+		goto out;
+	users_message(r, 202, "Account scheduled for deletion");
+	rc = 0;
+out:
+	json_object_put(b);
+	free(u);
 	return rc;
 }

@@ -35,7 +35,7 @@ int	h_users_register(struct req *, struct verr *);
 
 /*
  * POST /api/v1/users/login: 200 LoginResponse; 400 validation_failed,
- * 401 invalid_credentials, 429 rate_limited.
+ * 401 invalid_credentials, 403 account_suspended, 429 rate_limited.
  */
 int	h_users_login(struct req *, struct verr *);
 
@@ -70,6 +70,13 @@ int	h_users_me(struct req *, struct verr *);
 
 /* PATCH /api/v1/users/me: 200 User (self view); 400, 409 conflict. */
 int	h_users_me_patch(struct req *, struct verr *);
+
+/*
+ * DELETE /api/v1/users/me {password}: 202 {message}, the account hidden
+ * and its sessions revoked at once, purged by vybes-worker; 401
+ * invalid_credentials (counted by UNLOCK_USER), 429.
+ */
+int	h_users_me_delete(struct req *, struct verr *);
 
 /* GET /api/v1/sessions: 200 [Session], newest first, paginated. */
 int	h_sessions_list(struct req *, struct verr *);
@@ -161,7 +168,8 @@ int	h_stories_delete(struct req *, struct verr *);
 
 /*
  * POST and DELETE /api/v1/users/:username/follow: 200 {message,
- * friendshipStatus}, idempotent; 400 bad_request (oneself), 404.
+ * friendshipStatus}, idempotent; 400 bad_request (oneself), 403 (a user
+ * the caller blocks), 404.
  */
 int	h_social_follow(struct req *, struct verr *);
 int	h_social_unfollow(struct req *, struct verr *);
@@ -178,6 +186,28 @@ int	h_social_search(struct req *, struct verr *);
 
 /* GET /api/v1/suggestions/users: 200 [UserListItem with mutualCount]. */
 int	h_social_suggestions(struct req *, struct verr *);
+
+/*
+ * POST and DELETE /api/v1/users/:username/block and .../mute: 200
+ * {message, blocked|muted}, idempotent; 400 bad_request (oneself), 404.
+ */
+int	h_safety_block(struct req *, struct verr *);
+int	h_safety_unblock(struct req *, struct verr *);
+int	h_safety_mute(struct req *, struct verr *);
+int	h_safety_unmute(struct req *, struct verr *);
+
+/*
+ * GET /api/v1/blocks and /api/v1/mutes: 200 [UserListItem], most recent
+ * first, paginated; 400.
+ */
+int	h_safety_blocks(struct req *, struct verr *);
+int	h_safety_mutes(struct req *, struct verr *);
+
+/*
+ * POST /api/v1/reports {targetType, targetId, reason, details}: 201 the
+ * report, 200 the first one when repeated while open; 400, 404, 429.
+ */
+int	h_safety_report(struct req *, struct verr *);
 
 /*
  * GET /api/v1/feeds/for-you and /api/v1/feeds/friends: 200 [Post],

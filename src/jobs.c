@@ -18,6 +18,7 @@
 #include "mq_nats.h"
 #include "rds_redis.h"
 #include "st_s3.h"
+#include "svc_account.h"
 #include "svc_views.h"
 #include "verr.h"
 
@@ -25,13 +26,14 @@
 #define JOBS_OUTBOX_EVERY	2
 #define JOBS_STORIES_EVERY	10
 #define JOBS_RECOUNT_EVERY	5
+#define JOBS_PURGE_EVERY	5
 #define JOBS_BATCH		200
 
 /* Runs and failures of each job in this process, for jobs_metrics(). */
 enum jobs_id { JOBS_VIEWS, JOBS_OUTBOX, JOBS_STORIES, JOBS_RECOUNT,
-	JOBS__MAX };
+	JOBS_PURGE, JOBS__MAX };
 static const char *const jobs_names[JOBS__MAX] = {
-	"views", "outbox", "stories", "recount"
+	"views", "outbox", "stories", "recount", "purge"
 };
 static unsigned long long jobs_runs[JOBS__MAX], jobs_fails[JOBS__MAX];
 
@@ -214,10 +216,35 @@ jobs_recount(struct be *be)
 	log_info("recount: done, %lld documents corrected", (long long)fixed);
 }
 
+/*
+ * Purge the deleted accounts whose grace has passed.  Every step of a
+ * purge may run twice, so the lease is short and Redis down runs it
+ * anyway; one cut short by a crash is resumed at the next run.
+ */
+static void
+jobs_purge(struct be *be)
+{
+	struct verr	 e;
+	int		 n;
+
+	if (!jobs_lease(be, "purge", 30, 1))
+		return;
+	verr_init(&e);
+	if (svc_account_purge_due(be, &n, &e) == -1) {
+		log_warnx("purge: failed, will retry: %s", e.detail[0] != '\0' ?
+		    e.detail : e.msg);
+		jobs_count(JOBS_PURGE, 1);
+	} else
+		jobs_count(JOBS_PURGE, 0);
+	rds_unlease(be->rds, "purge");
+	if (n > 0)
+		log_info("purge: %d accounts purged", n);
+}
+
 void
 jobs_worker_tick(struct be *be)
 {
-	static time_t	 views, outbox, stories, recount;
+	static time_t	 views, outbox, stories, recount, purge;
 
 	if (jobs_due(&outbox, JOBS_OUTBOX_EVERY))
 		jobs_outbox(be);
@@ -227,6 +254,8 @@ jobs_worker_tick(struct be *be)
 		jobs_stories(be);
 	if (jobs_due(&recount, JOBS_RECOUNT_EVERY))
 		jobs_recount(be);
+	if (jobs_due(&purge, JOBS_PURGE_EVERY))
+		jobs_purge(be);
 }
 
 void

@@ -16,7 +16,8 @@ void	jobs_tick(struct be *be);
 
 /*
  * vybes-worker: run every job that is due: replay the outbox, flush
- * views, delete expired stories and their media, recount on request.
+ * views, delete expired stories and their media, recount on request,
+ * purge deleted accounts.
  */
 void	jobs_worker_tick(struct be *be);
 

@@ -37,6 +37,7 @@ static const struct {
 	[RL_COMMENT_USER] = { "COMMENT_USER", 0 },
 	[RL_VIEW_IP] = { "VIEW_IP", 0 },
 	[RL_VIEW_DEDUP] = { "VIEW_DEDUP", 0 },
+	[RL_REPORT_USER] = { "REPORT_USER", 0 },
 };
 
 const char *

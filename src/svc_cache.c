@@ -19,6 +19,7 @@
 #include "log.h"
 #include "rds_cache.h"
 #include "svc_cache.h"
+#include "svc_rel.h"
 #include "verr.h"
 #include "xmem.h"
 
@@ -365,7 +366,10 @@ svc_unread_get(struct be *be, const char *user, int64_t *n, struct verr *e)
 {
 	struct rds_hit		 hit;
 	struct json_object	*o;
-	int			 nofill;
+	char			(*apart)[25];
+	const char		**ex;
+	size_t			 na, i;
+	int			 nofill, rc;
 
 	svc_lookup(be, "nr", &user, 1, &hit, &nofill);
 	if (hit.val != NULL && (o = json_tokener_parse(hit.val)) != NULL) {
@@ -375,7 +379,16 @@ svc_unread_get(struct be *be, const char *user, int64_t *n, struct verr *e)
 		return 0;
 	}
 	rds_hits_free(&hit, 1);
-	if (db_notif_unread(be->db, user, n, e) == -1)
+	/* Notifications from across a block or from the muted: not counted. */
+	if (svc_rel_apart(be, user, &apart, &na, e) == -1)
+		return -1;
+	ex = xcalloc(na + 1, sizeof(*ex));
+	for (i = 0; i < na; i++)
+		ex[i] = apart[i];
+	rc = db_notif_unread(be->db, user, ex, na, n, e);
+	free(ex);
+	free(apart);
+	if (rc == -1)
 		return -1;
 	if (!nofill) {
 		o = json_object_new_int64(*n);

@@ -15,6 +15,7 @@
 #include <json-c/json.h>
 
 #include "be.h"
+#include "db_blocks.h"
 #include "db_notifications.h"
 #include "db_posts.h"
 #include "enc.h"
@@ -120,11 +121,14 @@ svc_notify_event(struct be *be, const char *data, size_t len,
 		verr_set(e, 400, "bad_request", "malformed %s event", type);
 		goto out;
 	}
-	/* Never for self-actions. */
-	if (strcmp(actor, rcpt) == 0) {
+	/* Never for self-actions, nor between a blocked pair (6.1). */
+	if (strcmp(actor, rcpt) == 0 ||
+	    (ex = db_blocked_either(be->db, actor, rcpt, e)) == 1) {
 		rc = 0;
 		goto out;
 	}
+	if (ex == -1)
+		goto out;
 	if (*post != '\0') {
 		if ((ex = svc_exists(be, type, post, comment, repost,
 		    e)) == -1)

@@ -11,10 +11,13 @@
 #include <json-c/json.h>
 
 #include "be.h"
+#include "cfg.h"
 #include "db_posts.h"
 #include "db_users.h"
 #include "enc.h"
 #include "json.h"
+#include "log.h"
+#include "st_s3.h"
 #include "svc_cache.h"
 #include "svc_post.h"
 #include "svc_rel.h"
@@ -36,36 +39,85 @@ svc_post_visible(struct be *be, const char *viewer, const struct post *p,
 }
 
 int
+svc_posts_orig_hidden(struct be *be, const char *viewer,
+    struct post *const *posts, size_t n, int *hidden, struct verr *e)
+{
+	const char	**ask, **authors;
+	struct post	**orig;
+	size_t		*at, i, k, na = 0, nb = 0;
+	int		*rel, rc = -1;
+
+	memset(hidden, 0, n * sizeof(*hidden));
+	ask = xcalloc(n + 1, sizeof(*ask));
+	authors = xcalloc(n + 1, sizeof(*authors));
+	orig = xcalloc(n + 1, sizeof(*orig));
+	at = xcalloc(n + 1, sizeof(*at));
+	rel = xcalloc(n + 1, sizeof(*rel));
+	for (i = 0; i < n; i++)
+		if (viewer != NULL && posts[i] != NULL &&
+		    posts[i]->original_id[0] != '\0') {
+			at[na] = i;
+			ask[na++] = posts[i]->original_id;
+		}
+	if (na > 0 && svc_posts_get(be, ask, na, orig, e) == -1)
+		goto out;
+	for (k = 0; k < na; k++)
+		if (orig[k] != NULL)
+			authors[nb++] = orig[k]->user_id;
+	if (svc_rel_get(be, viewer, authors, nb, rel, e) == -1)
+		goto out;
+	for (k = nb = 0; k < na; k++)
+		if (orig[k] != NULL) {
+			hidden[at[k]] = strcmp(viewer, orig[k]->user_id) != 0 &&
+			    (rel[nb] & REL_HIDDEN);
+			nb++;
+		}
+	rc = 0;
+out:
+	for (k = 0; k < na; k++)
+		free(orig[k]);
+	free(orig);
+	free(ask);
+	free(authors);
+	free(at);
+	free(rel);
+	return rc;
+}
+
+int
 svc_posts_visible(struct be *be, const char *viewer,
     struct post *const *posts, size_t n, int *ok, struct verr *e)
 {
 	const char	**ask;
-	int		*rel;
+	int		*rel, *oh;
 	size_t		 i, na = 0;
 	int		 rc = 0;
 
 	ask = xcalloc(n + 1, sizeof(*ask));
 	rel = xcalloc(n + 1, sizeof(*rel));
-	/* Only friends posts of others need the relationship. */
+	oh = xcalloc(n + 1, sizeof(*oh));
+	/* Others' posts need the relationship (mutual, blocked). */
 	for (i = 0; i < n; i++)
 		if (viewer != NULL && posts[i] != NULL &&
-		    posts[i]->vis == VIS_FRIENDS &&
 		    strcmp(viewer, posts[i]->user_id) != 0)
 			ask[na++] = posts[i]->user_id;
 	if (na > 0)
 		rc = svc_rel_get(be, viewer, ask, na, rel, e);
+	if (rc == 0)
+		rc = svc_posts_orig_hidden(be, viewer, posts, n, oh, e);
 	for (i = na = 0; i < n && rc == 0; i++) {
 		ok[i] = 0;
 		if (posts[i] == NULL)
 			continue;
-		if (viewer != NULL && posts[i]->vis == VIS_FRIENDS &&
-		    strcmp(viewer, posts[i]->user_id) != 0)
+		if (viewer != NULL && strcmp(viewer, posts[i]->user_id) != 0)
 			ok[i] = vis_post(viewer, posts[i], rel[na++]);
 		else
 			ok[i] = vis_post(viewer, posts[i], 0);
+		ok[i] = ok[i] && !oh[i];
 	}
 	free(ask);
 	free(rel);
+	free(oh);
 	return rc;
 }
 
@@ -89,6 +141,93 @@ svc_post_load(struct be *be, const char *viewer, const char *id,
 	if (v == 0)
 		return verr_set(e, 404, "not_found", "Post not found");
 	return 0;
+}
+
+/* Delete the media object of original p; a failure is logged only. */
+static void
+post_media_gone(struct be *be, const struct post *p)
+{
+	struct verr	 e;
+
+	if (p->media_key[0] == '\0')
+		return;
+	verr_init(&e);
+	if (st_delete(be->st, cfg_posts_bucket(be->cfg), p->media_key,
+	    &e) == -1)
+		log_warnx("post %s: media %s not deleted: %s", p->id,
+		    p->media_key, e.detail);
+}
+
+/*
+ * Caches after post id (a repost of `orig', or an original when orig is
+ * "") by `user' was deleted (API.md 1.8): the post, and for a repost its
+ * original's counter, the reposter's mark and the original author's
+ * unread count (the repost notification went with it).
+ */
+static void
+post_gone(struct be *be, const char *id, const char *orig, const char *user)
+{
+	struct post	*o;
+	struct verr	 e;
+
+	svc_post_changed(be, id);
+	if (orig[0] == '\0')
+		return;
+	svc_post_changed(be, orig);
+	svc_mark_changed(be, user, MARK_REPOST);
+	o = xmalloc(sizeof(*o));
+	verr_init(&e);
+	if (svc_post_get(be, orig, o, &e) == 0)
+		svc_unread_changed(be, o->user_id);
+	free(o);
+}
+
+struct cascade {
+	struct be	*be;
+	const char	*orig;
+};
+
+/* db_post_cascade() removed repost id of user. */
+static void
+repost_gone(const char *id, const char *user, void *arg)
+{
+	struct cascade	*c = arg;
+
+	post_gone(c->be, id, c->orig, user);
+}
+
+int
+svc_post_remove(struct be *be, const struct post *p, struct verr *e)
+{
+	struct cascade	 c;
+	int		 gone;
+
+	if ((gone = db_post_delete(be->db, p, e)) == -1)
+		return -1;
+	if (gone)
+		post_gone(be, p->id, p->original_id, p->user_id);
+	if (gone && p->original_id[0] == '\0') {
+		c.be = be;
+		c.orig = p->id;
+		if (db_post_cascade(be->db, p, repost_gone, &c, e) == -1)
+			return -1;
+		svc_unread_changed(be, p->user_id);
+		post_media_gone(be, p);
+	}
+	return gone;
+}
+
+int
+svc_comment_remove(struct be *be, const struct comment *c,
+    const char *post_author, struct verr *e)
+{
+	int	 gone;
+
+	if ((gone = db_comment_delete(be->db, c, e)) == -1)
+		return -1;
+	svc_post_changed(be, c->post_id);
+	svc_unread_changed(be, post_author);
+	return gone;
 }
 
 struct render {

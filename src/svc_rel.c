@@ -1,8 +1,11 @@
 /*
  * The caller's sets.  In Redis (rds_cache.h), in the caller's slot:
  * "fe" the users they follow, "fr" their followers, "lk", "bm" and "rp"
- * the posts they liked, bookmarked and reposted.  One script answers
- * every membership question of a page.  A set that is missing is read
+ * the posts they liked, bookmarked and reposted, "bk" the users they
+ * block, "bb" the users who block them, "mu" the users they mute; and
+ * one set of everyone's, "gone", the users suspended or being deleted.
+ * One script answers every membership question of a page about the
+ * caller's sets, one more about "gone" (another cluster slot).  A set that is missing is read
  * whole from MongoDB, by an index on the user's id, and stored under the
  * generation rule, so a write that races the fill cannot be lost.  A
  * write drops the sets it changed (and moves their generation).
@@ -18,6 +21,7 @@
 #include <string.h>
 
 #include "be.h"
+#include "db_blocks.h"
 #include "db_follows.h"
 #include "db_users.h"
 #include "log.h"
@@ -27,12 +31,14 @@
 #include "xmem.h"
 
 #define SVC_SET_TTL	600	/* seconds a set is kept (bounds a lost update) */
-#define SVC_NSETS	5
+#define SVC_NSETS	9
+#define SVC_ALL		"*"	/* the owner of the sets of everyone */
 
-enum svc_set { SET_FE, SET_FR, SET_LK, SET_BM, SET_RP };
+enum svc_set { SET_FE, SET_FR, SET_LK, SET_BM, SET_RP, SET_BK, SET_BB,
+	SET_MU, SET_GONE };
 
 static const char *const set_names[SVC_NSETS] = {
-	"fe", "fr", "lk", "bm", "rp"
+	"fe", "fr", "lk", "bm", "rp", "bk", "bb", "mu", "gone"
 };
 
 /* A whole set as read from MongoDB. */
@@ -66,8 +72,17 @@ idset_load(struct be *be, const char *uid, enum svc_set which,
 		return db_mark_ids(be->db, uid, MARK_LIKE, idset_add, s, e);
 	case SET_BM:
 		return db_mark_ids(be->db, uid, MARK_BOOKMARK, idset_add, s, e);
-	default:
+	case SET_RP:
 		return db_mark_ids(be->db, uid, MARK_REPOST, idset_add, s, e);
+	case SET_BK:
+	case SET_BB:
+		return db_restrict_ids(be->db, DB_BLOCK, uid, which == SET_BB,
+		    idset_add, s, e);
+	case SET_MU:
+		return db_restrict_ids(be->db, DB_MUTE, uid, 0, idset_add, s,
+		    e);
+	default:
+		return db_user_gone_ids(be->db, idset_add, s, e);
 	}
 }
 
@@ -139,23 +154,44 @@ int
 svc_rel_get(struct be *be, const char *viewer, const char *const *ids,
     size_t n, int *rel, struct verr *e)
 {
-	static const enum svc_set which[] = { SET_FE, SET_FR };
+	static const enum svc_set which[] = { SET_FE, SET_FR, SET_BK, SET_BB,
+	    SET_MU };
+	static const enum svc_set gone = SET_GONE;
+	static const int bits[] = { REL_FOLLOWING, REL_FOLLOWED, REL_BLOCKING,
+	    REL_BLOCKED, REL_MUTING, REL_GONE };
 	int		*out;
-	size_t		 i;
+	size_t		 i, k, nw = sizeof(which) / sizeof(which[0]);
 	int		 rc;
 
 	memset(rel, 0, n * sizeof(*rel));
 	if (n == 0 || viewer == NULL || viewer[0] == '\0')
 		return 0;
-	out = xcalloc(2 * n, sizeof(*out));
-	if ((rc = svc_sets_test(be, viewer, which, 2, ids, n, out, e)) == 1)
-		for (i = 0; i < n; i++)
-			rel[i] = (out[i] ? REL_FOLLOWING : 0) |
-			    (out[n + i] ? REL_FOLLOWED : 0);
+	out = xcalloc((nw + 1) * n, sizeof(*out));
+	/* The viewer's sets, then everyone's set of the gone (6.2, 6.3). */
+	if ((rc = svc_sets_test(be, viewer, which, nw, ids, n, out, e)) == 1)
+		rc = svc_sets_test(be, SVC_ALL, &gone, 1, ids, n, out + nw * n,
+		    e);
+	if (rc == 1)
+		for (k = 0; k <= nw; k++)
+			for (i = 0; i < n; i++)
+				rel[i] |= out[k * n + i] ? bits[k] : 0;
 	free(out);
 	if (rc == 0)
 		return db_relations(be->db, viewer, ids, n, rel, e);
 	return rc == 1 ? 0 : -1;
+}
+
+int
+svc_rel_any(struct be *be, const char *viewer, const char *const *ids,
+    size_t n, int mask, int *out, struct verr *e)
+{
+	size_t	 i;
+
+	if (svc_rel_get(be, viewer, ids, n, out, e) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		out[i] = (out[i] & mask) != 0 && strcmp(ids[i], viewer) != 0;
+	return 0;
 }
 
 int
@@ -187,6 +223,26 @@ svc_marks_get(struct be *be, const char *viewer, const char *const *ids,
 	return rc == 1 ? 0 : -1;
 }
 
+int
+svc_rel_apart(struct be *be, const char *uid, char (**ids)[25], size_t *n,
+    struct verr *e)
+{
+	struct idset	 s = { NULL, 0, 0 };
+
+	*ids = NULL;
+	*n = 0;
+	if (db_restrict_ids(be->db, DB_BLOCK, uid, 0, idset_add, &s, e) == -1 ||
+	    db_restrict_ids(be->db, DB_BLOCK, uid, 1, idset_add, &s, e) == -1 ||
+	    db_restrict_ids(be->db, DB_MUTE, uid, 0, idset_add, &s, e) == -1 ||
+	    db_user_gone_ids(be->db, idset_add, &s, e) == -1) {
+		free(s.ids);
+		return -1;
+	}
+	*ids = s.ids;
+	*n = s.n;
+	return 0;
+}
+
 static void
 svc_set_change(struct be *be, const char *uid, enum svc_set which)
 {
@@ -203,6 +259,24 @@ svc_rel_changed(struct be *be, const char *a, const char *b)
 {
 	svc_set_change(be, a, SET_FE);
 	svc_set_change(be, b, SET_FR);
+}
+
+void
+svc_restrict_changed(struct be *be, const char *a, const char *b,
+    enum db_restrict k)
+{
+	if (k == DB_MUTE) {
+		svc_set_change(be, a, SET_MU);
+		return;
+	}
+	svc_set_change(be, a, SET_BK);
+	svc_set_change(be, b, SET_BB);
+}
+
+void
+svc_gone_changed(struct be *be)
+{
+	svc_set_change(be, SVC_ALL, SET_GONE);
 }
 
 void

@@ -12,14 +12,26 @@
 
 #include <stddef.h>
 
+#include "db_blocks.h"
 #include "db_posts.h"
 
 struct be;
 struct verr;
 
-/* For each of the n user ids, rel[i] gets the REL_* bits with viewer. */
+/*
+ * For each of the n user ids, rel[i] gets the REL_* bits with viewer:
+ * follows both ways, blocks both ways, the viewer's mutes, and whether
+ * the user is suspended or being deleted.
+ */
 int	svc_rel_get(struct be *be, const char *viewer, const char *const *ids,
 	    size_t n, int *rel, struct verr *e);
+
+/*
+ * For each of the n user ids, out[i] = 1 when its REL_* bits with viewer
+ * have any of `mask' (0 for viewer themselves): who is to be left out.
+ */
+int	svc_rel_any(struct be *be, const char *viewer, const char *const *ids,
+	    size_t n, int mask, int *out, struct verr *e);
 
 /*
  * For each of the n post ids, whether viewer liked, bookmarked or
@@ -30,11 +42,26 @@ int	svc_marks_get(struct be *be, const char *viewer,
 	    int *reposted, struct verr *e);
 
 /*
+ * Every user on the other side of a block with uid, either way, muted by
+ * uid, or gone (suspended or being deleted), from MongoDB (four indexed
+ * queries), into a malloc'd *ids (*n of them, repeats possible).
+ */
+int	svc_rel_apart(struct be *be, const char *uid, char (**ids)[25],
+	    size_t *n, struct verr *e);
+
+/*
  * After `a' followed or unfollowed `b' in MongoDB: drop the sets of both
  * that changed.  Never fails the request: an error is logged, and a set
  * it could not drop expires.
  */
 void	svc_rel_changed(struct be *be, const char *a, const char *b);
+
+/* After `a' blocked, muted, unblocked or unmuted `b' (as above). */
+void	svc_restrict_changed(struct be *be, const char *a, const char *b,
+	    enum db_restrict k);
+
+/* After a user was suspended, unsuspended or deleted (as above). */
+void	svc_gone_changed(struct be *be);
 
 /* After user's marks m changed in MongoDB (as above). */
 void	svc_mark_changed(struct be *be, const char *user, enum db_mark m);

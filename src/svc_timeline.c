@@ -58,6 +58,7 @@
 #include "rds_cache.h"
 #include "rds_timeline.h"
 #include "svc_cache.h"
+#include "svc_post.h"
 #include "svc_rel.h"
 #include "svc_timeline.h"
 #include "verr.h"
@@ -130,8 +131,11 @@ tl_db_page(struct be *be, const char *uid, int friends,
 		pub[i] = fe[i];
 	if (db_relations(be->db, uid, pub, nf, rel, e) == -1)
 		goto out;
+	/* Muted followees are left out of the query (API.md 6.1). */
 	for (i = 0; i < nf; i++)
-		if (rel[i] == REL_MUTUAL)
+		if (rel[i] & REL_MUTING)
+			continue;
+		else if ((rel[i] & REL_MUTUAL) == REL_MUTUAL)
 			fr[nfr++] = fe[i];
 		else if (!friends)
 			pub[np++] = fe[i];
@@ -144,6 +148,32 @@ out:
 	free(fr);
 	free(rel);
 	return rc;
+}
+
+/*
+ * Drop from c the reposts of originals whose author and uid are
+ * separated by a block (API.md 6.1; the authors are vis_feed()'s).
+ */
+static int
+tl_drop_hidden(struct be *be, const char *uid, struct tlc *c,
+    struct verr *e)
+{
+	int	*oh;
+	size_t	 i, k;
+
+	oh = xcalloc(c->n + 1, sizeof(*oh));
+	if (svc_posts_orig_hidden(be, uid, c->items, c->n, oh, e) == -1) {
+		free(oh);
+		return -1;
+	}
+	for (i = k = 0; i < c->n; i++)
+		if (oh[i])
+			free(c->items[i]);
+		else
+			c->items[k++] = c->items[i];
+	c->n = k;
+	free(oh);
+	return 0;
 }
 
 /* Rebuild uid's timeline from MongoDB under generation gen. */
@@ -194,7 +224,7 @@ tl_filter(struct be *be, const char *uid, int friends, struct post **posts,
     const struct rds_tl_ent *ents, size_t n, struct tlc *c, struct verr *e)
 {
 	const char	**uniq, **stale;
-	int		*urel, *rel;
+	int		*urel, *rel, *oh;
 	size_t		 i, j, nu = 0, ns = 0;
 	struct verr	 re;
 
@@ -202,6 +232,7 @@ tl_filter(struct be *be, const char *uid, int friends, struct post **posts,
 	stale = xcalloc(n + 1, sizeof(*stale));
 	urel = xcalloc(n + 1, sizeof(*urel));
 	rel = xcalloc(n + 1, sizeof(*rel));
+	oh = xcalloc(n + 1, sizeof(*oh));
 	/* Each other author once (uniq points into posts[]). */
 	for (i = 0; i < n; i++) {
 		if (posts[i] == NULL || strcmp(posts[i]->user_id, uid) == 0)
@@ -212,7 +243,9 @@ tl_filter(struct be *be, const char *uid, int friends, struct post **posts,
 		if (j == nu)
 			uniq[nu++] = posts[i]->user_id;
 	}
-	if (svc_rel_get(be, uid, uniq, nu, urel, e) == -1) {
+	if (svc_rel_get(be, uid, uniq, nu, urel, e) == -1 ||
+	    svc_posts_orig_hidden(be, uid, posts, n, oh, e) == -1) {
+		free(oh);
 		free(rel);
 		free(uniq);
 		free(stale);
@@ -225,8 +258,8 @@ tl_filter(struct be *be, const char *uid, int friends, struct post **posts,
 			if (strcmp(uniq[j], posts[i]->user_id) == 0)
 				rel[i] = urel[j];
 	for (i = 0; i < n; i++) {
-		if (posts[i] != NULL && vis_feed(uid, friends, posts[i],
-		    rel[i])) {
+		if (posts[i] != NULL && !oh[i] && vis_feed(uid, friends,
+		    posts[i], rel[i])) {
 			tlc_add(c, posts[i]);
 			posts[i] = NULL;
 			continue;
@@ -245,6 +278,7 @@ tl_filter(struct be *be, const char *uid, int friends, struct post **posts,
 	free(stale);
 	free(urel);
 	free(rel);
+	free(oh);
 	return 0;
 }
 
@@ -387,7 +421,7 @@ static int
 tl_merge_big(struct be *be, const char *uid, int friends,
     const struct page *pg, size_t want, struct tlc *c, struct verr *e)
 {
-	struct tlc	 b = { NULL, 0, 0 };
+	struct tlc	 b = { NULL, 0, 0 }, acc = { NULL, 0, 0 };
 	struct db_page	 dp;
 	char		(*big)[25] = NULL;
 	const char	**ids = NULL;
@@ -415,12 +449,17 @@ tl_merge_big(struct be *be, const char *uid, int friends,
 			goto out;
 		for (j = 0; j < b.n; j++) {
 			if (vis_feed(uid, friends, b.items[j], rel[i]))
-				tlc_add(c, b.items[j]);
+				tlc_add(&acc, b.items[j]);
 			else
 				free(b.items[j]);
 		}
 		b.n = 0;
 	}
+	if (tl_drop_hidden(be, uid, &acc, e) == -1)
+		goto out;
+	for (j = 0; j < acc.n; j++)
+		tlc_add(c, acc.items[j]);
+	acc.n = 0;
 	qsort(c->items, c->n, sizeof(*c->items), vis_feed_cmp);
 	for (j = k = 0; j < c->n; j++)
 		if (k > 0 && strcmp(c->items[k - 1]->id, c->items[j]->id) == 0)
@@ -431,6 +470,7 @@ tl_merge_big(struct be *be, const char *uid, int friends,
 	rc = 0;
 out:
 	tlc_free(&b);
+	tlc_free(&acc);
 	free(big);
 	free(ids);
 	free(rel);
@@ -458,7 +498,8 @@ svc_tl_page(struct be *be, const char *uid, int friends,
 		tlc_free(&c);
 		page_to_db(pg, &dp);
 		dp.limit = pg->limit + 1;
-		if (tl_db_page(be, uid, friends, &dp, &c, e) == -1) {
+		if (tl_db_page(be, uid, friends, &dp, &c, e) == -1 ||
+		    tl_drop_hidden(be, uid, &c, e) == -1) {
 			tlc_free(&c);
 			return -1;
 		}

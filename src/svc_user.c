@@ -18,7 +18,24 @@
 #include "xmem.h"
 
 int
-svc_user_named(struct be *be, const char *caller, const char *name,
+svc_user_seen(struct be *be, const char *caller, const struct user *u,
+    struct verr *e)
+{
+	const char	*id = u->id;
+	int		 rel;
+
+	if (strcmp(caller, u->id) == 0)
+		return 0;
+	if (svc_rel_get(be, caller, &id, 1, &rel, e) == -1)
+		return -1;
+	if (rel & (REL_BLOCKED | REL_GONE))
+		return verr_set(e, 404, "not_found", "User not found");
+	return 0;
+}
+
+/* svc_user_named() before the block check. */
+static int
+user_named(struct be *be, const char *caller, const char *name,
     struct user *u, struct verr *e)
 {
 	struct verr	 fe;
@@ -43,6 +60,15 @@ svc_user_named(struct be *be, const char *caller, const char *name,
 	/* Renamed or gone since cached: ask by name. */
 	svc_user_changed(be, id, un);
 	return db_user_by_username(be->db, un, u, e);
+}
+
+int
+svc_user_named(struct be *be, const char *caller, const char *name,
+    struct user *u, struct verr *e)
+{
+	if (user_named(be, caller, name, u, e) == -1)
+		return -1;
+	return svc_user_seen(be, caller, u, e);
 }
 
 struct ulist {
@@ -80,7 +106,8 @@ svc_user_list(struct be *be, const char *caller, const char *const *ids,
 		goto out;
 	arr = json_object_new_array();
 	for (i = 0; i < n; i++) {
-		if (l.found[i] == NULL)
+		/* Who blocks the caller, or is gone, is absent (6.1-6.3). */
+		if (l.found[i] == NULL || (rel[i] & (REL_BLOCKED | REL_GONE)))
 			continue;
 		/* Lists use the public view, the caller included (2.4). */
 		o = view_user(l.found[i], 0);

@@ -16,9 +16,16 @@ struct user_sum;
 struct verr;
 
 /*
+ * 404 not_found when u blocks caller (for the blocked, the blocker does
+ * not exist: API.md 6.1), or is suspended or being deleted (6.2, 6.3).
+ */
+int	svc_user_seen(struct be *be, const char *caller, const struct user *u,
+	    struct verr *e);
+
+/*
  * Load the user named `name' (lower-cased, one leading '@' dropped;
- * "me" is `caller') into u.  404 not_found when none, or when the name
- * cannot be a username.
+ * "me" is `caller') into u.  404 not_found when none, when the name
+ * cannot be a username, or as svc_user_seen().
  */
 int	svc_user_named(struct be *be, const char *caller, const char *name,
 	    struct user *u, struct verr *e);
@@ -26,7 +33,8 @@ int	svc_user_named(struct be *be, const char *caller, const char *name,
 /*
  * The n users of ids, in that order, as UserListItem objects (public
  * view and friendshipStatus relative to caller); with `mutual' not NULL
- * each also gets mutualCount.  Users that no longer exist are skipped.
+ * each also gets mutualCount.  Users that no longer exist, those who
+ * block the caller, and the suspended are skipped.
  * NULL on error.
  */
 struct json_object *svc_user_list(struct be *be, const char *caller,

@@ -5,7 +5,8 @@
  * every backend with the same bounded timeouts the API uses and prints
  * one line each, so it fits a monitoring probe or a deployment gate;
  * `outbox' lists the domain events still waiting for NATS; `recount'
- * asks vybes-worker to recompute every counter.
+ * asks vybes-worker to recompute every counter; `reports', `resolve',
+ * `suspend' and `unsuspend' handle reports of abuse (API.md 6.2).
  * Exit status: 0 all well, 1 a backend failed, 2 usage or configuration.
  */
 #include <getopt.h>
@@ -19,13 +20,20 @@
 #include "cfg.h"
 #include "db_mongo.h"
 #include "db_outbox.h"
+#include "db_posts.h"
 #include "db_recount.h"
+#include "db_reports.h"
+#include "db_users.h"
+#include "enc.h"
 #include "json.h"
 #include "log.h"
 #include "mq_nats.h"
 #include "rds_redis.h"
 #include "st_s3.h"
+#include "svc_account.h"
+#include "svc_post.h"
 #include "verr.h"
+#include "xmem.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR	"/etc"
@@ -36,7 +44,10 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: vybesctl [-hV] [-f file] migrate | check | outbox | "
-	    "recount\n");
+	    "recount\n"
+	    "       vybesctl [-f file] reports\n"
+	    "       vybesctl [-f file] resolve report dismissed | removed\n"
+	    "       vybesctl [-f file] suspend | unsuspend user\n");
 }
 
 static double
@@ -194,6 +205,203 @@ vybesctl_recount(struct be *b)
 	return 0;
 }
 
+/* A short one-line excerpt of s into out. */
+static void
+vybesctl_excerpt(char out[64], const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; s[i] != '\0' && i < 60; i++)
+		out[i] = s[i] == '\n' || s[i] == '\t' ? ' ' : s[i];
+	/* Never cut a UTF-8 sequence. */
+	while (i > 0 && s[i] != '\0' && ((unsigned char)s[i] & 0xc0) == 0x80)
+		i--;
+	out[i] = '\0';
+}
+
+/* The username of id, or "-" when gone. */
+static void
+vybesctl_name(struct be *b, const char *id, char out[32])
+{
+	struct user	*u;
+	struct verr	 e;
+
+	u = xmalloc(sizeof(*u));
+	verr_init(&e);
+	snprintf(out, 32, "%s", db_user_by_id(b->db, id, u, &e) == 0 &&
+	    u->username[0] != '\0' ? u->username : "-");
+	free(u);
+}
+
+static void
+vybesctl_report_line(const struct report *rp, void *arg)
+{
+	struct be	*b = arg;
+	struct post	*p;
+	struct comment	*c;
+	struct verr	 e;
+	char		 ts[32], who[32], owner[32], what[64];
+
+	p = xmalloc(sizeof(*p));
+	c = xmalloc(sizeof(*c));
+	verr_init(&e);
+	snprintf(what, sizeof(what), "(gone)");
+	if (strcmp(rp->type, "post") == 0 &&
+	    db_post_get(b->db, rp->target, p, &e) == 0)
+		vybesctl_excerpt(what, p->caption[0] != '\0' ? p->caption :
+		    p->content_url);
+	else if (strcmp(rp->type, "comment") == 0 &&
+	    db_comment_get(b->db, rp->target, c, &e) == 0)
+		vybesctl_excerpt(what, c->text);
+	else if (strcmp(rp->type, "user") == 0)
+		snprintf(what, sizeof(what), "(account)");
+	json_time(ts, rp->created_ms);
+	vybesctl_name(b, rp->reporter, who);
+	vybesctl_name(b, rp->target_user, owner);
+	printf("%s %s %s %s %s by %s against %s: %s", rp->id, ts, rp->reason,
+	    rp->type, rp->target, who, owner, what);
+	if (rp->details[0] != '\0')
+		printf(" [%s]", rp->details);
+	printf("\n");
+	free(p);
+	free(c);
+}
+
+static int
+vybesctl_fail(const char *what, const struct verr *e)
+{
+	fprintf(stderr, "vybesctl: %s: %s\n", what, e->detail[0] != '\0' ?
+	    e->detail : e->msg[0] != '\0' ? e->msg :
+	    "MONGO_URI: not a valid connection string");
+	return 1;
+}
+
+/* List the open reports, oldest first. */
+static int
+vybesctl_reports(struct be *b)
+{
+	struct verr	 e;
+
+	verr_init(&e);
+	if (b->db == NULL || db_report_list_open(b->db, 10000,
+	    vybesctl_report_line, b, &e) == -1)
+		return vybesctl_fail("reports", &e);
+	return 0;
+}
+
+/* Remove the target of report rp as its author would. */
+static int
+vybesctl_remove(struct be *b, const struct report *rp, struct verr *e)
+{
+	struct post	*p;
+	struct comment	*c;
+	struct verr	 fe;
+	int		 rc = -1;
+
+	p = xmalloc(sizeof(*p));
+	c = xmalloc(sizeof(*c));
+	verr_init(&fe);
+	if (strcmp(rp->type, "user") == 0)
+		verr_set(e, 400, "bad_request", "a user is suspended, not "
+		    "removed: vybesctl suspend");
+	else if (strcmp(rp->type, "post") == 0) {
+		if (db_post_get(b->db, rp->target, p, &fe) == 0)
+			rc = svc_post_remove(b, p, e) == -1 ? -1 : 0;
+		else if (fe.status == 404)
+			rc = 0;		/* already deleted */
+		else
+			*e = fe;
+	} else if (db_comment_get(b->db, rp->target, c, &fe) == 0) {
+		if (db_post_get(b->db, c->post_id, p, &fe) == 0)
+			rc = svc_comment_remove(b, c, p->user_id, e) == -1 ?
+			    -1 : 0;
+		else if (fe.status == 404)
+			rc = 0;		/* went with its post */
+		else
+			*e = fe;
+	} else if (fe.status == 404)
+		rc = 0;
+	else
+		*e = fe;
+	free(p);
+	free(c);
+	return rc;
+}
+
+/*
+ * Resolve report id as dismissed (that report) or removed (the target
+ * removed, and every open report on it closed).
+ */
+static int
+vybesctl_resolve(struct be *b, const char *id, const char *how)
+{
+	struct report	*rp;
+	struct verr	 e;
+	int64_t		 n;
+	int		 removed = strcmp(how, "removed") == 0, rc = 1;
+
+	rp = xmalloc(sizeof(*rp));
+	verr_init(&e);
+	if (b->db == NULL || db_report_get(b->db, id, rp, &e) == -1 ||
+	    (removed && vybesctl_remove(b, rp, &e) == -1) ||
+	    db_report_close(b->db, rp, how, removed, &n, &e) == -1)
+		vybesctl_fail("resolve", &e);
+	else {
+		printf("%lld report%s %s\n", (long long)n, n == 1 ? "" : "s",
+		    how);
+		rc = 0;
+	}
+	free(rp);
+	return rc;
+}
+
+/* Suspend (on=1) or unsuspend the user of that username or id. */
+static int
+vybesctl_suspend(struct be *b, const char *who, int on)
+{
+	struct user	*u;
+	struct verr	 e;
+	int		 rc = 1;
+
+	u = xmalloc(sizeof(*u));
+	verr_init(&e);
+	if (b->db == NULL || (enc_is_oid(who) ? db_user_by_id(b->db, who, u,
+	    &e) : db_user_by_username(b->db, who, u, &e)) == -1 ||
+	    svc_account_suspend(b, "vybesctl", u->id, on, &e) == -1)
+		vybesctl_fail(on ? "suspend" : "unsuspend", &e);
+	else {
+		printf("%s (%s) %s\n", u->username, u->id, on ?
+		    "suspended, sessions revoked" : "unsuspended");
+		rc = 0;
+	}
+	free(u);
+	return rc;
+}
+
+/* Are argv[0..argc-1] a command with its operands? */
+static int
+vybesctl_args(int argc, char *argv[])
+{
+	static const struct {
+		const char	*name;
+		int		 nargs;
+	} cmds[] = {
+		{ "migrate", 0 }, { "check", 0 }, { "outbox", 0 },
+		{ "recount", 0 }, { "reports", 0 }, { "resolve", 2 },
+		{ "suspend", 1 }, { "unsuspend", 1 },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(argv[0], cmds[i].name) == 0)
+			break;
+	if (i == sizeof(cmds) / sizeof(cmds[0]) || argc != cmds[i].nargs + 1)
+		return 0;
+	/* A report is resolved one of two ways. */
+	return strcmp(argv[0], "resolve") != 0 ||
+	    strcmp(argv[2], "dismissed") == 0 || strcmp(argv[2], "removed") == 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -230,9 +438,7 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc != 1 || (strcmp(argv[0], "migrate") != 0 &&
-	    strcmp(argv[0], "check") != 0 && strcmp(argv[0], "outbox") != 0 &&
-	    strcmp(argv[0], "recount") != 0)) {
+	if (argc < 1 || !vybesctl_args(argc, argv)) {
 		usage(stderr);
 		return 2;
 	}
@@ -254,6 +460,13 @@ main(int argc, char *argv[])
 		rc = vybesctl_outbox(&b);
 	else if (strcmp(argv[0], "recount") == 0)
 		rc = vybesctl_recount(&b);
+	else if (strcmp(argv[0], "reports") == 0)
+		rc = vybesctl_reports(&b);
+	else if (strcmp(argv[0], "resolve") == 0)
+		rc = vybesctl_resolve(&b, argv[1], argv[2]);
+	else if (strcmp(argv[0], "suspend") == 0 ||
+	    strcmp(argv[0], "unsuspend") == 0)
+		rc = vybesctl_suspend(&b, argv[1], argv[0][0] == 's');
 	else
 		rc = vybesctl_check(&b);
 	be_close(&b);

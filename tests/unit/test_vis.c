@@ -84,6 +84,23 @@ test_feed(void)
 	CU_ASSERT_FALSE(vis_feed(ME, 1, pr, REL_MUTUAL));
 }
 
+/* Blocks hide both ways; mutes only from feeds (API.md 6.1). */
+static void
+test_blocks(void)
+{
+	CU_ASSERT_FALSE(vis_post(ME, pub, REL_BLOCKING));
+	CU_ASSERT_FALSE(vis_post(ME, pub, REL_BLOCKED));
+	CU_ASSERT_FALSE(vis_post(ME, fr, REL_MUTUAL | REL_BLOCKED));
+	CU_ASSERT_TRUE(vis_post(ME, own, REL_BLOCKING));
+	CU_ASSERT_TRUE(vis_post(ME, pub, REL_MUTING));
+	CU_ASSERT_TRUE(vis_post(ME, fr, REL_MUTUAL | REL_MUTING));
+	CU_ASSERT_FALSE(vis_feed(ME, 0, pub, REL_FOLLOWING | REL_MUTING));
+	CU_ASSERT_FALSE(vis_feed(ME, 1, fr, REL_MUTUAL | REL_MUTING));
+	CU_ASSERT_FALSE(vis_feed(ME, 0, pub, REL_FOLLOWING | REL_BLOCKING));
+	CU_ASSERT_FALSE(vis_feed(ME, 0, pub, REL_FOLLOWING | REL_BLOCKED));
+	CU_ASSERT_TRUE(vis_feed(ME, 0, own, REL_MUTING));
+}
+
 static void
 test_order(void)
 {
@@ -114,4 +131,5 @@ test_vis_suite(void)
 	UNIT_ADD(s, "post visibility", test_post);
 	UNIT_ADD(s, "feed contents", test_feed);
 	UNIT_ADD(s, "feed order", test_order);
+	UNIT_ADD(s, "blocks and mutes", test_blocks);
 }
