@@ -116,25 +116,6 @@ h_safety_unmute(struct req *r, struct verr *e)
 	return restrict_set(r, DB_MUTE, 0, e);
 }
 
-struct rlist {
-	char		(*ids)[25];
-	int64_t		 *at;
-	char		(*rid)[25];
-	size_t		  n, limit, seen;
-};
-
-static void
-rlist_add(const char *uid, int64_t at, const char *rid, void *arg)
-{
-	struct rlist	*l = arg;
-
-	if (l->seen++ >= l->limit)
-		return;
-	memcpy(l->ids[l->n], uid, 25);
-	memcpy(l->rid[l->n], rid, 25);
-	l->at[l->n++] = at;
-}
-
 /* GET /blocks or /mutes: the caller's, most recent first. */
 static int
 restrict_list(struct req *r, enum db_restrict k, struct verr *e)
@@ -142,37 +123,23 @@ restrict_list(struct req *r, enum db_restrict k, struct verr *e)
 	struct json_object	*arr;
 	struct page		 pg;
 	struct db_page		 dp;
-	struct rlist		 l;
-	const char		**ids = NULL;
+	struct page_ids		 l;
 	const char		*scope = k == DB_BLOCK ? "blocks" : "mutes";
-	size_t			 i;
 	int			 rc = -1;
 
-	memset(&l, 0, sizeof(l));
 	if (page_parse(r, scope, 20, 100, &pg, e) == -1)
 		return -1;
-	l.limit = pg.limit;
-	l.ids = xcalloc(pg.limit + 1, sizeof(*l.ids));
-	l.rid = xcalloc(pg.limit + 1, sizeof(*l.rid));
-	l.at = xcalloc(pg.limit + 1, sizeof(*l.at));
-	ids = xcalloc(pg.limit + 1, sizeof(*ids));
+	page_ids_init(&l, &pg);
 	page_to_db(&pg, &dp);
-	if (db_restrict_list(r->be->db, k, r->uid, &dp, rlist_add, &l,
-	    e) == -1)
-		goto out;
-	for (i = 0; i < l.n; i++)
-		ids[i] = l.ids[i];
-	if ((arr = svc_user_list(r->be, r->uid, ids, l.n, NULL, e)) == NULL)
+	if (db_restrict_list(r->be->db, k, r->uid, &dp, page_ids_add, &l,
+	    e) == -1 ||
+	    (arr = svc_user_list(r->be, r->uid, l.ptr, l.n, NULL, e)) == NULL)
 		goto out;
 	http_json(r, 200, arr);
-	if (l.seen > l.limit && l.n > 0)
-		page_next(r, scope, l.at[l.n - 1], l.rid[l.n - 1]);
+	page_ids_next(r, scope, &l);
 	rc = 0;
 out:
-	free(l.ids);
-	free(l.rid);
-	free(l.at);
-	free(ids);
+	page_ids_free(&l);
 	return rc;
 }
 

@@ -96,25 +96,6 @@ h_social_unfollow(struct req *r, struct verr *e)
 	return follow_set(r, 0, e);
 }
 
-struct flist {
-	char		(*ids)[25];
-	int64_t		 *at;
-	char		(*fid)[25];
-	size_t		  n, limit, seen;
-};
-
-static void
-flist_add(const char *uid, int64_t at, const char *fid, void *arg)
-{
-	struct flist	*l = arg;
-
-	if (l->seen++ >= l->limit)
-		return;
-	memcpy(l->ids[l->n], uid, 25);
-	memcpy(l->fid[l->n], fid, 25);
-	l->at[l->n++] = at;
-}
-
 static int
 follow_list(struct req *r, int followers, struct verr *e)
 {
@@ -122,10 +103,8 @@ follow_list(struct req *r, int followers, struct verr *e)
 	struct user		*u;
 	struct page		 pg;
 	struct db_page		 dp;
-	struct flist		 l;
-	const char		**ids = NULL;
+	struct page_ids		 l;
 	char			 scope[48];
-	size_t			 i;
 	int			 rc = -1;
 
 	memset(&l, 0, sizeof(l));
@@ -137,28 +116,17 @@ follow_list(struct req *r, int followers, struct verr *e)
 	    "following", u->id);
 	if (page_parse(r, scope, 20, 100, &pg, e) == -1)
 		goto out;
-	l.limit = pg.limit;
-	l.ids = xcalloc(pg.limit + 1, sizeof(*l.ids));
-	l.fid = xcalloc(pg.limit + 1, sizeof(*l.fid));
-	l.at = xcalloc(pg.limit + 1, sizeof(*l.at));
-	ids = xcalloc(pg.limit + 1, sizeof(*ids));
+	page_ids_init(&l, &pg);
 	page_to_db(&pg, &dp);
-	if (db_follow_list(r->be->db, u->id, followers, &dp, flist_add, &l,
-	    e) == -1)
-		goto out;
-	for (i = 0; i < l.n; i++)
-		ids[i] = l.ids[i];
-	if ((arr = svc_user_list(r->be, r->uid, ids, l.n, NULL, e)) == NULL)
+	if (db_follow_list(r->be->db, u->id, followers, &dp, page_ids_add, &l,
+	    e) == -1 ||
+	    (arr = svc_user_list(r->be, r->uid, l.ptr, l.n, NULL, e)) == NULL)
 		goto out;
 	http_json(r, 200, arr);
-	if (l.seen > l.limit && l.n > 0)
-		page_next(r, scope, l.at[l.n - 1], l.fid[l.n - 1]);
+	page_ids_next(r, scope, &l);
 	rc = 0;
 out:
-	free(l.ids);
-	free(l.fid);
-	free(l.at);
-	free(ids);
+	page_ids_free(&l);
 	free(u);
 	return rc;
 }

@@ -19,6 +19,7 @@
 #include "http.h"
 #include "page.h"
 #include "verr.h"
+#include "xmem.h"
 
 #define CUR_RAW		28	/* key 8, id 12, mac 8 */
 
@@ -135,4 +136,44 @@ page_to_db(const struct page *pg, struct db_page *dp)
 	memcpy(dp->after_id, pg->after_id, sizeof(dp->after_id));
 	dp->skip = pg->skip;
 	dp->limit = pg->limit + 1;
+}
+
+void
+page_ids_init(struct page_ids *l, const struct page *pg)
+{
+	memset(l, 0, sizeof(*l));
+	l->limit = pg->limit;
+	l->ids = xcalloc(pg->limit + 1, sizeof(*l->ids));
+	l->ptr = xcalloc(pg->limit + 1, sizeof(*l->ptr));
+	l->at = xcalloc(pg->limit + 1, sizeof(*l->at));
+	l->pos = xcalloc(pg->limit + 1, sizeof(*l->pos));
+}
+
+void
+page_ids_add(const char *id, int64_t at, const char *pos, void *arg)
+{
+	struct page_ids	*l = arg;
+
+	if (l->seen++ >= l->limit)
+		return;
+	memcpy(l->ids[l->n], id, 25);
+	memcpy(l->pos[l->n], pos, 25);
+	l->ptr[l->n] = l->ids[l->n];
+	l->at[l->n++] = at;
+}
+
+void
+page_ids_next(struct req *r, const char *scope, const struct page_ids *l)
+{
+	if (l->seen > l->limit && l->n > 0)
+		page_next(r, scope, l->at[l->n - 1], l->pos[l->n - 1]);
+}
+
+void
+page_ids_free(struct page_ids *l)
+{
+	free(l->ids);
+	free(l->ptr);
+	free(l->at);
+	free(l->pos);
 }

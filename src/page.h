@@ -42,4 +42,29 @@ void	page_to_db(const struct page *pg, struct db_page *dp);
 void	page_next(struct req *r, const char *scope, int64_t key,
 	    const char *id);
 
+/*
+ * A page of ids of a list whose store calls back fn(id, sort key,
+ * position id) for each item, one more than the page holding: the ids
+ * (also as ptr, for functions taking const char *const *), and what
+ * page_ids_next() needs to announce the next page.
+ */
+struct page_ids {
+	char		(*ids)[25];
+	const char	**ptr;
+	int64_t		 *at;
+	char		(*pos)[25];
+	size_t		  n, limit, seen;
+};
+
+/* Room for pg's page in l; page_ids_free() when done. */
+void	page_ids_init(struct page_ids *l, const struct page *pg);
+void	page_ids_free(struct page_ids *l);
+
+/* The store's callback: keep the item, or count it as beyond the page. */
+void	page_ids_add(const char *id, int64_t at, const char *pos, void *arg);
+
+/* page_next() after the last id kept, when more were seen. */
+void	page_ids_next(struct req *r, const char *scope,
+	    const struct page_ids *l);
+
 #endif
