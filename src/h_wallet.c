@@ -19,11 +19,12 @@
 #include "be.h"
 #include "cfg.h"
 #include "db_users.h"
-#include "eip712.h"
 #include "enc.h"
 #include "eth.h"
-#include "ethsig.h"
-#include "ethtx.h"
+#include "eth_712.h"
+#include "eth_key.h"
+#include "eth_sig.h"
+#include "eth_tx.h"
 #include "handlers.h"
 #include "http.h"
 #include "json.h"
@@ -32,7 +33,6 @@
 #include "rds_redis.h"
 #include "rl.h"
 #include "verr.h"
-#include "wkey.h"
 
 #define UNLOCK_MS	(15 * 60 * 1000)
 #define PSIGN_MAX	65536
@@ -86,7 +86,7 @@ h_key(struct req *r, unsigned char priv[32], struct user *u, struct verr *e)
 {
 	if (db_user_by_id(r->be->db, r->uid, u, e) == -1)
 		return -1;
-	return wkey_open(r->cfg->wallet_key, u->enc_key, priv, e);
+	return eth_key_open(r->cfg->wallet_key, u->enc_key, priv, e);
 }
 
 /* Check the caller's password from body field "password". */
@@ -217,7 +217,7 @@ h_wallet_export(struct req *r, struct verr *e)
 		verr_set(e, 401, "invalid_credentials", "Invalid credentials");
 		goto out;
 	}
-	if (wkey_open(r->cfg->wallet_key, u->enc_key, priv, e) == -1)
+	if (eth_key_open(r->cfg->wallet_key, u->enc_key, priv, e) == -1)
 		goto out;
 	hex[0] = '0';
 	hex[1] = 'x';
@@ -248,7 +248,7 @@ h_sign_digest(struct req *r, const unsigned char digest[32], struct verr *e)
 		abort();
 	if (h_need_unlock(r, e) == -1 || h_key(r, priv, u, e) == -1)
 		goto out;
-	if (ethsig_sign(priv, digest, sig, e) == -1)
+	if (eth_sig_sign(priv, digest, sig, e) == -1)
 		goto out;
 	hex[0] = '0';
 	hex[1] = 'x';
@@ -294,7 +294,7 @@ h_wallet_personal_sign(struct req *r, struct verr *e)
 			verr_field(e, "message", "message must be hex digits");
 			goto out;
 		}
-		ethsig_personal_digest(bytes, len / 2 - 1, digest);
+		eth_sig_personal_digest(bytes, len / 2 - 1, digest);
 	} else {
 		len = strlen(msg);
 		if (len < 1 || len > PSIGN_MAX) {
@@ -302,7 +302,7 @@ h_wallet_personal_sign(struct req *r, struct verr *e)
 			    "bytes");
 			goto out;
 		}
-		ethsig_personal_digest(msg, len, digest);
+		eth_sig_personal_digest(msg, len, digest);
 	}
 	rc = h_sign_digest(r, digest, e);
 out:
@@ -361,7 +361,7 @@ h_wallet_sign_typed_data(struct req *r, struct verr *e)
 		verr_field(e, "typedData", "typedData must be an object");
 		goto out;
 	}
-	if (eip712_digest(td, digest, NULL, NULL, e) == -1)
+	if (eth_712_digest(td, digest, NULL, NULL, e) == -1)
 		goto out;
 	rc = h_sign_digest(r, digest, e);
 out:
@@ -372,7 +372,7 @@ out:
 
 /* The "transaction" member of the body, parsed. */
 static int
-h_tx_body(struct req *r, struct json_object **b, struct ethtx *t,
+h_tx_body(struct req *r, struct json_object **b, struct eth_tx_req *t,
     struct verr *e)
 {
 	struct json_object	*o = NULL;
@@ -381,18 +381,18 @@ h_tx_body(struct req *r, struct json_object **b, struct ethtx *t,
 		return -1;
 	if (!json_object_object_get_ex(*b, "transaction", &o) || o == NULL)
 		return verr_field(e, "transaction", "transaction is required");
-	return ethtx_parse(o, t, e);
+	return eth_tx_parse(o, t, e);
 }
 
 /* The caller's address as 20 bytes (for `from' checks and nonces). */
 static int
-h_from_check(const struct ethtx *t, const struct user *u, struct verr *e)
+h_from_check(const struct eth_tx_req *t, const struct user *u, struct verr *e)
 {
 	unsigned char	 a[20];
 
 	if (!t->has_from)
 		return 0;
-	if (ethtx_address(u->wallet_address, a) == -1 ||
+	if (eth_tx_address(u->wallet_address, a) == -1 ||
 	    memcmp(a, t->from, 20) != 0)
 		return verr_field(e, "transaction.from", "transaction.from "
 		    "must be your wallet address");
@@ -401,7 +401,7 @@ h_from_check(const struct ethtx *t, const struct user *u, struct verr *e)
 
 /* Sign t with the caller's key: the raw transaction and its hash. */
 static int
-h_tx_sign(struct req *r, struct ethtx *t, struct user *u, char **rawhex,
+h_tx_sign(struct req *r, struct eth_tx_req *t, struct user *u, char **rawhex,
     char hashhex[67], struct verr *e)
 {
 	unsigned char	 priv[32], hash[32], *raw = NULL;
@@ -410,7 +410,7 @@ h_tx_sign(struct req *r, struct ethtx *t, struct user *u, char **rawhex,
 
 	*rawhex = NULL;
 	if (h_key(r, priv, u, e) == -1 || h_from_check(t, u, e) == -1 ||
-	    ethsig_tx_sign(&t->tx, priv, &raw, &rawlen, hash, e) == -1)
+	    eth_sig_tx_sign(&t->tx, priv, &raw, &rawlen, hash, e) == -1)
 		goto out;
 	if ((*rawhex = malloc(2 * rawlen + 3)) == NULL)
 		abort();
@@ -429,7 +429,7 @@ int
 h_wallet_sign_transaction(struct req *r, struct verr *e)
 {
 	struct json_object	*b = NULL, *o;
-	struct ethtx		 t;
+	struct eth_tx_req		 t;
 	struct user		*u;
 	char			*raw = NULL, hash[67];
 	int			 rc = -1;
@@ -440,12 +440,12 @@ h_wallet_sign_transaction(struct req *r, struct verr *e)
 	if (h_tx_body(r, &b, &t, e) == -1)
 		goto out;
 	/* Everything must be given: nothing is asked of a node here. */
-	if (!t.given[ETX_CHAIN_ID]) {
+	if (!t.given[ETH_TX_CHAIN_ID]) {
 		o = json_object_new_string(r->cfg->eth_chain_id != NULL ?
 		    r->cfg->eth_chain_id : "");
 		if (r->cfg->eth_chain_id == NULL ||
-		    ethtx_quantity(o, t.tx.tx_chain_id) == -1 ||
-		    ethtx_is_zero(t.tx.tx_chain_id)) {
+		    eth_tx_quantity(o, t.tx.tx_chain_id) == -1 ||
+		    eth_tx_is_zero(t.tx.tx_chain_id)) {
 			json_object_put(o);
 			verr_field(e, "transaction.chainId", "transaction.chainId "
 			    "is required");
@@ -458,14 +458,14 @@ h_wallet_sign_transaction(struct req *r, struct verr *e)
 		    "or maxFeePerGas and maxPriorityFeePerGas (type 2)");
 		goto out;
 	}
-	if (!t.given[ETX_NONCE] || !t.given[ETX_GAS] ||
-	    (t.tx.tx_type == 0 && !t.given[ETX_GAS_PRICE]) ||
-	    (t.tx.tx_type == 2 && (!t.given[ETX_MAX_FEE] ||
-	    !t.given[ETX_MAX_PRIORITY]))) {
-		verr_field(e, !t.given[ETX_NONCE] ? "transaction.nonce" :
-		    !t.given[ETX_GAS] ? "transaction.gas" :
+	if (!t.given[ETH_TX_NONCE] || !t.given[ETH_TX_GAS] ||
+	    (t.tx.tx_type == 0 && !t.given[ETH_TX_GAS_PRICE]) ||
+	    (t.tx.tx_type == 2 && (!t.given[ETH_TX_MAX_FEE] ||
+	    !t.given[ETH_TX_MAX_PRIORITY]))) {
+		verr_field(e, !t.given[ETH_TX_NONCE] ? "transaction.nonce" :
+		    !t.given[ETH_TX_GAS] ? "transaction.gas" :
 		    t.tx.tx_type == 0 ? "transaction.gasPrice" :
-		    !t.given[ETX_MAX_FEE] ? "transaction.maxFeePerGas" :
+		    !t.given[ETH_TX_MAX_FEE] ? "transaction.maxFeePerGas" :
 		    "transaction.maxPriorityFeePerGas", "a member is missing");
 		goto out;
 	}
@@ -478,7 +478,7 @@ h_wallet_sign_transaction(struct req *r, struct verr *e)
 	h_wallet_json(r, o);
 	rc = 0;
 out:
-	ethsig_tx_clear(&t.tx);
+	eth_tx_clear(&t.tx);
 	free(raw);
 	json_object_put(b);
 	free(u);
@@ -526,7 +526,7 @@ h_rpc_q(struct req *r, const char *method, struct json_object *params,
 	json_object_put(params);
 	if (rc == -1)
 		return -1;
-	if (ethtx_quantity(res, out) == -1) {
+	if (eth_tx_quantity(res, out) == -1) {
 		json_object_put(res);
 		return verr_backend(e, "eth", "the node answered no quantity");
 	}
@@ -548,14 +548,14 @@ h_base_fee(struct req *r, unsigned char fee[32], struct verr *e)
 	if (rc == -1)
 		return -1;
 	rc = blk != NULL && json_object_object_get_ex(blk, "baseFeePerGas",
-	    &v) && v != NULL && ethtx_quantity(v, fee) == 0;
+	    &v) && v != NULL && eth_tx_quantity(v, fee) == 0;
 	json_object_put(blk);
 	return rc;
 }
 
 /* Fill what the caller left out from the node (API.md 3.8.12). */
 static int
-h_tx_fill(struct req *r, struct ethtx *t, const char *from, struct verr *e)
+h_tx_fill(struct req *r, struct eth_tx_req *t, const char *from, struct verr *e)
 {
 	struct json_object	*p, *call;
 	unsigned char		 chain[32], base[32], two_base[32];
@@ -564,11 +564,11 @@ h_tx_fill(struct req *r, struct ethtx *t, const char *from, struct verr *e)
 
 	if (h_rpc_q(r, "eth_chainId", json_object_new_array(), chain, e) == -1)
 		return -1;
-	if (t->given[ETX_CHAIN_ID] && memcmp(chain, t->tx.tx_chain_id, 32) != 0)
+	if (t->given[ETH_TX_CHAIN_ID] && memcmp(chain, t->tx.tx_chain_id, 32) != 0)
 		return verr_field(e, "transaction.chainId", "transaction.chainId "
 		    "differs from the node's chain");
 	memcpy(t->tx.tx_chain_id, chain, 32);
-	if (!t->given[ETX_NONCE]) {
+	if (!t->given[ETH_TX_NONCE]) {
 		p = json_object_new_array();
 		json_object_array_add(p, json_object_new_string(from));
 		json_object_array_add(p, json_object_new_string("pending"));
@@ -581,12 +581,12 @@ h_tx_fill(struct req *r, struct ethtx *t, const char *from, struct verr *e)
 		return -1;
 	if (t->tx.tx_type == -1)
 		t->tx.tx_type = hb ? 2 : 0;
-	if (t->tx.tx_type == 0 && !t->given[ETX_GAS_PRICE] &&
+	if (t->tx.tx_type == 0 && !t->given[ETH_TX_GAS_PRICE] &&
 	    h_rpc_q(r, "eth_gasPrice", json_object_new_array(),
 	    t->tx.tx_gas_price, e) == -1)
 		return -1;
 	if (t->tx.tx_type == 2) {
-		if (!t->given[ETX_MAX_PRIORITY]) {
+		if (!t->given[ETH_TX_MAX_PRIORITY]) {
 			struct verr	 pe;
 
 			/* Nodes without it: 1 gwei. */
@@ -603,19 +603,19 @@ h_tx_fill(struct req *r, struct ethtx *t, const char *from, struct verr *e)
 				t->tx.tx_max_priority_fee[29] = 0x9a;
 				t->tx.tx_max_priority_fee[30] = 0xca;
 			}
-			if (t->given[ETX_MAX_FEE] && memcmp(
+			if (t->given[ETH_TX_MAX_FEE] && memcmp(
 			    t->tx.tx_max_priority_fee, t->tx.tx_max_fee, 32) > 0)
 				memcpy(t->tx.tx_max_priority_fee,
 				    t->tx.tx_max_fee, 32);
 		}
-		if (!t->given[ETX_MAX_FEE] &&
+		if (!t->given[ETH_TX_MAX_FEE] &&
 		    (h_add256(base, base, two_base) == -1 ||
 		    h_add256(two_base, t->tx.tx_max_priority_fee,
 		    t->tx.tx_max_fee) == -1))
 			return verr_field(e, "transaction.maxFeePerGas",
 			    "maxFeePerGas overflows");
 	}
-	if (!t->given[ETX_GAS]) {
+	if (!t->given[ETH_TX_GAS]) {
 		call = json_object_new_object();
 		json_object_object_add(call, "from",
 		    json_object_new_string(from));
@@ -675,7 +675,7 @@ int
 h_wallet_send_transaction(struct req *r, struct verr *e)
 {
 	struct json_object	*b = NULL, *o, *p, *res = NULL;
-	struct ethtx		 t;
+	struct eth_tx_req		 t;
 	struct user		*u;
 	char			*raw = NULL, hash[67], lock[64];
 	int			 rc = -1, locked = 0;
@@ -717,7 +717,7 @@ out:
 		rds_unlease(r->be->rds, lock);
 	}
 	json_object_put(res);
-	ethsig_tx_clear(&t.tx);
+	eth_tx_clear(&t.tx);
 	free(raw);
 	json_object_put(b);
 	free(u);

@@ -25,13 +25,13 @@ main(void)
 	test_jwt_suite();
 	test_valid_suite();
 	test_keccak_suite();
-	test_wkey_suite();
+	test_eth_key_suite();
 	test_pwhash_suite();
 	test_multipart_suite();
 	test_media_suite();
-	test_rlp_suite();
-	test_eip712_suite();
-	test_ethsig_suite();
+	test_eth_rlp_suite();
+	test_eth_712_suite();
+	test_eth_sig_suite();
 	test_rds_cluster_suite();
 	test_vis_suite();
 	CU_basic_set_mode(CU_BRM_VERBOSE);

@@ -16,13 +16,13 @@ void	test_http_suite(void);
 void	test_jwt_suite(void);
 void	test_valid_suite(void);
 void	test_keccak_suite(void);
-void	test_wkey_suite(void);
+void	test_eth_key_suite(void);
 void	test_pwhash_suite(void);
 void	test_multipart_suite(void);
 void	test_media_suite(void);
-void	test_rlp_suite(void);
-void	test_eip712_suite(void);
-void	test_ethsig_suite(void);
+void	test_eth_rlp_suite(void);
+void	test_eth_712_suite(void);
+void	test_eth_sig_suite(void);
 void	test_rds_cluster_suite(void);
 void	test_vis_suite(void);
 

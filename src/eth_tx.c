@@ -13,12 +13,12 @@
 #include <json-c/json.h>
 
 #include "enc.h"
-#include "ethtx.h"
+#include "eth_key.h"
+#include "eth_tx.h"
 #include "verr.h"
-#include "wkey.h"
 
 int
-ethtx_is_zero(const unsigned char v[32])
+eth_tx_is_zero(const unsigned char v[32])
 {
 	size_t	 i;
 
@@ -30,7 +30,7 @@ ethtx_is_zero(const unsigned char v[32])
 
 /* Does the 32-byte big-endian value fit in 64 bits? */
 static int
-ethtx_fits64(const unsigned char v[32])
+eth_tx_fits64(const unsigned char v[32])
 {
 	size_t	 i;
 
@@ -42,7 +42,7 @@ ethtx_fits64(const unsigned char v[32])
 
 /* v = v * 10 + d on 32 big-endian bytes; -1 on overflow. */
 static int
-ethtx_mul10_add(unsigned char v[32], int d)
+eth_tx_mul10_add(unsigned char v[32], int d)
 {
 	unsigned int	 carry = (unsigned int)d, x;
 	int		 i;
@@ -56,7 +56,7 @@ ethtx_mul10_add(unsigned char v[32], int d)
 }
 
 int
-ethtx_quantity(struct json_object *v, unsigned char out[32])
+eth_tx_quantity(struct json_object *v, unsigned char out[32])
 {
 	const char	*s, *p;
 	size_t		 len, i, n;
@@ -101,15 +101,15 @@ ethtx_quantity(struct json_object *v, unsigned char out[32])
 		return -1;
 	for (p = s; *p != '\0'; p++)
 		if (!isdigit((unsigned char)*p) ||
-		    ethtx_mul10_add(out, *p - '0') == -1)
+		    eth_tx_mul10_add(out, *p - '0') == -1)
 			return -1;
 	return 0;
 }
 
 int
-ethtx_address(const char *s, unsigned char out[20])
+eth_tx_address(const char *s, unsigned char out[20])
 {
-	char	 want[WKEY_ADDR_LEN];
+	char	 want[ETH_KEY_ADDR_LEN];
 	int	 lower = 0, upper = 0;
 	size_t	 i;
 
@@ -122,7 +122,7 @@ ethtx_address(const char *s, unsigned char out[20])
 	}
 	/* Mixed case is a checksum, and a typo guard: it must be right. */
 	if (lower && upper) {
-		wkey_eip55(out, want);
+		eth_key_eip55(out, want);
 		if (strcmp(want + 2, s + 2) != 0)
 			return -1;
 	}
@@ -131,7 +131,7 @@ ethtx_address(const char *s, unsigned char out[20])
 
 /* Hex bytes "0x..." (even length, "0x" empty) into a malloc'd buffer. */
 static int
-ethtx_bytes(const char *s, unsigned char **out, size_t *len)
+eth_tx_bytes(const char *s, unsigned char **out, size_t *len)
 {
 	size_t	 n;
 
@@ -157,7 +157,7 @@ ethtx_bytes(const char *s, unsigned char **out, size_t *len)
 
 /* Member `k' of o that is present and not null, else NULL. */
 static struct json_object *
-ethtx_get(struct json_object *o, const char *k)
+eth_tx_get(struct json_object *o, const char *k)
 {
 	struct json_object	*v;
 
@@ -165,7 +165,7 @@ ethtx_get(struct json_object *o, const char *k)
 }
 
 static int
-ethtx_bad(struct verr *e, const char *member, const char *what)
+eth_tx_bad(struct verr *e, const char *member, const char *what)
 {
 	char	 f[64];
 
@@ -178,24 +178,24 @@ ethtx_bad(struct verr *e, const char *member, const char *what)
  * 0 absent, 1 given, -1 invalid.
  */
 static int
-ethtx_qmember(struct json_object *o, const char *k, const char *alias,
+eth_tx_qmember(struct json_object *o, const char *k, const char *alias,
     unsigned char out[32], struct verr *e)
 {
-	struct json_object	*v = ethtx_get(o, k), *a;
+	struct json_object	*v = eth_tx_get(o, k), *a;
 	unsigned char		 other[32];
 
-	a = alias != NULL ? ethtx_get(o, alias) : NULL;
+	a = alias != NULL ? eth_tx_get(o, alias) : NULL;
 	if (v == NULL && a == NULL)
 		return 0;
-	if (v != NULL && ethtx_quantity(v, out) == -1)
-		return ethtx_bad(e, k, "must be a quantity");
+	if (v != NULL && eth_tx_quantity(v, out) == -1)
+		return eth_tx_bad(e, k, "must be a quantity");
 	if (a != NULL) {
-		if (ethtx_quantity(a, other) == -1)
-			return ethtx_bad(e, alias, "must be a quantity");
+		if (eth_tx_quantity(a, other) == -1)
+			return eth_tx_bad(e, alias, "must be a quantity");
 		if (v == NULL)
 			memcpy(out, other, 32);
 		else if (memcmp(out, other, 32) != 0)
-			return ethtx_bad(e, alias, "must equal the other "
+			return eth_tx_bad(e, alias, "must equal the other "
 			    "spelling of the member");
 	}
 	return 1;
@@ -203,36 +203,36 @@ ethtx_qmember(struct json_object *o, const char *k, const char *alias,
 
 /* accessList: [{address, storageKeys: [32-byte hex...]}, ...]. */
 static int
-ethtx_access(struct json_object *v, struct eth_tx *tx, struct verr *e)
+eth_tx_access(struct json_object *v, struct eth_tx *tx, struct verr *e)
 {
 	struct json_object	*it, *a, *keys, *k;
 	unsigned char		*b;
 	size_t			 i, j, n, len, klen;
 
 	if (!json_object_is_type(v, json_type_array))
-		return ethtx_bad(e, "accessList", "must be an array");
+		return eth_tx_bad(e, "accessList", "must be an array");
 	n = json_object_array_length(v);
 	if (n > 1024)
-		return ethtx_bad(e, "accessList", "has too many entries");
+		return eth_tx_bad(e, "accessList", "has too many entries");
 	if (n > 0 && (tx->tx_access = calloc(n, sizeof(*tx->tx_access))) ==
 	    NULL)
 		abort();
 	for (i = 0; i < n; i++) {
 		it = json_object_array_get_idx(v, i);
 		if (!json_object_is_type(it, json_type_object) ||
-		    (a = ethtx_get(it, "address")) == NULL ||
+		    (a = eth_tx_get(it, "address")) == NULL ||
 		    !json_object_is_type(a, json_type_string) ||
-		    ethtx_address(json_object_get_string(a),
+		    eth_tx_address(json_object_get_string(a),
 		    tx->tx_access[i].ea_addr) == -1)
-			return ethtx_bad(e, "accessList", "entries need a valid "
+			return eth_tx_bad(e, "accessList", "entries need a valid "
 			    "address");
 		tx->tx_naccess = i + 1;
-		if ((keys = ethtx_get(it, "storageKeys")) == NULL)
+		if ((keys = eth_tx_get(it, "storageKeys")) == NULL)
 			continue;
 		if (!json_object_is_type(keys, json_type_array) ||
 		    json_object_array_length(keys) > 1024)
-			return ethtx_bad(e, "accessList", "storageKeys must be "
-			    "an array");
+			return eth_tx_bad(e, "accessList", "storageKeys "
+			    "must be an array");
 		len = json_object_array_length(keys);
 		if (len > 0 && (tx->tx_access[i].ea_keys = calloc(len,
 		    32)) == NULL)
@@ -241,10 +241,10 @@ ethtx_access(struct json_object *v, struct eth_tx *tx, struct verr *e)
 			k = json_object_array_get_idx(keys, j);
 			b = NULL;
 			if (!json_object_is_type(k, json_type_string) ||
-			    ethtx_bytes(json_object_get_string(k), &b,
+			    eth_tx_bytes(json_object_get_string(k), &b,
 			    &klen) == -1 || klen != 32) {
 				free(b);
-				return ethtx_bad(e, "accessList", "storage "
+				return eth_tx_bad(e, "accessList", "storage "
 				    "keys must be 32 bytes of hex");
 			}
 			memcpy(tx->tx_access[i].ea_keys[j], b, 32);
@@ -256,7 +256,7 @@ ethtx_access(struct json_object *v, struct eth_tx *tx, struct verr *e)
 }
 
 int
-ethtx_parse(struct json_object *o, struct ethtx *t, struct verr *e)
+eth_tx_parse(struct json_object *o, struct eth_tx_req *t, struct verr *e)
 {
 	struct eth_tx		*tx = &t->tx;
 	struct json_object	*v, *d, *in;
@@ -268,85 +268,85 @@ ethtx_parse(struct json_object *o, struct ethtx *t, struct verr *e)
 	if (o == NULL || !json_object_is_type(o, json_type_object))
 		return verr_field(e, "transaction", "transaction must be an "
 		    "object");
-	if ((r = ethtx_qmember(o, "type", NULL, type, e)) == -1)
+	if ((r = eth_tx_qmember(o, "type", NULL, type, e)) == -1)
 		return -1;
 	if (r == 1) {
 		/* 0 or 2: all bits clear but bit 1 of the last byte. */
 		tx->tx_type = type[31];
 		type[31] &= (unsigned char)~2;
-		if (!ethtx_is_zero(type))
-			return ethtx_bad(e, "type", "must be 0 or 2");
-		t->given[ETX_TYPE] = 1;
+		if (!eth_tx_is_zero(type))
+			return eth_tx_bad(e, "type", "must be 0 or 2");
+		t->given[ETH_TX_TYPE] = 1;
 	}
-	if ((t->given[ETX_CHAIN_ID] = ethtx_qmember(o, "chainId", NULL,
+	if ((t->given[ETH_TX_CHAIN_ID] = eth_tx_qmember(o, "chainId", NULL,
 	    tx->tx_chain_id, e)) == -1 ||
-	    (t->given[ETX_NONCE] = ethtx_qmember(o, "nonce", NULL,
+	    (t->given[ETH_TX_NONCE] = eth_tx_qmember(o, "nonce", NULL,
 	    tx->tx_nonce, e)) == -1 ||
-	    (t->given[ETX_GAS] = ethtx_qmember(o, "gas", "gasLimit",
+	    (t->given[ETH_TX_GAS] = eth_tx_qmember(o, "gas", "gasLimit",
 	    tx->tx_gas, e)) == -1 ||
-	    (t->given[ETX_GAS_PRICE] = ethtx_qmember(o, "gasPrice", NULL,
+	    (t->given[ETH_TX_GAS_PRICE] = eth_tx_qmember(o, "gasPrice", NULL,
 	    tx->tx_gas_price, e)) == -1 ||
-	    (t->given[ETX_MAX_FEE] = ethtx_qmember(o, "maxFeePerGas", NULL,
+	    (t->given[ETH_TX_MAX_FEE] = eth_tx_qmember(o, "maxFeePerGas", NULL,
 	    tx->tx_max_fee, e)) == -1 ||
-	    (t->given[ETX_MAX_PRIORITY] = ethtx_qmember(o,
+	    (t->given[ETH_TX_MAX_PRIORITY] = eth_tx_qmember(o,
 	    "maxPriorityFeePerGas", NULL, tx->tx_max_priority_fee, e)) == -1 ||
-	    ethtx_qmember(o, "value", NULL, tx->tx_value, e) == -1)
+	    eth_tx_qmember(o, "value", NULL, tx->tx_value, e) == -1)
 		return -1;
-	if (t->given[ETX_CHAIN_ID] && ethtx_is_zero(tx->tx_chain_id))
-		return ethtx_bad(e, "chainId", "must be at least 1");
+	if (t->given[ETH_TX_CHAIN_ID] && eth_tx_is_zero(tx->tx_chain_id))
+		return eth_tx_bad(e, "chainId", "must be at least 1");
 	/* nonce and gas are 64-bit quantities. */
-	if (t->given[ETX_NONCE] && !ethtx_fits64(tx->tx_nonce))
-		return ethtx_bad(e, "nonce", "must be below 2^64");
-	if (t->given[ETX_GAS] && !ethtx_fits64(tx->tx_gas))
-		return ethtx_bad(e, "gas", "must be below 2^64");
+	if (t->given[ETH_TX_NONCE] && !eth_tx_fits64(tx->tx_nonce))
+		return eth_tx_bad(e, "nonce", "must be below 2^64");
+	if (t->given[ETH_TX_GAS] && !eth_tx_fits64(tx->tx_gas))
+		return eth_tx_bad(e, "gas", "must be below 2^64");
 	/* The type: given, or inferred from the fee members. */
-	if (t->given[ETX_GAS_PRICE] && (t->given[ETX_MAX_FEE] ||
-	    t->given[ETX_MAX_PRIORITY]))
-		return ethtx_bad(e, "gasPrice", "cannot be mixed with EIP-1559 "
-		    "fees");
-	if (!t->given[ETX_TYPE]) {
-		if (t->given[ETX_MAX_FEE] || t->given[ETX_MAX_PRIORITY])
+	if (t->given[ETH_TX_GAS_PRICE] && (t->given[ETH_TX_MAX_FEE] ||
+	    t->given[ETH_TX_MAX_PRIORITY]))
+		return eth_tx_bad(e, "gasPrice", "cannot be mixed with "
+		    "EIP-1559 fees");
+	if (!t->given[ETH_TX_TYPE]) {
+		if (t->given[ETH_TX_MAX_FEE] || t->given[ETH_TX_MAX_PRIORITY])
 			tx->tx_type = 2;
-		else if (t->given[ETX_GAS_PRICE])
+		else if (t->given[ETH_TX_GAS_PRICE])
 			tx->tx_type = 0;
 		else
 			tx->tx_type = -1;	/* undecided: send asks the node */
-	} else if (tx->tx_type == 0 && (t->given[ETX_MAX_FEE] ||
-	    t->given[ETX_MAX_PRIORITY]))
-		return ethtx_bad(e, t->given[ETX_MAX_FEE] ? "maxFeePerGas" :
+	} else if (tx->tx_type == 0 && (t->given[ETH_TX_MAX_FEE] ||
+	    t->given[ETH_TX_MAX_PRIORITY]))
+		return eth_tx_bad(e, t->given[ETH_TX_MAX_FEE] ? "maxFeePerGas" :
 		    "maxPriorityFeePerGas", "is for type 2 only");
-	else if (tx->tx_type == 2 && t->given[ETX_GAS_PRICE])
-		return ethtx_bad(e, "gasPrice", "is for type 0 only");
-	if (t->given[ETX_MAX_FEE] && t->given[ETX_MAX_PRIORITY] &&
+	else if (tx->tx_type == 2 && t->given[ETH_TX_GAS_PRICE])
+		return eth_tx_bad(e, "gasPrice", "is for type 0 only");
+	if (t->given[ETH_TX_MAX_FEE] && t->given[ETH_TX_MAX_PRIORITY] &&
 	    memcmp(tx->tx_max_priority_fee, tx->tx_max_fee, 32) > 0)
-		return ethtx_bad(e, "maxPriorityFeePerGas", "must not exceed "
+		return eth_tx_bad(e, "maxPriorityFeePerGas", "must not exceed "
 		    "maxFeePerGas");
 	/* to: absent, null or "" is contract creation. */
-	if ((v = ethtx_get(o, "to")) != NULL &&
+	if ((v = eth_tx_get(o, "to")) != NULL &&
 	    !(json_object_is_type(v, json_type_string) &&
 	    json_object_get_string(v)[0] == '\0')) {
 		if (!json_object_is_type(v, json_type_string) ||
-		    ethtx_address(json_object_get_string(v), tx->tx_to) == -1)
-			return ethtx_bad(e, "to", "must be an address");
+		    eth_tx_address(json_object_get_string(v), tx->tx_to) == -1)
+			return eth_tx_bad(e, "to", "must be an address");
 		tx->tx_has_to = 1;
 	}
-	if ((v = ethtx_get(o, "from")) != NULL) {
+	if ((v = eth_tx_get(o, "from")) != NULL) {
 		if (!json_object_is_type(v, json_type_string) ||
-		    ethtx_address(json_object_get_string(v), t->from) == -1)
-			return ethtx_bad(e, "from", "must be an address");
+		    eth_tx_address(json_object_get_string(v), t->from) == -1)
+			return eth_tx_bad(e, "from", "must be an address");
 		t->has_from = 1;
 	}
-	d = ethtx_get(o, "data");
-	in = ethtx_get(o, "input");
+	d = eth_tx_get(o, "data");
+	in = eth_tx_get(o, "input");
 	if (d != NULL && (!json_object_is_type(d, json_type_string) ||
-	    ethtx_bytes(json_object_get_string(d), &tx->tx_data,
+	    eth_tx_bytes(json_object_get_string(d), &tx->tx_data,
 	    &tx->tx_datalen) == -1))
-		return ethtx_bad(e, "data", "must be hex bytes");
+		return eth_tx_bad(e, "data", "must be hex bytes");
 	if (in != NULL) {
 		if (!json_object_is_type(in, json_type_string) ||
-		    ethtx_bytes(json_object_get_string(in), &other,
+		    eth_tx_bytes(json_object_get_string(in), &other,
 		    &olen) == -1)
-			return ethtx_bad(e, "input", "must be hex bytes");
+			return eth_tx_bad(e, "input", "must be hex bytes");
 		if (d == NULL) {
 			tx->tx_data = other;
 			tx->tx_datalen = olen;
@@ -355,16 +355,33 @@ ethtx_parse(struct json_object *o, struct ethtx *t, struct verr *e)
 			    memcmp(other, tx->tx_data, olen) != 0);
 			free(other);
 			if (r)
-				return ethtx_bad(e, "input", "must equal data");
+				return eth_tx_bad(e, "input",
+				    "must equal data");
 		}
 	}
 	if (!tx->tx_has_to && tx->tx_datalen == 0)
-		return ethtx_bad(e, "data", "is required to create a contract");
-	if ((v = ethtx_get(o, "accessList")) != NULL) {
+		return eth_tx_bad(e, "data", "is required to create a "
+		    "contract");
+	if ((v = eth_tx_get(o, "accessList")) != NULL) {
 		if (tx->tx_type == 0)
-			return ethtx_bad(e, "accessList", "is for type 2 only");
-		if (ethtx_access(v, tx, e) == -1)
+			return eth_tx_bad(e, "accessList",
+			    "is for type 2 only");
+		if (eth_tx_access(v, tx, e) == -1)
 			return -1;
 	}
 	return 0;
+}
+
+void
+eth_tx_clear(struct eth_tx *tx)
+{
+	size_t	 i;
+
+	if (tx == NULL)
+		return;
+	for (i = 0; i < tx->tx_naccess; i++)
+		free(tx->tx_access[i].ea_keys);
+	free(tx->tx_access);
+	free(tx->tx_data);
+	memset(tx, 0, sizeof(*tx));
 }
