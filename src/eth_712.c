@@ -28,6 +28,7 @@
 #include "enc.h"
 #include "eth_712.h"
 #include "keccak.h"
+#include "u256.h"
 #include "verr.h"
 
 /* ceiling of an encodeType text */
@@ -528,12 +529,12 @@ static int
 eth_712_int(struct eth_712 *x, const struct eth_712_ftype *ft,
     struct json_object *v, unsigned char out[32])
 {
-	const char	*s;
-	size_t		 len, i, lead;
-	int64_t		 iv;
-	int		 neg = 0, d, nz, j;
-	unsigned int	 c, pad, top;
-	uint64_t	 u;
+	static const unsigned char	 zero[U256_LEN];
+	const char			*s;
+	size_t				 len, i, lead;
+	int64_t				 iv;
+	int				 neg = 0, rc, nz;
+	unsigned int			 pad, top;
 
 	memset(out, 0, 32);
 	if (json_object_is_type(v, json_type_int)) {
@@ -542,66 +543,33 @@ eth_712_int(struct eth_712 *x, const struct eth_712_ftype *ft,
 			return eth_712_fail(x, "integers beyond 2^53-1 must "
 			    "be strings");
 		neg = iv < 0;
-		u = neg ? (uint64_t)-iv : (uint64_t)iv;
-		for (j = 0; j < 8; j++)
-			out[31 - j] = (unsigned char)(u >> (8 * j));
+		u256_from_u64(neg ? (uint64_t)-iv : (uint64_t)iv, out);
 	} else if (json_object_is_type(v, json_type_string)) {
 		s = json_object_get_string(v);
 		len = (size_t)json_object_get_string_len(v);
 		if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-			for (lead = 2; lead < len - 1 && s[lead] == '0'; lead++)
-				continue;
-			if (len - lead > 64)
-				return eth_712_fail(x, "out of range for "
-				    "%sint%d", ft->ft_kind == ETH_712_INT ?
-				    "" : "u", ft->ft_n);
-			for (i = lead; i < len; i++) {
-				if ((d = enc_hexval(s[i])) == -1)
-					return eth_712_fail(x, "invalid hex "
-					    "number");
-				j = 63 - (int)(len - 1 - i);
-				out[j / 2] |= (unsigned char)(j % 2 ? d :
-				    d << 4);
-			}
+			if ((rc = u256_from_hex(s + 2, len - 2, out)) == -1)
+				return eth_712_fail(x, "invalid hex number");
 		} else {
 			if (len > 0 && s[0] == '-') {
 				neg = 1;
 				s++;
 				len--;
 			}
-			if (len == 0)
+			if ((rc = u256_from_dec(s, len, out)) == -1)
 				return eth_712_fail(x, "must be an integer");
-			for (i = 0; i < len; i++) {
-				if (!isdigit((unsigned char)s[i]))
-					return eth_712_fail(x, "must be an "
-					    "integer");
-				c = (unsigned int)(s[i] - '0');
-				for (j = 31; j >= 0; j--) {
-					c += out[j] * 10U;
-					out[j] = (unsigned char)c;
-					c >>= 8;
-				}
-				if (c != 0)
-					return eth_712_fail(x, "out of range "
-					    "for %sint%d", ft->ft_kind ==
-					    ETH_712_INT ? "" : "u", ft->ft_n);
-			}
 		}
+		if (rc == -2)
+			goto range;
 	} else
 		return eth_712_fail(x, "must be an integer or a string");
 
-	for (nz = 0, j = 0; j < 32; j++)
-		nz |= out[j];
+	nz = !u256_is_zero(out);
 	if (neg && ft->ft_kind == ETH_712_UINT)
 		return eth_712_fail(x, "must not be negative");
-	if (neg && nz) {
-		/* two's complement: invert and add one */
-		for (c = 1, j = 31; j >= 0; j--) {
-			c += (unsigned char)~out[j];
-			out[j] = (unsigned char)c;
-			c >>= 8;
-		}
-	}
+	/* two's complement of a negative value: 0 - |v| */
+	if (neg && nz)
+		(void)u256_sub(zero, out, out);
 	/* the bytes above the type's width must extend its sign */
 	lead = 32 - (size_t)ft->ft_n / 8;
 	pad = neg && nz ? 0xff : 0x00;

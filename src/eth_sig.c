@@ -30,6 +30,7 @@
 #include "eth_sig.h"
 #include "eth_tx.h"
 #include "keccak.h"
+#include "u256.h"
 #include "verr.h"
 
 static int
@@ -102,25 +103,19 @@ eth_sig_personal_digest(const void *msg, size_t len, unsigned char out[32])
 	keccak_final(&k, out);
 }
 
-/* v = chainId * 2 + 35 + recid as 33 bytes big-endian. */
+/*
+ * v = chainId * 2 + 35 + recid as 33 bytes big-endian: the low 256 bits
+ * and, in v[0], the carries out of them.
+ */
 static void
 eth_sig_legacy_v(const unsigned char chain[32], int recid,
     unsigned char v[33])
 {
-	unsigned int	 carry = 0, add;
-	int		 i;
+	unsigned char	 add[U256_LEN];
 
-	for (i = 31; i >= 0; i--) {
-		v[i + 1] = (unsigned char)(chain[i] << 1 | carry);
-		carry = chain[i] >> 7;
-	}
-	v[0] = (unsigned char)carry;
-	add = 35 + (unsigned int)recid;
-	for (i = 32; i >= 0 && add != 0; i--) {
-		add += v[i];
-		v[i] = (unsigned char)add;
-		add >>= 8;
-	}
+	v[0] = u256_add(chain, chain, v + 1) == -1;
+	u256_from_u64(35 + (uint64_t)recid, add);
+	v[0] += u256_add(v + 1, add, v + 1) == -1;
 }
 
 /*
