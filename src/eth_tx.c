@@ -1,67 +1,33 @@
 /*
  * Transaction objects.  Quantities are kept as 32-byte big-endian
- * integers, since gas prices and values exceed 64 bits; decimal strings
- * are converted digit by digit with an overflow check.
+ * integers (u256.h), since gas prices and values exceed 64 bits.
  */
 #include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <json-c/json.h>
 
 #include "enc.h"
 #include "eth_key.h"
 #include "eth_tx.h"
+#include "u256.h"
 #include "verr.h"
 
 int
-eth_tx_is_zero(const unsigned char v[32])
+eth_tx_quantity_str(const char *s, unsigned char out[32])
 {
-	size_t	 i;
-
-	for (i = 0; i < 32; i++)
-		if (v[i] != 0)
-			return 0;
-	return 1;
-}
-
-/* Does the 32-byte big-endian value fit in 64 bits? */
-static int
-eth_tx_fits64(const unsigned char v[32])
-{
-	size_t	 i;
-
-	for (i = 0; i < 24; i++)
-		if (v[i] != 0)
-			return 0;
-	return 1;
-}
-
-/* v = v * 10 + d on 32 big-endian bytes; -1 on overflow. */
-static int
-eth_tx_mul10_add(unsigned char v[32], int d)
-{
-	unsigned int	 carry = (unsigned int)d, x;
-	int		 i;
-
-	for (i = 31; i >= 0; i--) {
-		x = v[i] * 10u + carry;
-		v[i] = (unsigned char)(x & 0xff);
-		carry = x >> 8;
-	}
-	return carry == 0 ? 0 : -1;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		return u256_from_hex(s + 2, strlen(s + 2), out) == 0 ? 0 : -1;
+	return u256_from_dec(s, strlen(s), out) == 0 ? 0 : -1;
 }
 
 int
 eth_tx_quantity(struct json_object *v, unsigned char out[32])
 {
-	const char	*s, *p;
-	size_t		 len, i, n;
 	int64_t		 iv;
-	int		 hi;
 
 	memset(out, 0, 32);
 	if (v == NULL)
@@ -70,40 +36,12 @@ eth_tx_quantity(struct json_object *v, unsigned char out[32])
 		iv = json_object_get_int64(v);
 		if (iv < 0 || iv > 9007199254740991LL)
 			return -1;
-		for (i = 0; i < 8; i++)
-			out[31 - i] = (unsigned char)((uint64_t)iv >> (8 * i));
+		u256_from_u64((uint64_t)iv, out);
 		return 0;
 	}
 	if (!json_object_is_type(v, json_type_string))
 		return -1;
-	s = json_object_get_string(v);
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		p = s + 2;
-		if (*p == '\0')
-			return -1;
-		while (*p == '0' && p[1] != '\0')
-			p++;
-		len = strlen(p);
-		if (len > 64)
-			return -1;
-		for (i = 0; i < len; i++)
-			if (!isxdigit((unsigned char)p[i]))
-				return -1;
-		/* Right-align the digits, a half byte at a time. */
-		for (i = 0, n = 64 - len; i < len; i++, n++) {
-			hi = isdigit((unsigned char)p[i]) ? p[i] - '0' :
-			    tolower((unsigned char)p[i]) - 'a' + 10;
-			out[n / 2] |= (unsigned char)(n % 2 ? hi : hi << 4);
-		}
-		return 0;
-	}
-	if (*s == '\0')
-		return -1;
-	for (p = s; *p != '\0'; p++)
-		if (!isdigit((unsigned char)*p) ||
-		    eth_tx_mul10_add(out, *p - '0') == -1)
-			return -1;
-	return 0;
+	return eth_tx_quantity_str(json_object_get_string(v), out);
 }
 
 int
@@ -194,7 +132,7 @@ eth_tx_qmember(struct json_object *o, const char *k, const char *alias,
 			return eth_tx_bad(e, alias, "must be a quantity");
 		if (v == NULL)
 			memcpy(out, other, 32);
-		else if (memcmp(out, other, 32) != 0)
+		else if (u256_cmp(out, other) != 0)
 			return eth_tx_bad(e, alias, "must equal the other "
 			    "spelling of the member");
 	}
@@ -274,7 +212,7 @@ eth_tx_parse(struct json_object *o, struct eth_tx_req *t, struct verr *e)
 		/* 0 or 2: all bits clear but bit 1 of the last byte. */
 		tx->tx_type = type[31];
 		type[31] &= (unsigned char)~2;
-		if (!eth_tx_is_zero(type))
+		if (!u256_is_zero(type))
 			return eth_tx_bad(e, "type", "must be 0 or 2");
 		t->given[ETH_TX_TYPE] = 1;
 	}
@@ -292,12 +230,12 @@ eth_tx_parse(struct json_object *o, struct eth_tx_req *t, struct verr *e)
 	    "maxPriorityFeePerGas", NULL, tx->tx_max_priority_fee, e)) == -1 ||
 	    eth_tx_qmember(o, "value", NULL, tx->tx_value, e) == -1)
 		return -1;
-	if (t->given[ETH_TX_CHAIN_ID] && eth_tx_is_zero(tx->tx_chain_id))
+	if (t->given[ETH_TX_CHAIN_ID] && u256_is_zero(tx->tx_chain_id))
 		return eth_tx_bad(e, "chainId", "must be at least 1");
 	/* nonce and gas are 64-bit quantities. */
-	if (t->given[ETH_TX_NONCE] && !eth_tx_fits64(tx->tx_nonce))
+	if (t->given[ETH_TX_NONCE] && u256_to_u64(tx->tx_nonce, NULL) == -1)
 		return eth_tx_bad(e, "nonce", "must be below 2^64");
-	if (t->given[ETH_TX_GAS] && !eth_tx_fits64(tx->tx_gas))
+	if (t->given[ETH_TX_GAS] && u256_to_u64(tx->tx_gas, NULL) == -1)
 		return eth_tx_bad(e, "gas", "must be below 2^64");
 	/* The type: given, or inferred from the fee members. */
 	if (t->given[ETH_TX_GAS_PRICE] && (t->given[ETH_TX_MAX_FEE] ||
@@ -318,7 +256,7 @@ eth_tx_parse(struct json_object *o, struct eth_tx_req *t, struct verr *e)
 	else if (tx->tx_type == 2 && t->given[ETH_TX_GAS_PRICE])
 		return eth_tx_bad(e, "gasPrice", "is for type 0 only");
 	if (t->given[ETH_TX_MAX_FEE] && t->given[ETH_TX_MAX_PRIORITY] &&
-	    memcmp(tx->tx_max_priority_fee, tx->tx_max_fee, 32) > 0)
+	    u256_cmp(tx->tx_max_priority_fee, tx->tx_max_fee) > 0)
 		return eth_tx_bad(e, "maxPriorityFeePerGas", "must not exceed "
 		    "maxFeePerGas");
 	/* to: absent, null or "" is contract creation. */

@@ -1,8 +1,8 @@
 /*
  * The transaction object of sign-transaction and send-transaction
- * (API.md 3.8.10): parsing and validating its JSON into a struct eth_tx,
- * remembering which members were given so that send-transaction can fill
- * the others from the node.
+ * (API.md 3.8.10): struct eth_tx, which eth_sig.h encodes and signs, and
+ * parsing and validating its JSON into one, remembering which members
+ * were given so that send-transaction can fill the others from the node.
  */
 #ifndef ETH_TX_H
 #define ETH_TX_H
@@ -20,7 +20,7 @@ struct eth_access {
 };
 
 /*
- * A transaction to sign.  Quantities are 32-byte big-endian; fields that
+ * A transaction to sign.  Quantities are u256.h values; fields that
  * do not belong to tx_type are ignored.  The caller validates values
  * (spec section 3.8.10) and owns the pointers; eth_tx_clear() frees
  * them.
@@ -42,11 +42,13 @@ struct eth_tx {
 	size_t			 tx_naccess;
 };
 
+/* The members whose absence send-transaction fills in. */
 enum eth_tx_member {
-	ETH_TX_TYPE, ETH_TX_CHAIN_ID, ETH_TX_NONCE, ETH_TX_GAS, ETH_TX_GAS_PRICE,
-	ETH_TX_MAX_FEE, ETH_TX_MAX_PRIORITY, ETH_TX__MAX
+	ETH_TX_TYPE, ETH_TX_CHAIN_ID, ETH_TX_NONCE, ETH_TX_GAS,
+	ETH_TX_GAS_PRICE, ETH_TX_MAX_FEE, ETH_TX_MAX_PRIORITY, ETH_TX__MAX
 };
 
+/* A request's transaction: what it gave, and whether it named a sender. */
 struct eth_tx_req {
 	struct eth_tx	 tx;
 	int		 given[ETH_TX__MAX];	/* members present in the JSON */
@@ -63,7 +65,8 @@ struct eth_tx_req {
  * absent and they decide it; t->given[ETH_TX_TYPE] says whether it was
  * given or inferred.  400 validation_failed naming "transaction.<member>".
  */
-int	eth_tx_parse(struct json_object *o, struct eth_tx_req *t, struct verr *e);
+int	eth_tx_parse(struct json_object *o, struct eth_tx_req *t,
+	    struct verr *e);
 
 /*
  * Parse a quantity (0x-hex, decimal string, or non-negative JSON integer
@@ -71,11 +74,11 @@ int	eth_tx_parse(struct json_object *o, struct eth_tx_req *t, struct verr *e);
  */
 int	eth_tx_quantity(struct json_object *v, unsigned char out[32]);
 
+/* Parse a quantity string (0x-hex or decimal) like eth_tx_quantity(). */
+int	eth_tx_quantity_str(const char *s, unsigned char out[32]);
+
 /* Parse an address (EIP-55 checked when mixed case) into 20 bytes. */
 int	eth_tx_address(const char *s, unsigned char out[20]);
-
-/* Is the 32-byte big-endian value zero? */
-int	eth_tx_is_zero(const unsigned char v[32]);
 
 /* Free what tx points to and zero it; tx may be NULL. */
 void	eth_tx_clear(struct eth_tx *tx);
