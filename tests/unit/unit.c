@@ -32,6 +32,7 @@ main(void)
 	test_eth_rlp_suite();
 	test_eth_712_suite();
 	test_eth_sig_suite();
+	test_eth_tx_suite();
 	test_u256_suite();
 	test_rds_cluster_suite();
 	test_vis_suite();

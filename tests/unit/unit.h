@@ -23,6 +23,7 @@ void	test_media_suite(void);
 void	test_eth_rlp_suite(void);
 void	test_eth_712_suite(void);
 void	test_eth_sig_suite(void);
+void	test_eth_tx_suite(void);
 void	test_u256_suite(void);
 void	test_rds_cluster_suite(void);
 void	test_vis_suite(void);
