@@ -162,8 +162,8 @@ eth_tx_access(struct json_object *v, struct eth_tx *tx, struct verr *e)
 		    !json_object_is_type(a, json_type_string) ||
 		    eth_tx_address(json_object_get_string(a),
 		    tx->tx_access[i].ea_addr) == -1)
-			return eth_tx_bad(e, "accessList", "entries need a valid "
-			    "address");
+			return eth_tx_bad(e, "accessList", "entries need a "
+			    "valid address");
 		tx->tx_naccess = i + 1;
 		if ((keys = eth_tx_get(it, "storageKeys")) == NULL)
 			continue;
@@ -248,7 +248,7 @@ eth_tx_parse(struct json_object *o, struct eth_tx_req *t, struct verr *e)
 		else if (t->given[ETH_TX_GAS_PRICE])
 			tx->tx_type = 0;
 		else
-			tx->tx_type = -1;	/* undecided: send asks the node */
+			tx->tx_type = -1;	/* send asks the node */
 	} else if (tx->tx_type == 0 && (t->given[ETH_TX_MAX_FEE] ||
 	    t->given[ETH_TX_MAX_PRIORITY]))
 		return eth_tx_bad(e, t->given[ETH_TX_MAX_FEE] ? "maxFeePerGas" :

@@ -51,7 +51,7 @@ enum eth_tx_member {
 /* A request's transaction: what it gave, and whether it named a sender. */
 struct eth_tx_req {
 	struct eth_tx	 tx;
-	int		 given[ETH_TX__MAX];	/* members present in the JSON */
+	int		 given[ETH_TX__MAX];	/* members in the JSON */
 	int		 has_from;
 	unsigned char	 from[20];
 };

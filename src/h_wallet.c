@@ -139,7 +139,8 @@ wallet_message(struct json_object *b, unsigned char **bytes,
 	    json_get_str(b, "encoding", 0, &enc, e) == -1)
 		return -1;
 	if (enc != NULL && strcmp(enc, "utf8") != 0 && strcmp(enc, "hex") != 0)
-		return verr_field(e, "encoding", "encoding must be utf8 or hex");
+		return verr_field(e, "encoding", "encoding must be utf8 or "
+		    "hex");
 	*len = strlen(*msg);
 	if (enc == NULL || strcmp(enc, "hex") != 0) {
 		if (*len < 1 || *len > PSIGN_MAX)
@@ -228,8 +229,8 @@ h_wallet_sign_typed_data(struct req *r, struct verr *e)
 		verr_init(&pe);
 		if (json_parse_object(json_object_get_string(td),
 		    strlen(json_object_get_string(td)), &parsed, &pe) == -1) {
-			verr_field(e, "typedData", "typedData must be an object "
-			    "or a JSON string of one");
+			verr_field(e, "typedData", "typedData must be an "
+			    "object or a JSON string of one");
 			goto out;
 		}
 		td = parsed;

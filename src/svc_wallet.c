@@ -109,16 +109,14 @@ svc_wallet_need_unlock(struct be *be, const char *sid, struct verr *e)
 	return 0;
 }
 
-/* User uid into u when pw is its password; 401 when it is not. */
+/* 401 invalid_credentials unless pw is the password of u. */
 static int
-svc_wallet_password(struct be *be, const char *uid, const char *pw,
-    struct user *u, struct verr *e)
+svc_wallet_password(struct be *be, const struct user *u, const char *pw,
+    struct verr *e)
 {
 	struct pw_params	 pp;
 	int			 ok, rehash;
 
-	if (db_user_by_id(be->db, uid, u, e) == -1)
-		return -1;
 	pw_params_cfg(be->cfg, &pp);
 	if ((ok = pw_verify(u->password, pw, strlen(pw), &pp, &rehash,
 	    e)) == -1)
@@ -127,6 +125,25 @@ svc_wallet_password(struct be *be, const char *uid, const char *pw,
 		return verr_set(e, 401, "invalid_credentials",
 		    "Invalid credentials");
 	return 0;
+}
+
+/*
+ * Decrypt the private key of uid into priv, when pw is its password
+ * (pw NULL: no check).  The caller wipes priv, also on failure.
+ */
+static int
+svc_wallet_priv(struct be *be, const char *uid, const char *pw,
+    unsigned char priv[32], struct verr *e)
+{
+	struct user	*u;
+	int		 rc = -1;
+
+	if ((u = svc_wallet_user(be, uid, e)) == NULL)
+		return -1;
+	if (pw == NULL || svc_wallet_password(be, u, pw, e) == 0)
+		rc = eth_key_open(be->cfg->wallet_key, u->enc_key, priv, e);
+	free(u);
+	return rc;
 }
 
 int
@@ -155,9 +172,9 @@ svc_wallet_unlock(struct be *be, const char *uid, const char *sid,
 	char		 key[40], val[32];
 	int		 rc;
 
-	if ((u = malloc(sizeof(*u))) == NULL)
-		abort();
-	rc = svc_wallet_password(be, uid, pw, u, e);
+	if ((u = svc_wallet_user(be, uid, e)) == NULL)
+		return -1;
+	rc = svc_wallet_password(be, u, pw, e);
 	free(u);
 	if (rc == -1)
 		return -1;
@@ -180,20 +197,12 @@ int
 svc_wallet_export(struct be *be, const char *uid, const char *pw,
     char key[SVC_WALLET_HEX32_LEN], struct verr *e)
 {
-	struct user	*u;
 	unsigned char	 priv[32];
-	int		 rc = -1;
+	int		 rc;
 
-	if ((u = malloc(sizeof(*u))) == NULL)
-		abort();
-	if (svc_wallet_password(be, uid, pw, u, e) == -1 ||
-	    eth_key_open(be->cfg->wallet_key, u->enc_key, priv, e) == -1)
-		goto out;
-	svc_wallet_hex(priv, sizeof(priv), key);
-	rc = 0;
-out:
+	if ((rc = svc_wallet_priv(be, uid, pw, priv, e)) == 0)
+		svc_wallet_hex(priv, sizeof(priv), key);
 	OPENSSL_cleanse(priv, sizeof(priv));
-	free(u);
 	return rc;
 }
 
@@ -202,20 +211,17 @@ svc_wallet_sign_hash(struct be *be, const char *uid, const char *sid,
     const unsigned char digest[32], char sig[SVC_WALLET_SIG_LEN],
     struct verr *e)
 {
-	struct user	*u = NULL;
 	unsigned char	 priv[32], rsv[ETH_SIG_LEN];
 	int		 rc = -1;
 
-	if (svc_wallet_need_unlock(be, sid, e) == -1 ||
-	    (u = svc_wallet_user(be, uid, e)) == NULL ||
-	    eth_key_open(be->cfg->wallet_key, u->enc_key, priv, e) == -1 ||
-	    eth_sig_sign(priv, digest, rsv, e) == -1)
-		goto out;
-	svc_wallet_hex(rsv, sizeof(rsv), sig);
-	rc = 0;
-out:
+	if (svc_wallet_need_unlock(be, sid, e) == -1)
+		return -1;
+	if (svc_wallet_priv(be, uid, NULL, priv, e) == 0 &&
+	    eth_sig_sign(priv, digest, rsv, e) == 0) {
+		svc_wallet_hex(rsv, sizeof(rsv), sig);
+		rc = 0;
+	}
 	OPENSSL_cleanse(priv, sizeof(priv));
-	free(u);
 	return rc;
 }
 
@@ -410,7 +416,8 @@ svc_wallet_txlock(struct be *be, const char *addr, struct verr *e)
 	svc_wallet_lock_name(addr, name);
 	while ((got = rds_lease(be->rds, name, TXLOCK_TTL, e)) == 0) {
 		if (json_now_ms() > deadline)
-			return verr_backend(e, "redis", "wallet send lock busy");
+			return verr_backend(e, "redis",
+			    "wallet send lock busy");
 		nanosleep(&nap, NULL);
 	}
 	return got == 1 ? 0 : -1;

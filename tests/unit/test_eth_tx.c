@@ -175,8 +175,10 @@ test_invalid(void)
 		    "transaction.maxFeePerGas" },
 		{ "{" TO ", \"maxPriorityFeePerGas\": \" 1\"}",
 		    "transaction.maxPriorityFeePerGas" },
-		{ "{" TO ", \"value\": \"" U256MAX "0\"}", "transaction.value" },
-		{ "{" TO ", \"value\": 9007199254740992}", "transaction.value" },
+		{ "{" TO ", \"value\": \"" U256MAX "0\"}",
+		    "transaction.value" },
+		{ "{" TO ", \"value\": 9007199254740992}",
+		    "transaction.value" },
 		{ "{" TO ", \"gasPrice\": 1, \"maxFeePerGas\": 2}",
 		    "transaction.gasPrice" },
 		{ "{" TO ", \"gasPrice\": 1, \"maxPriorityFeePerGas\": 2}",
@@ -217,7 +219,8 @@ test_invalid(void)
 		{ "{" TO ", \"accessList\": [{\"address\": \"" COW "\", "
 		    "\"storageKeys\": \"0x\"}]}", "transaction.accessList" },
 		{ "{" TO ", \"accessList\": [{\"address\": \"" COW "\", "
-		    "\"storageKeys\": [\"0x07\"]}]}", "transaction.accessList" },
+		    "\"storageKeys\": [\"0x07\"]}]}",
+		    "transaction.accessList" },
 		{ "{" TO ", \"accessList\": [{\"address\": \"" COW "\", "
 		    "\"storageKeys\": [7]}]}", "transaction.accessList" },
 	};
@@ -288,30 +291,34 @@ taccess(size_t n, int keys)
 static void
 test_access_bounds(void)
 {
+	static const struct {
+		size_t	 n;
+		int	 keys, rc;
+	} c[] = {
+		{ 1024, 0, 0 },
+		{ 1025, 0, -1 },
+		{ 1024, 1, 0 },
+		{ 1025, 1, -1 },
+	};
 	struct eth_tx_req	 t;
 	struct verr		 e;
 	char			*s;
+	size_t			 i;
 
-	s = taccess(1024, 0);
-	CU_ASSERT_EQUAL(tparse(s, &t, &e), 0);
-	CU_ASSERT_EQUAL(t.tx.tx_naccess, 1024);
-	eth_tx_clear(&t.tx);
-	free(s);
-	s = taccess(1025, 0);
-	CU_ASSERT_EQUAL(tparse(s, &t, &e), -1);
-	CU_ASSERT_STRING_EQUAL(e.field, "transaction.accessList");
-	eth_tx_clear(&t.tx);
-	free(s);
-	s = taccess(1024, 1);
-	CU_ASSERT_EQUAL(tparse(s, &t, &e), 0);
-	CU_ASSERT_EQUAL(t.tx.tx_access[0].ea_nkeys, 1024);
-	eth_tx_clear(&t.tx);
-	free(s);
-	s = taccess(1025, 1);
-	CU_ASSERT_EQUAL(tparse(s, &t, &e), -1);
-	CU_ASSERT_STRING_EQUAL(e.field, "transaction.accessList");
-	eth_tx_clear(&t.tx);
-	free(s);
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		s = taccess(c[i].n, c[i].keys);
+		CU_ASSERT_EQUAL(tparse(s, &t, &e), c[i].rc);
+		if (c[i].rc == -1) {
+			CU_ASSERT_STRING_EQUAL(e.field,
+			    "transaction.accessList");
+		} else {
+			CU_ASSERT_EQUAL(c[i].keys ?
+			    t.tx.tx_access[0].ea_nkeys : t.tx.tx_naccess,
+			    c[i].n);
+		}
+		eth_tx_clear(&t.tx);
+		free(s);
+	}
 }
 
 static void

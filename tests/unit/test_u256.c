@@ -36,91 +36,75 @@ tqeq(const unsigned char v[U256_LEN], const char *want)
 	CU_ASSERT_STRING_EQUAL(got, want);
 }
 
+/* Both parsers over a table: decimal, then hex (no "0x"). */
 static void
-test_from_dec(void)
+test_parse(void)
 {
 	static const struct {
+		int		 hex;
 		const char	*s;
 		int		 rc;
 		const char	*want;		/* when rc is 0 */
 	} c[] = {
-		{ "0", 0, "0x0" },
-		{ "000", 0, "0x0" },
-		{ "1", 0, "0x1" },
-		{ "0042", 0, "0x2a" },
-		{ "255", 0, "0xff" },
-		{ "256", 0, "0x100" },
-		{ "18446744073709551615", 0, "0xffffffffffffffff" },
-		{ "18446744073709551616", 0, "0x10000000000000000" },
-		{ MAX_DEC, 0, "0x" MAX_HEX },
-		{ "000" MAX_DEC, 0, "0x" MAX_HEX },
+		{ 0, "0", 0, "0x0" },
+		{ 0, "000", 0, "0x0" },
+		{ 0, "1", 0, "0x1" },
+		{ 0, "0042", 0, "0x2a" },
+		{ 0, "255", 0, "0xff" },
+		{ 0, "256", 0, "0x100" },
+		{ 0, "18446744073709551615", 0, "0xffffffffffffffff" },
+		{ 0, "18446744073709551616", 0, "0x10000000000000000" },
+		{ 0, MAX_DEC, 0, "0x" MAX_HEX },
+		{ 0, "000" MAX_DEC, 0, "0x" MAX_HEX },
 		/* 2^256, 10 * (2^256 - 1) */
-		{ "11579208923731619542357098500868790785326998466564056"
+		{ 0, "11579208923731619542357098500868790785326998466564056"
 		    "4039457584007913129639936", -2, NULL },
-		{ MAX_DEC "0", -2, NULL },
-		{ "", -1, NULL },
-		{ "-1", -1, NULL },
-		{ "+1", -1, NULL },
-		{ " 1", -1, NULL },
-		{ "1 ", -1, NULL },
-		{ "1.0", -1, NULL },
-		{ "1e3", -1, NULL },
-		{ "0x10", -1, NULL },
+		{ 0, MAX_DEC "0", -2, NULL },
+		{ 0, "", -1, NULL },
+		{ 0, "-1", -1, NULL },
+		{ 0, "+1", -1, NULL },
+		{ 0, " 1", -1, NULL },
+		{ 0, "1 ", -1, NULL },
+		{ 0, "1.0", -1, NULL },
+		{ 0, "1e3", -1, NULL },
+		{ 0, "0x10", -1, NULL },
 		/* the first failure the digits show decides */
-		{ MAX_DEC "0x", -2, NULL },
-		{ "x" MAX_DEC "0", -1, NULL },
+		{ 0, MAX_DEC "0x", -2, NULL },
+		{ 0, "x" MAX_DEC "0", -1, NULL },
+		{ 1, "0", 0, "0x0" },
+		{ 1, "00000", 0, "0x0" },
+		{ 1, "a", 0, "0xa" },
+		{ 1, "A", 0, "0xa" },
+		{ 1, "0001", 0, "0x1" },
+		{ 1, "123", 0, "0x123" },
+		{ 1, "DeadBeef", 0, "0xdeadbeef" },
+		{ 1, MAX_HEX, 0, "0x" MAX_HEX },
+		{ 1, "0000" MAX_HEX, 0, "0x" MAX_HEX },
+		{ 1, "1" MAX_HEX, -2, NULL },
+		{ 1, "", -1, NULL },
+		{ 1, "g", -1, NULL },
+		{ 1, "12 ", -1, NULL },
+		{ 1, "0x12", -1, NULL },
+		{ 1, "-1", -1, NULL },
+		/* hex: the length is checked before the digits */
+		{ 1, "z" MAX_HEX, -2, NULL },
 	};
 	unsigned char	 v[U256_LEN];
 	size_t		 i;
+	int		 rc;
 
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		CU_ASSERT_EQUAL(u256_from_dec(c[i].s, strlen(c[i].s), v),
-		    c[i].rc);
+		rc = c[i].hex ? u256_from_hex(c[i].s, strlen(c[i].s), v) :
+		    u256_from_dec(c[i].s, strlen(c[i].s), v);
+		CU_ASSERT_EQUAL(rc, c[i].rc);
 		if (c[i].rc == 0)
 			tqeq(v, c[i].want);
 	}
-	/* the length bounds the digits: a NUL inside is a non-digit */
+	/* the length bounds the digits: a NUL inside is a bad digit */
 	CU_ASSERT_EQUAL(u256_from_dec("12\0" "3", 4, v), -1);
+	CU_ASSERT_EQUAL(u256_from_hex("1\0" "2", 3, v), -1);
 	CU_ASSERT_EQUAL(u256_from_dec("123", 2, v), 0);
 	tqeq(v, "0xc");
-}
-
-static void
-test_from_hex(void)
-{
-	static const struct {
-		const char	*s;
-		int		 rc;
-		const char	*want;
-	} c[] = {
-		{ "0", 0, "0x0" },
-		{ "00000", 0, "0x0" },
-		{ "a", 0, "0xa" },
-		{ "A", 0, "0xa" },
-		{ "0001", 0, "0x1" },
-		{ "123", 0, "0x123" },
-		{ "DeadBeef", 0, "0xdeadbeef" },
-		{ MAX_HEX, 0, "0x" MAX_HEX },
-		{ "0000" MAX_HEX, 0, "0x" MAX_HEX },
-		{ "1" MAX_HEX, -2, NULL },
-		{ "", -1, NULL },
-		{ "g", -1, NULL },
-		{ "12 ", -1, NULL },
-		{ "0x12", -1, NULL },
-		{ "-1", -1, NULL },
-		/* length is checked before the digits */
-		{ "z" MAX_HEX, -2, NULL },
-	};
-	unsigned char	 v[U256_LEN];
-	size_t		 i;
-
-	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		CU_ASSERT_EQUAL(u256_from_hex(c[i].s, strlen(c[i].s), v),
-		    c[i].rc);
-		if (c[i].rc == 0)
-			tqeq(v, c[i].want);
-	}
-	CU_ASSERT_EQUAL(u256_from_hex("1\0" "2", 3, v), -1);
 }
 
 static void
@@ -196,10 +180,8 @@ test_u256_suite(void)
 {
 	CU_pSuite	 s = CU_add_suite("u256", NULL, NULL);
 
-	UNIT_ADD(s, "decimal: edges, leading zeros, invalid, overflow",
-	    test_from_dec);
-	UNIT_ADD(s, "hex: edges, leading zeros, invalid, overflow",
-	    test_from_hex);
+	UNIT_ADD(s, "decimal and hex: edges, leading zeros, invalid, "
+	    "overflow", test_parse);
 	UNIT_ADD(s, "64-bit values in and out", test_u64);
 	UNIT_ADD(s, "add, sub, cmp with carry and borrow", test_add_sub_cmp);
 }
