@@ -13,7 +13,7 @@
  * is a JSON value of the request the work is linear in its size.  The
  * EIP712Domain type is derived from the domain's members, in ethers'
  * order, unless the client defines it.  Integers are held as 256-bit
- * big-endian byte strings, two's complement once signed.  Strings of
+ * big-endian byte strings (u256.h), two's complement once signed.  Strings of
  * `types' are borrowed from the JSON, which outlives the computation.
  */
 #include <ctype.h>

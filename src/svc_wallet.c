@@ -310,9 +310,9 @@ svc_wallet_sign_tx(struct be *be, const char *uid, const char *sid,
     struct eth_tx_req *t, char **raw, char hash[SVC_WALLET_HEX32_LEN],
     struct verr *e)
 {
-	struct user	*u = NULL;
+	struct user	*u;
 	const char	*missing;
-	int		 rc = -1;
+	int		 rc;
 
 	*raw = NULL;
 	/* Without one, the chain id of the configuration (eth_chain_id). */
@@ -328,11 +328,9 @@ svc_wallet_sign_tx(struct be *be, const char *uid, const char *sid,
 	if ((missing = svc_wallet_tx_missing(t)) != NULL)
 		return verr_field(e, missing, "a member is missing");
 	if (svc_wallet_need_unlock(be, sid, e) == -1 ||
-	    (u = svc_wallet_user(be, uid, e)) == NULL ||
-	    svc_wallet_tx_sign(be, t, u, raw, hash, e) == -1)
-		goto out;
-	rc = 0;
-out:
+	    (u = svc_wallet_user(be, uid, e)) == NULL)
+		return -1;
+	rc = svc_wallet_tx_sign(be, t, u, raw, hash, e);
 	free(u);
 	return rc;
 }
