@@ -3,7 +3,7 @@
  * eth_call() for any method, and one named function per node call the
  * wallet makes.  Quantities are u256.h values.  Every call fails as
  * eth_call() does; a named call whose answer is not what the method
- * returns fails with 503 backend_unavailable.
+ * returns fails with 503 unavailable.
  */
 #ifndef ETH_H
 #define ETH_H

@@ -4,7 +4,7 @@
  * transactions, and sending transactions through the node.  Callers
  * give the user and session ids the request authenticated; the answers
  * are "0x" hex strings ready to render.  Failures that the node or
- * Redis cause are 503 backend_unavailable unless said otherwise.
+ * Redis cause are 503 unavailable unless said otherwise.
  */
 #ifndef SVC_WALLET_H
 #define SVC_WALLET_H
