@@ -14,6 +14,7 @@
 #include <curl/curl.h>
 #include <json-c/json.h>
 
+#include "buf.h"
 #include "cfg.h"
 #include "enc.h"
 #include "eth.h"
@@ -21,31 +22,15 @@
 #include "json.h"
 #include "u256.h"
 #include "verr.h"
+#include "xmem.h"
 
 #define ETH_MAX_ANSWER	(1 << 20)
 
-struct eth_buf {
-	char	*b;
-	size_t	 n;
-	int	 over;
-};
-
+/* curl's write callback: the answer into a struct buf; too long stops. */
 static size_t
 eth_write(char *p, size_t size, size_t nmemb, void *arg)
 {
-	struct eth_buf	*b = arg;
-	size_t		 len = size * nmemb;
-
-	if (b->n + len > ETH_MAX_ANSWER) {
-		b->over = 1;
-		return 0;
-	}
-	if ((b->b = realloc(b->b, b->n + len + 1)) == NULL)
-		abort();
-	memcpy(b->b + b->n, p, len);
-	b->n += len;
-	b->b[b->n] = '\0';
-	return len;
+	return buf_add(arg, p, size * nmemb) == -1 ? 0 : size * nmemb;
 }
 
 int
@@ -54,7 +39,7 @@ eth_call(const struct cfg *c, const char *method, struct json_object *params,
 {
 	struct json_object	*req, *ans = NULL, *v, *m;
 	struct curl_slist	*h = NULL;
-	struct eth_buf		 b = { NULL, 0, 0 };
+	struct buf		 b;
 	struct verr		 pe;
 	CURL			*cu;
 	CURLcode		 cc;
@@ -62,10 +47,11 @@ eth_call(const struct cfg *c, const char *method, struct json_object *params,
 	int			 rc = -1;
 
 	*result = NULL;
+	buf_init(&b, ETH_MAX_ANSWER);
 	if (c->eth_rpc_url == NULL || c->eth_rpc_url[0] == '\0')
 		return verr_backend(e, "eth", "ETH_RPC_URL is not set");
 	if ((cu = curl_easy_init()) == NULL)
-		abort();
+		xnomem("curl_easy_init");
 	req = json_object_new_object();
 	json_object_object_add(req, "jsonrpc", json_object_new_string("2.0"));
 	json_object_object_add(req, "id", json_object_new_int(1));
@@ -88,7 +74,8 @@ eth_call(const struct cfg *c, const char *method, struct json_object *params,
 	}
 	curl_easy_getinfo(cu, CURLINFO_RESPONSE_CODE, &status);
 	verr_init(&pe);
-	if (b.n == 0 || json_parse_object(b.b, b.n, &ans, &pe) == -1) {
+	if (b.b_len == 0 ||
+	    json_parse_object(buf_str(&b), b.b_len, &ans, &pe) == -1) {
 		verr_backend(e, "eth", status >= 400 ? "HTTP error from the "
 		    "node" : "the node's answer is not JSON-RPC");
 		goto out;
@@ -112,7 +99,7 @@ out:
 	json_object_put(ans);
 	curl_slist_free_all(h);
 	curl_easy_cleanup(cu);
-	free(b.b);
+	buf_free(&b);
 	return rc;
 }
 
@@ -193,8 +180,7 @@ eth_hex_string(const unsigned char *b, size_t n)
 	struct json_object	*o;
 	char			*s;
 
-	if ((s = malloc(2 * n + 3)) == NULL)
-		abort();
+	s = xmalloc(2 * n + 3);
 	memcpy(s, "0x", 2);
 	enc_hex(b, n, s + 2);
 	o = json_object_new_string(s);
@@ -237,9 +223,8 @@ eth_send_raw(const struct cfg *c, const char *raw, char **hash,
 	json_object_put(p);
 	if (rc == -1)
 		return -1;
-	if (res != NULL && json_object_is_type(res, json_type_string) &&
-	    (*hash = strdup(json_object_get_string(res))) == NULL)
-		abort();
+	if (res != NULL && json_object_is_type(res, json_type_string))
+		*hash = xstrdup(json_object_get_string(res));
 	json_object_put(res);
 	return 0;
 }

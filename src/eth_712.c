@@ -30,6 +30,7 @@
 #include "keccak.h"
 #include "u256.h"
 #include "verr.h"
+#include "xmem.h"
 
 /* ceiling of an encodeType text */
 #define ETH_712_TEXT_MAX	(1 << 20)
@@ -270,8 +271,7 @@ eth_712_read_type(struct eth_712 *x, struct eth_712_type *t,
 	if ((n = json_object_array_length(arr)) > ETH_712_MEMBERS)
 		return eth_712_fail(x, "more than %d members",
 		    ETH_712_MEMBERS);
-	if ((t->t_m = calloc(n > 0 ? n : 1, sizeof(*t->t_m))) == NULL)
-		abort();
+	t->t_m = xcalloc(n > 0 ? n : 1, sizeof(*t->t_m));
 	t->t_nm = n;
 	for (i = 0; i < n; i++) {
 		mm = &t->t_m[i];
@@ -367,9 +367,8 @@ eth_712_read_types(struct eth_712 *x, struct json_object *td)
 	x->x_domain = (int)x->x_nt;
 	t = &x->x_t[x->x_nt++];
 	t->t_name = "EIP712Domain";
-	if ((t->t_m = calloc(sizeof(eth_712_domain_members) /
-	    sizeof(eth_712_domain_members[0]), sizeof(*t->t_m))) == NULL)
-		abort();
+	t->t_m = xcalloc(sizeof(eth_712_domain_members) /
+	    sizeof(eth_712_domain_members[0]), sizeof(*t->t_m));
 	for (i = 0; i < sizeof(eth_712_domain_members) /
 	    sizeof(eth_712_domain_members[0]); i++) {
 		if (!json_object_object_get_ex(domain,
@@ -399,8 +398,7 @@ eth_712_cat(struct eth_712 *x, struct eth_712_text *tx, const char *s)
 		cap = tx->tx_cap == 0 ? 256 : tx->tx_cap;
 		while (cap < tx->tx_len + n + 1)
 			cap *= 2;
-		if ((tx->tx_buf = realloc(tx->tx_buf, cap)) == NULL)
-			abort();
+		tx->tx_buf = xreallocarray(tx->tx_buf, cap, 1);
 		tx->tx_cap = cap;
 	}
 	memcpy(tx->tx_buf + tx->tx_len, s, n + 1);
@@ -755,8 +753,7 @@ eth_712_digest(struct json_object *td, unsigned char digest[32],
 	size_t			 was;
 	int			 ti, rc = -1;
 
-	if ((x = malloc(sizeof(*x))) == NULL)
-		abort();
+	x = xmalloc(sizeof(*x));
 	memset(mh, 0, sizeof(mh));
 	if (eth_712_load(x, td, e) == -1)
 		goto out;
@@ -816,8 +813,7 @@ eth_712_encode_type(struct json_object *td, const char *type, char **out,
 	int			 ti, rc = -1;
 
 	*out = NULL;
-	if ((x = malloc(sizeof(*x))) == NULL)
-		abort();
+	x = xmalloc(sizeof(*x));
 	if (eth_712_load(x, td, e) == -1)
 		goto out;
 	if ((ti = eth_712_find(x, type, strlen(type))) == -1) {

@@ -15,6 +15,7 @@
 #include "eth_tx.h"
 #include "u256.h"
 #include "verr.h"
+#include "xmem.h"
 
 int
 eth_tx_quantity_str(const char *s, unsigned char out[32])
@@ -82,8 +83,7 @@ eth_tx_bytes(const char *s, unsigned char **out, size_t *len)
 		return -1;
 	if (n == 0)
 		return 0;
-	if ((*out = malloc(n / 2)) == NULL)
-		abort();
+	*out = xmalloc(n / 2);
 	if (enc_unhex(s + 2, *out, n / 2) == -1) {
 		free(*out);
 		*out = NULL;
@@ -152,9 +152,8 @@ eth_tx_access(struct json_object *v, struct eth_tx *tx, struct verr *e)
 	n = json_object_array_length(v);
 	if (n > 1024)
 		return eth_tx_bad(e, "accessList", "has too many entries");
-	if (n > 0 && (tx->tx_access = calloc(n, sizeof(*tx->tx_access))) ==
-	    NULL)
-		abort();
+	if (n > 0)
+		tx->tx_access = xcalloc(n, sizeof(*tx->tx_access));
 	for (i = 0; i < n; i++) {
 		it = json_object_array_get_idx(v, i);
 		if (!json_object_is_type(it, json_type_object) ||
@@ -172,9 +171,8 @@ eth_tx_access(struct json_object *v, struct eth_tx *tx, struct verr *e)
 			return eth_tx_bad(e, "accessList", "storageKeys "
 			    "must be an array");
 		len = json_object_array_length(keys);
-		if (len > 0 && (tx->tx_access[i].ea_keys = calloc(len,
-		    32)) == NULL)
-			abort();
+		if (len > 0)
+			tx->tx_access[i].ea_keys = xcalloc(len, 32);
 		for (j = 0; j < len; j++) {
 			k = json_object_array_get_idx(keys, j);
 			b = NULL;

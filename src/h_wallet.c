@@ -20,6 +20,7 @@
 #include "rl.h"
 #include "svc_wallet.h"
 #include "verr.h"
+#include "xmem.h"
 
 #define PSIGN_MAX	65536
 
@@ -153,8 +154,7 @@ wallet_message(struct json_object *b, unsigned char **bytes,
 		return verr_field(e, "message", "message must be 0x and an "
 		    "even number of hex digits, 1 to 65536 bytes");
 	*len = *len / 2 - 1;
-	if ((*bytes = malloc(*len)) == NULL)
-		abort();
+	*bytes = xmalloc(*len);
 	if (enc_unhex(*msg + 2, *bytes, *len) == -1)
 		return verr_field(e, "message", "message must be hex digits");
 	*msg = (const char *)*bytes;

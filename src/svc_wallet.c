@@ -16,7 +16,6 @@
 
 #include <openssl/crypto.h>
 
-#include "auth.h"
 #include "be.h"
 #include "cfg.h"
 #include "db_users.h"
@@ -29,21 +28,16 @@
 #include "json.h"
 #include "pwhash.h"
 #include "rds_redis.h"
+#include "rkey.h"
 #include "svc_wallet.h"
 #include "u256.h"
 #include "verr.h"
+#include "xmem.h"
 
 #define UNLOCK_MS	(15 * 60 * 1000)
 #define TXLOCK_TTL	30	/* seconds a send may hold its wallet lock */
 #define TXLOCK_WAIT_MS	10000
 #define PRIORITY_FEE	1000000000	/* 1 gwei, for nodes without a tip */
-
-/* The Redis key of session sid's unlock. */
-static void
-svc_wallet_unlock_key(const char *sid, char key[40])
-{
-	snprintf(key, 40, "%s%s", AUTH_UNLOCK_PREFIX, sid);
-}
 
 /* The name of the send lease of wallet address addr. */
 static void
@@ -66,8 +60,7 @@ svc_wallet_user(struct be *be, const char *uid, struct verr *e)
 {
 	struct user	*u;
 
-	if ((u = malloc(sizeof(*u))) == NULL)
-		abort();
+	u = xmalloc(sizeof(*u));
 	if (db_user_by_id(be->db, uid, u, e) == -1) {
 		free(u);
 		return NULL;
@@ -83,10 +76,11 @@ static int
 svc_wallet_unlocked(struct be *be, const char *sid, int64_t *until,
     struct verr *e)
 {
-	char		 key[40], val[32];
+	char		 key[RKEY_MAX], val[32];
 	int		 got;
 
-	svc_wallet_unlock_key(sid, key);
+	if (rkey_unlock(key, sid, e) == -1)
+		return -1;
 	if ((got = rds_get(be->rds, key, val, sizeof(val), e)) == -1)
 		return -1;
 	if (got == 0)
@@ -169,7 +163,7 @@ svc_wallet_unlock(struct be *be, const char *uid, const char *sid,
     const char *pw, int64_t *until, struct verr *e)
 {
 	struct user	*u;
-	char		 key[40], val[32];
+	char		 key[RKEY_MAX], val[32];
 	int		 rc;
 
 	if ((u = svc_wallet_user(be, uid, e)) == NULL)
@@ -179,7 +173,8 @@ svc_wallet_unlock(struct be *be, const char *uid, const char *sid,
 	if (rc == -1)
 		return -1;
 	*until = json_now_ms() + UNLOCK_MS;
-	svc_wallet_unlock_key(sid, key);
+	if (rkey_unlock(key, sid, e) == -1)
+		return -1;
 	snprintf(val, sizeof(val), "%lld", (long long)*until);
 	return rds_set(be->rds, key, val, UNLOCK_MS / 1000, e);
 }
@@ -187,9 +182,10 @@ svc_wallet_unlock(struct be *be, const char *uid, const char *sid,
 int
 svc_wallet_lock(struct be *be, const char *sid, struct verr *e)
 {
-	char	 key[40];
+	char	 key[RKEY_MAX];
 
-	svc_wallet_unlock_key(sid, key);
+	if (rkey_unlock(key, sid, e) == -1)
+		return -1;
 	return rds_del(be->rds, key, e);
 }
 
@@ -277,8 +273,7 @@ svc_wallet_tx_sign(struct be *be, struct eth_tx_req *t, const struct user *u,
 	    svc_wallet_from_check(t, u, e) == -1 ||
 	    eth_sig_tx_sign(&t->tx, priv, &raw, &rawlen, hash, e) == -1)
 		goto out;
-	if ((*rawhex = malloc(2 * rawlen + 3)) == NULL)
-		abort();
+	*rawhex = xmalloc(2 * rawlen + 3);
 	svc_wallet_hex(raw, rawlen, *rawhex);
 	svc_wallet_hex(hash, sizeof(hash), hashhex);
 	rc = 0;
@@ -446,8 +441,8 @@ svc_wallet_send_tx(struct be *be, const char *uid, const char *sid,
 	    eth_send_raw(c, raw, hash, e) == -1)
 		goto out;
 	/* A node that answers no hash: the one computed here. */
-	if (*hash == NULL && (*hash = strdup(ours)) == NULL)
-		abort();
+	if (*hash == NULL)
+		*hash = xstrdup(ours);
 	rc = 0;
 out:
 	if (locked) {
