@@ -100,32 +100,34 @@ def make(cfg, *args):
                           stdout=sys.stderr).returncode == 0
 
 
-def cmd_up():
-    cfg = Config()
+def _up(envname, make_stack, up):
+    """The installer and the build, then up(the stack)."""
+    cfg = Config(envname)
     prepare(cfg)
-    topology.single_up(single(cfg))
+    up(make_stack(cfg))
+
+
+def _down(st, down):
+    if not st.envpath.is_file():
+        log("nothing to stop under %s" % st.run)
+        return
+    down(st)
+
+
+def cmd_up():
+    _up("stack.env", single, topology.single_up)
 
 
 def cmd_down():
-    st = single()
-    if not st.envpath.is_file():
-        log("nothing to stop under %s" % st.run)
-        return
-    topology.single_down(st)
+    _down(single(), topology.single_down)
 
 
 def cmd_cluster_up():
-    cfg = Config("cluster.env")
-    prepare(cfg)
-    topology.cluster_up(cluster(cfg))
+    _up("cluster.env", cluster, topology.cluster_up)
 
 
 def cmd_cluster_down():
-    st = cluster()
-    if not st.envpath.is_file():
-        log("nothing to stop under %s" % st.run)
-        return
-    topology.cluster_down(st)
+    _down(cluster(), topology.cluster_down)
 
 
 def cmd_cluster_test():

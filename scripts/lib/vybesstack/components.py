@@ -192,7 +192,7 @@ def nats_node(i):
                      address=lambda st: "nats://127.0.0.1:%s" % port(st))
 
 
-# ---------------------------------------------------------------- s3, mail, eth
+# ---------------------------------------------------------------- s3 mail eth
 
 def s3():
     """s3rver; it accepts any secret, S3RVER/S3RVER are its documented
@@ -320,7 +320,8 @@ def nginx(sites, extra=lambda st: ""):
 
 def nginx_listen(st):
     """The rules that put the site on this stack's loopback port."""
-    return [(r"listen 80;", "listen 127.0.0.1:%s;" % st.env["VYBES_PORT_NGINX"]),
+    port = st.env["VYBES_PORT_NGINX"]
+    return [(r"listen 80;", "listen 127.0.0.1:%s;" % port),
             (r"listen \[::\]:80;", None)]
 
 

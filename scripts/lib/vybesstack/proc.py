@@ -58,10 +58,17 @@ def children(pid):
     return out
 
 
-def _kill_group(pid, sig):
-    """sig to pid's process group when pid leads one, else to pid."""
+def _leads_group(pid):
     try:
-        if os.getpgid(pid) == pid:
+        return os.getpgid(pid) == pid
+    except ProcessLookupError:
+        return False
+
+
+def _kill(pid, group, sig):
+    """sig to pid's process group (group true) or to pid alone."""
+    try:
+        if group:
             os.killpg(pid, sig)
         else:
             os.kill(pid, sig)
@@ -81,35 +88,35 @@ def _wait_gone(pid, timeout, proc=None):
     return False
 
 
-def stop_pid(pid, timeout=15, proc=None, name=None):
+def stop_pid(pid, timeout=15, proc=None, name=None, group=None):
     """TERM pid, a bounded wait (the api drains its children, the worker
-    settles the message in hand), then KILL its process group; children
-    it left behind, such as the workers of a supervisor that died, go with
-    the group.  proc: the Popen of pid, when this process started it."""
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
+    settles the message in hand), then KILL its process group when pid
+    leads one (group: known already); children it left behind, such as
+    the workers of a supervisor that died, go with the group.  proc: the
+    Popen of pid, when this process started it."""
+    if group is None:
+        group = _leads_group(pid)
+    _kill(pid, False, signal.SIGTERM)
     if not _wait_gone(pid, timeout, proc):
         if name:
             log("%s still running after %ds: SIGKILL" % (name, timeout))
-        _kill_group(pid, signal.SIGKILL)
+        _kill(pid, group, signal.SIGKILL)
         _wait_gone(pid, 5, proc)
-    _kill_group(pid, signal.SIGKILL)
+    _kill(pid, group, signal.SIGKILL)
 
 
 def kill_group(pid):
     """A crash: SIGKILL pid's whole process group, no drain."""
-    _kill_group(pid, signal.SIGKILL)
+    _kill(pid, _leads_group(pid), signal.SIGKILL)
     _wait_gone(pid, 5)
 
 
 def stop_group(proc, timeout=20):
-    """stop_pid for a Popen started with start_new_session (spawn)."""
+    """stop_pid for a Popen started in its own session (spawn)."""
     if proc.poll() is None:
-        stop_pid(proc.pid, timeout, proc)
+        stop_pid(proc.pid, timeout, proc, group=True)
     else:
-        _kill_group(proc.pid, signal.SIGKILL)
+        _kill(proc.pid, True, signal.SIGKILL)
 
 
 def wait_ready(what, check, timeout=30, died=None, logpath=None):
