@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 from .proc import StackError, http_ok, log, rpc_ok, tcp_open, unix_open
-from .stack import Component, render, rewrite
+from .stack import Component, render
 
 ETH_CHAIN_ID = 31337
 DBS = ("mongo-java", "mongo-java-memory", "ferretdb-sqlite", "ferretdb-pg",
@@ -351,8 +351,3 @@ def lighttpd(site, extra=""):
         port=_port("VYBES_PORT_LIGHTTPD"), render=conf,
         address=lambda st: st.env["VYBES_URL_LIGHTTPD"])
 
-
-__all__ = ["ETH_CHAIN_ID", "DBS", "mongo", "pg", "redis", "redis_node",
-           "redis_cli", "nats", "nats_node", "s3", "mail", "eth", "api",
-           "worker", "write_conf", "nginx", "nginx_listen", "lighttpd",
-           "rewrite"]

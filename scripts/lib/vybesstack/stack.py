@@ -220,7 +220,7 @@ class Stack:
                 out.append("%-9s stopped  %-11s %s" % (n, "", addr))
         return out
 
-    def vybesctl(self, conf, tries, pause):
+    def migrate(self, conf, tries, pause):
         """`vybesctl -f conf migrate` (indexes, the JetStream stream), a few
         tries: a server just started may miss its storage check."""
         ctl = self.build / "vybesctl"

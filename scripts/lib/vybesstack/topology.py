@@ -175,7 +175,7 @@ def single_up(st):
     for n in ("mongo", "redis", "nats", "s3", "mail", "eth"):
         st.start(n)
     _single_conf(st)
-    st.vybesctl(st.env["VYBES_CONF"], 5, 1)
+    st.migrate(st.env["VYBES_CONF"], 5, 1)
     for n in ("api", "worker", "nginx", "lighttpd"):
         st.start(n)
     e = st.env
@@ -369,7 +369,7 @@ def cluster_up(st):
     _node_conf(2)(st)
     # The R3 stream needs a JetStream meta leader: retry while the NATS
     # cluster elects one.
-    st.vybesctl(st.run / "node1.conf", 31, 1)
+    st.migrate(st.run / "node1.conf", 31, 1)
     for n in ("api1", "api2", "worker1", "worker2", "nginx", "lighttpd"):
         st.start(n)
     # Both web servers pass requests to both nodes before we return.
