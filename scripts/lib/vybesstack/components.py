@@ -196,9 +196,11 @@ def nats_node(i):
 
 def s3():
     """s3rver; it accepts any secret, S3RVER/S3RVER are its documented
-    keys."""
+    keys.  Its continuation tokens (a listing past 1,000 keys) use DES,
+    which Node's OpenSSL 3 offers only with the legacy provider."""
     return Component(
         "s3", lambda st: [
+            "env", "NODE_OPTIONS=--openssl-legacy-provider",
             _tool(st, "s3rver"), "-d", st.dirs("data/s3"), "-a", "127.0.0.1",
             "-p", st.env["VYBES_PORT_S3"], "--configure-bucket", "posts",
             "--configure-bucket", "stories"],
