@@ -75,7 +75,8 @@ auth_cached(struct req *r, const struct jwt_claims *c, int64_t now_ms)
 	long long	 exp;
 
 	verr_init(&e);
-	if (rkey_session(key, c->sid, &e) == -1 || rds_get(r->be->rds, key, val, sizeof(val), &e) != 1)
+	if (rkey_session(key, c->sid, &e) == -1 ||
+	    rds_get(r->be->rds, key, val, sizeof(val), &e) != 1)
 		return 0;
 	if (sscanf(val, "%24s %lld", uid, &exp) != 2)
 		return 0;

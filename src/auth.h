@@ -9,7 +9,6 @@
 
 #include <json-c/json.h>
 
-#include "rkey.h"
 
 struct be;
 struct req;
@@ -23,9 +22,6 @@ struct verr;
  * database is needed and down.
  */
 int	auth_request(struct req *r, struct verr *e);
-
-/* The prefix of a session's wallet unlock mark; new code: rkey_unlock(). */
-#define AUTH_UNLOCK_PREFIX	RKEY_UNLOCK
 
 /*
  * Drop the cached validity and the wallet unlock of session sid so that

@@ -22,7 +22,7 @@ struct user {
 	char	 bio[1300];
 	char	 wallet_address[43];
 	char	 password[256];		/* PHC or bcrypt hash */
-	char	 enc_key[128];		/* sealed private key (wkey_seal) */
+	char	 enc_key[128];		/* sealed private key (eth_key_seal) */
 	int64_t	 total_like_count;
 	int64_t	 post_count;
 	int64_t	 follower_count;

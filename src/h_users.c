@@ -35,7 +35,7 @@
 #include "valid.h"
 #include "verr.h"
 #include "view.h"
-#include "wkey.h"
+#include "eth_key.h"
 #include "xmem.h"
 
 #define OTP_TTL_MS	(10 * 60 * 1000)
@@ -142,9 +142,9 @@ h_users_register(struct req *r, struct verr *e)
 	if (pw_hash(pw, strlen(pw), &pp, u.password, sizeof(u.password),
 	    e) == -1)
 		goto out;
-	if (wkey_generate(priv, e) == -1 ||
-	    wkey_address(priv, u.wallet_address, e) == -1 ||
-	    wkey_seal(r->cfg->wallet_key, priv, &sealed, e) == -1)
+	if (eth_key_generate(priv, e) == -1 ||
+	    eth_key_address(priv, u.wallet_address, e) == -1 ||
+	    eth_key_seal(r->cfg->wallet_key, priv, &sealed, e) == -1)
 		goto out;
 	snprintf(u.enc_key, sizeof(u.enc_key), "%s", sealed);
 	if (db_user_next_vid(r->be->db, &u.vid, e) == -1 ||

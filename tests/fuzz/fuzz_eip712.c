@@ -8,7 +8,7 @@
 
 #include <json-c/json.h>
 
-#include "eip712.h"
+#include "eth_712.h"
 #include "json.h"
 #include "verr.h"
 
@@ -23,11 +23,11 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	verr_init(&e);
 	if (json_parse_object((const char *)d, n, &o, &e) == -1)
 		return 0;
-	(void)eip712_digest(o, dig, dom, msg, &e);
+	(void)eth_712_digest(o, dig, dom, msg, &e);
 	verr_init(&e);
 	if (json_object_object_get_ex(o, "primaryType", &pt) &&
 	    json_object_is_type(pt, json_type_string) &&
-	    eip712_encode_type(o, json_object_get_string(pt), &s, &e) == 0)
+	    eth_712_encode_type(o, json_object_get_string(pt), &s, &e) == 0)
 		free(s);
 	json_object_put(o);
 	return 0;

@@ -1,6 +1,6 @@
 /*
  * The transaction object of POST /wallet/sign-transaction and
- * send-transaction: strict JSON, ethtx_parse(), then the RLP encoding
+ * send-transaction: strict JSON, eth_tx_parse(), then the RLP encoding
  * and signing hash of what parsed.
  */
 #include <stdint.h>
@@ -8,7 +8,8 @@
 
 #include <json-c/json.h>
 
-#include "ethtx.h"
+#include "eth_sig.h"
+#include "eth_tx.h"
 #include "json.h"
 #include "verr.h"
 
@@ -16,7 +17,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
 	struct json_object	*o;
-	struct ethtx		 t;
+	struct eth_tx_req		 t;
 	struct verr		 e;
 	unsigned char		 hash[32];
 
@@ -24,11 +25,11 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	if (json_parse_object((const char *)d, n, &o, &e) == -1)
 		return 0;
 	memset(&t, 0, sizeof(t));
-	if (ethtx_parse(o, &t, &e) == 0) {
+	if (eth_tx_parse(o, &t, &e) == 0) {
 		verr_init(&e);
-		(void)ethsig_tx_hash(&t.tx, hash, &e);
+		(void)eth_sig_tx_hash(&t.tx, hash, &e);
 	}
-	ethsig_tx_clear(&t.tx);
+	eth_tx_clear(&t.tx);
 	json_object_put(o);
 	return 0;
 }

@@ -6,7 +6,7 @@ import subprocess
 
 from bson import ObjectId
 
-from conftest import api, build_dir
+from vybestest import api, build_dir
 from oracle import db
 
 

@@ -2,9 +2,9 @@
 blocked pair and a muted pair, asserting presence or absence both ways,
 through both web servers."""
 
-from conftest import (api, assert_json_error, create_post, create_story,
-                      follow, new_account, story_feed, unread_count,
-                      wait_notifications, notifications_all)
+from vybestest import (api, assert_json_error, create_post, create_story,
+                       follow, new_account, story_feed, unread_count,
+                       wait_notifications, notifications_all)
 
 
 def ids(r):

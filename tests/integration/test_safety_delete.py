@@ -10,11 +10,11 @@ import time
 
 from bson import ObjectId
 
-from conftest import (alive, api, assert_json_error, create_post,
-                      create_story, ensure_worker_running, follow,
-                      new_account, notifications_all, redis_cli,
-                      s3_get, unread_count, vybes_dev, wait_for,
-                      wait_notifications, worker_pid, Client, Front, REPO)
+from vybestest import (alive, api, assert_json_error, create_post,
+                       create_story, ensure_worker_running, follow,
+                       new_account, notifications_all, redis_cli,
+                       s3_get, unread_count, vybes_dev, wait_for,
+                       wait_notifications, worker_pid, Client, Front, REPO)
 from oracle import db
 from safety_helpers import feed_ids, ids, stored_of
 

@@ -4,9 +4,9 @@ the REPORT_USER limit, and the operator's round trip with vybesctl
 
 import re
 
-from conftest import (api, assert_json_error, assert_validation, create_post,
-                      follow, new_account, unread_count, wait_notifications,
-                      notifications_all)
+from vybestest import (api, assert_json_error, assert_validation, create_post,
+                       follow, new_account, unread_count, wait_notifications,
+                       notifications_all)
 from oracle import db
 from safety_helpers import feed_ids, ids, vybesctl
 from bson import ObjectId

@@ -4,8 +4,8 @@
  * the bytes when shorter than 56, else 0xb7 + the length of the
  * big-endian length, the length and the bytes; lists use 0xc0 and 0xf7
  * the same way over the concatenated encodings of their items.  The
- * length of a list is known only at its end, so rlp_list_begin() records
- * where the payload starts and rlp_list_end() moves the payload up by
+ * length of a list is known only at its end, so eth_rlp_list_begin() records
+ * where the payload starts and eth_rlp_list_end() moves the payload up by
  * the size of the header it then writes in front: a few memmove()s over
  * buffers of kilobytes beat a second, measuring pass.  The buffer grows
  * by doubling up to the ceiling the caller gives.
@@ -13,18 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rlp.h"
+#include "eth_rlp.h"
 #include "xmem.h"
 
 void
-rlp_init(struct rlp *r, size_t max)
+eth_rlp_init(struct eth_rlp *r, size_t max)
 {
 	memset(r, 0, sizeof(*r));
 	r->r_max = max;
 }
 
 void
-rlp_free(struct rlp *r)
+eth_rlp_free(struct eth_rlp *r)
 {
 	if (r == NULL)
 		return;
@@ -34,7 +34,7 @@ rlp_free(struct rlp *r)
 }
 
 static int
-rlp_fail(struct rlp *r)
+eth_rlp_fail(struct eth_rlp *r)
 {
 	r->r_err = 1;
 	return -1;
@@ -42,14 +42,14 @@ rlp_fail(struct rlp *r)
 
 /* Make room for n more bytes. */
 static int
-rlp_reserve(struct rlp *r, size_t n)
+eth_rlp_reserve(struct eth_rlp *r, size_t n)
 {
 	size_t		 cap;
 
 	if (r->r_err)
 		return -1;
 	if (n > r->r_max || r->r_len > r->r_max - n)
-		return rlp_fail(r);
+		return eth_rlp_fail(r);
 	if (r->r_len + n <= r->r_cap)
 		return 0;
 	cap = r->r_cap == 0 ? 64 : r->r_cap;
@@ -62,7 +62,7 @@ rlp_reserve(struct rlp *r, size_t n)
 
 /* Bytes of the minimal big-endian form of len. */
 static size_t
-rlp_lenlen(size_t len)
+eth_rlp_lenlen(size_t len)
 {
 	size_t	 n = 0;
 
@@ -79,7 +79,7 @@ rlp_lenlen(size_t len)
  * its size.
  */
 static size_t
-rlp_header(unsigned char *h, unsigned char base, size_t len)
+eth_rlp_header(unsigned char *h, unsigned char base, size_t len)
 {
 	size_t	 n, i;
 
@@ -87,7 +87,7 @@ rlp_header(unsigned char *h, unsigned char base, size_t len)
 		h[0] = (unsigned char)(base + len);
 		return 1;
 	}
-	n = rlp_lenlen(len);
+	n = eth_rlp_lenlen(len);
 	h[0] = (unsigned char)(base + 55 + n);
 	for (i = 0; i < n; i++)
 		h[n - i] = (unsigned char)(len >> (8 * i));
@@ -95,15 +95,15 @@ rlp_header(unsigned char *h, unsigned char base, size_t len)
 }
 
 int
-rlp_bytes(struct rlp *r, const void *p, size_t len)
+eth_rlp_bytes(struct eth_rlp *r, const void *p, size_t len)
 {
 	unsigned char	 h[9];
 	size_t		 hl;
 
 	if (len == 1 && *(const unsigned char *)p < 0x80)
-		return rlp_raw(r, p, 1);
-	hl = rlp_header(h, 0x80, len);
-	if (rlp_reserve(r, hl + len) == -1)
+		return eth_rlp_raw(r, p, 1);
+	hl = eth_rlp_header(h, 0x80, len);
+	if (eth_rlp_reserve(r, hl + len) == -1)
 		return -1;
 	memcpy(r->r_buf + r->r_len, h, hl);
 	if (len > 0)
@@ -113,30 +113,30 @@ rlp_bytes(struct rlp *r, const void *p, size_t len)
 }
 
 int
-rlp_uint(struct rlp *r, const unsigned char *be, size_t n)
+eth_rlp_uint(struct eth_rlp *r, const unsigned char *be, size_t n)
 {
 	while (n > 0 && *be == 0) {
 		be++;
 		n--;
 	}
-	return rlp_bytes(r, be, n);
+	return eth_rlp_bytes(r, be, n);
 }
 
 int
-rlp_uint64(struct rlp *r, uint64_t v)
+eth_rlp_uint64(struct eth_rlp *r, uint64_t v)
 {
 	unsigned char	 be[8];
 	size_t		 i;
 
 	for (i = 0; i < 8; i++)
 		be[7 - i] = (unsigned char)(v >> (8 * i));
-	return rlp_uint(r, be, sizeof(be));
+	return eth_rlp_uint(r, be, sizeof(be));
 }
 
 int
-rlp_raw(struct rlp *r, const void *p, size_t len)
+eth_rlp_raw(struct eth_rlp *r, const void *p, size_t len)
 {
-	if (rlp_reserve(r, len) == -1)
+	if (eth_rlp_reserve(r, len) == -1)
 		return -1;
 	if (len > 0)
 		memcpy(r->r_buf + r->r_len, p, len);
@@ -145,18 +145,18 @@ rlp_raw(struct rlp *r, const void *p, size_t len)
 }
 
 int
-rlp_list_begin(struct rlp *r)
+eth_rlp_list_begin(struct eth_rlp *r)
 {
 	if (r->r_err)
 		return -1;
-	if (r->r_depth == RLP_DEPTH)
-		return rlp_fail(r);
+	if (r->r_depth == ETH_RLP_DEPTH)
+		return eth_rlp_fail(r);
 	r->r_open[r->r_depth++] = r->r_len;
 	return 0;
 }
 
 int
-rlp_list_end(struct rlp *r)
+eth_rlp_list_end(struct eth_rlp *r)
 {
 	unsigned char	 h[9];
 	size_t		 off, len, hl;
@@ -164,11 +164,11 @@ rlp_list_end(struct rlp *r)
 	if (r->r_err)
 		return -1;
 	if (r->r_depth == 0)
-		return rlp_fail(r);
+		return eth_rlp_fail(r);
 	off = r->r_open[--r->r_depth];
 	len = r->r_len - off;
-	hl = rlp_header(h, 0xc0, len);
-	if (rlp_reserve(r, hl) == -1)
+	hl = eth_rlp_header(h, 0xc0, len);
+	if (eth_rlp_reserve(r, hl) == -1)
 		return -1;
 	if (len > 0)
 		memmove(r->r_buf + off + hl, r->r_buf + off, len);
@@ -178,12 +178,12 @@ rlp_list_end(struct rlp *r)
 }
 
 int
-rlp_finish(struct rlp *r, unsigned char **out, size_t *len)
+eth_rlp_finish(struct eth_rlp *r, unsigned char **out, size_t *len)
 {
 	*out = NULL;
 	*len = 0;
 	if (r->r_err || r->r_depth != 0) {
-		rlp_free(r);
+		eth_rlp_free(r);
 		return -1;
 	}
 	/* an empty encoding still hands out a buffer the caller frees */

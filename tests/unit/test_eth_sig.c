@@ -12,7 +12,8 @@
 #include <CUnit/CUnit.h>
 
 #include "enc.h"
-#include "ethsig.h"
+#include "eth_sig.h"
+#include "eth_tx.h"
 #include "keccak.h"
 #include "unit.h"
 #include "verr.h"
@@ -59,21 +60,21 @@ static void
 test_sign_eip712(void)
 {
 	/* EIP-712 "Mail" example: digest and signature from the EIP */
-	unsigned char	 priv[32], digest[32], sig[ETHSIG_LEN], again[65];
+	unsigned char	 priv[32], digest[32], sig[ETH_SIG_LEN], again[65];
 	struct verr	 e;
 
 	verr_init(&e);
 	th(COW_KEY, priv, 32);
 	th("be609aee343fb3c4b28e1df9e632fca64fcfaede20f02e86244efddf30957bd2",
 	    digest, 32);
-	CU_ASSERT_EQUAL_FATAL(ethsig_sign(priv, digest, sig, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(eth_sig_sign(priv, digest, sig, &e), 0);
 	thcmp(sig, 65, "0x"
 	    "4355c47d63924e8a72e509b65029052eb6c299d53a04e167c5775fd466751c9d"
 	    "07299936d304c153f6443dfa05f40ff007d72911b6f72307f996231605b91562"
 	    "1c");
 	CU_ASSERT_EQUAL(sig[64], 28);
 	/* RFC 6979: the same input, the same signature */
-	CU_ASSERT_EQUAL(ethsig_sign(priv, digest, again, &e), 0);
+	CU_ASSERT_EQUAL(eth_sig_sign(priv, digest, again, &e), 0);
 	CU_ASSERT_EQUAL(memcmp(sig, again, sizeof(sig)), 0);
 	CU_ASSERT_EQUAL(e.status, 0);
 }
@@ -103,7 +104,7 @@ test_sign_raw(void)
 	/* n / 2, the largest low s */
 	static const char half[] =
 	    "7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0";
-	unsigned char	 priv[32], digest[32], sig[ETHSIG_LEN], h[32];
+	unsigned char	 priv[32], digest[32], sig[ETH_SIG_LEN], h[32];
 	struct verr	 e;
 	size_t		 i;
 
@@ -112,7 +113,7 @@ test_sign_raw(void)
 	th(half, h, 32);
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		th(v[i].digest, digest, 32);
-		CU_ASSERT_EQUAL(ethsig_sign(priv, digest, sig, &e), 0);
+		CU_ASSERT_EQUAL(eth_sig_sign(priv, digest, sig, &e), 0);
 		thcmp(sig, sizeof(sig), v[i].sig);
 		CU_ASSERT(memcmp(sig + 32, h, 32) <= 0);
 	}
@@ -123,21 +124,21 @@ static void
 test_bad_key(void)
 {
 	/* zero and the group order n are no keys */
-	unsigned char	 priv[32], digest[32], sig[ETHSIG_LEN], zero[65];
+	unsigned char	 priv[32], digest[32], sig[ETH_SIG_LEN], zero[65];
 	struct verr	 e;
 
 	memset(digest, 0x11, sizeof(digest));
 	memset(zero, 0, sizeof(zero));
 	memset(priv, 0, sizeof(priv));
 	verr_init(&e);
-	CU_ASSERT_EQUAL(ethsig_sign(priv, digest, sig, &e), -1);
+	CU_ASSERT_EQUAL(eth_sig_sign(priv, digest, sig, &e), -1);
 	CU_ASSERT_EQUAL(e.status, 500);
 	CU_ASSERT_STRING_EQUAL(e.code, "internal");
 	CU_ASSERT_EQUAL(memcmp(sig, zero, sizeof(sig)), 0);
 	th("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141",
 	    priv, 32);
 	verr_init(&e);
-	CU_ASSERT_EQUAL(ethsig_sign(priv, digest, sig, &e), -1);
+	CU_ASSERT_EQUAL(eth_sig_sign(priv, digest, sig, &e), -1);
 	CU_ASSERT_EQUAL(e.status, 500);
 }
 
@@ -145,25 +146,25 @@ static void
 test_personal(void)
 {
 	/* ethers v6 hashMessage() and Wallet(cow).signMessage() */
-	unsigned char	 priv[32], d[32], sig[ETHSIG_LEN];
+	unsigned char	 priv[32], d[32], sig[ETH_SIG_LEN];
 	struct verr	 e;
 
 	verr_init(&e);
 	th(COW_KEY, priv, 32);
-	ethsig_personal_digest("hello", 5, d);
+	eth_sig_personal_digest("hello", 5, d);
 	thcmp(d, 32, "0x"
 	    "50b2c43fd39106bafbba0da34fc430e1f91e3c96ea2acee2bc34119f92b37750");
-	CU_ASSERT_EQUAL(ethsig_sign(priv, d, sig, &e), 0);
+	CU_ASSERT_EQUAL(eth_sig_sign(priv, d, sig, &e), 0);
 	thcmp(sig, sizeof(sig), "0x"
 	    "2452a50a1b27db559e685e82ef59445ff08ca6843b5089aa1c32a70db206d47d"
 	    "693e5ae94daffccbbf590c5d2a72ad5706994748d2c8d3a8b39355589e16e875"
 	    "1c");
 
 	/* signMessage(getBytes("0x00ff10")): bytes, not text */
-	ethsig_personal_digest("\x00\xff\x10", 3, d);
+	eth_sig_personal_digest("\x00\xff\x10", 3, d);
 	thcmp(d, 32, "0x"
 	    "b93c768307fa95858db698d43159b658a6fdcc7cc6d4f0558fc104f6b702a755");
-	CU_ASSERT_EQUAL(ethsig_sign(priv, d, sig, &e), 0);
+	CU_ASSERT_EQUAL(eth_sig_sign(priv, d, sig, &e), 0);
 	thcmp(sig, sizeof(sig), "0x"
 	    "b9cc1da4bdae6e00704873bfbd0496a5ad615d8a552a6738f6400439d6949d1b"
 	    "1166377157536879f29464686275d7c537feff903aa47b867fb417a7c2bbe99e"
@@ -182,9 +183,9 @@ tx_check(const struct eth_tx *tx, const char *key, const char *sighash,
 
 	verr_init(&e);
 	th(key, priv, 32);
-	CU_ASSERT_EQUAL(ethsig_tx_hash(tx, h, &e), 0);
+	CU_ASSERT_EQUAL(eth_sig_tx_hash(tx, h, &e), 0);
 	thcmp(h, 32, sighash);
-	CU_ASSERT_EQUAL_FATAL(ethsig_tx_sign(tx, priv, &out, &len, h, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(eth_sig_tx_sign(tx, priv, &out, &len, h, &e), 0);
 	thcmp(out, len, raw);
 	if (hash != NULL)
 		thcmp(h, 32, hash);
@@ -362,17 +363,17 @@ test_tx_fails(void)
 	/* type 1 is not supported */
 	tx.tx_type = 1;
 	verr_init(&e);
-	CU_ASSERT_EQUAL(ethsig_tx_sign(&tx, priv, &raw, &len, h, &e), -1);
+	CU_ASSERT_EQUAL(eth_sig_tx_sign(&tx, priv, &raw, &len, h, &e), -1);
 	CU_ASSERT_PTR_NULL(raw);
 	CU_ASSERT_EQUAL(e.status, 500);
 
 	/* data beyond the ceiling */
 	tx.tx_type = 2;
-	tx.tx_datalen = ETHSIG_TX_MAX;
+	tx.tx_datalen = ETH_SIG_TX_MAX;
 	if ((tx.tx_data = calloc(1, tx.tx_datalen)) == NULL)
 		abort();
 	verr_init(&e);
-	CU_ASSERT_EQUAL(ethsig_tx_sign(&tx, priv, &raw, &len, h, &e), -1);
+	CU_ASSERT_EQUAL(eth_sig_tx_sign(&tx, priv, &raw, &len, h, &e), -1);
 	CU_ASSERT_PTR_NULL(raw);
 	CU_ASSERT_EQUAL(e.status, 400);
 	CU_ASSERT_STRING_EQUAL(e.code, "validation_failed");
@@ -382,7 +383,7 @@ test_tx_fails(void)
 	tx.tx_datalen = 10;
 	memset(priv, 0, sizeof(priv));
 	verr_init(&e);
-	CU_ASSERT_EQUAL(ethsig_tx_sign(&tx, priv, &raw, &len, h, &e), -1);
+	CU_ASSERT_EQUAL(eth_sig_tx_sign(&tx, priv, &raw, &len, h, &e), -1);
 	CU_ASSERT_PTR_NULL(raw);
 	CU_ASSERT_EQUAL(e.status, 500);
 
@@ -392,17 +393,17 @@ test_tx_fails(void)
 		abort();
 	tx.tx_naccess = 1;
 	tx.tx_access[0].ea_nkeys = 3;
-	ethsig_tx_clear(&tx);
+	eth_tx_clear(&tx);
 	CU_ASSERT_PTR_NULL(tx.tx_data);
 	CU_ASSERT_PTR_NULL(tx.tx_access);
 	CU_ASSERT_EQUAL(tx.tx_naccess, 0);
-	ethsig_tx_clear(NULL);
+	eth_tx_clear(NULL);
 }
 
 void
-test_ethsig_suite(void)
+test_eth_sig_suite(void)
 {
-	CU_pSuite	 s = CU_add_suite("ethsig", NULL, NULL);
+	CU_pSuite	 s = CU_add_suite("eth_sig", NULL, NULL);
 
 	UNIT_ADD(s, "EIP-712 example signature", test_sign_eip712);
 	UNIT_ADD(s, "raw digests as ethers signs them", test_sign_raw);

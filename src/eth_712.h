@@ -5,16 +5,16 @@
  * the offending member as a path into the request's typedData, e.g.
  * "typedData.message.to.wallet" or "typedData.message.members[1].name".
  */
-#ifndef EIP712_H
-#define EIP712_H
+#ifndef ETH_712_H
+#define ETH_712_H
 
 struct json_object;
 struct verr;
 
-#define EIP712_TYPES	64	/* struct types in `types' */
-#define EIP712_MEMBERS	64	/* members of one struct type */
-#define EIP712_DEPTH	16	/* nested structs and arrays */
-#define EIP712_ELEMS	1024	/* elements of one array */
+#define ETH_712_TYPES	64	/* struct types in `types' */
+#define ETH_712_MEMBERS	64	/* members of one struct type */
+#define ETH_712_DEPTH	16	/* nested structs and arrays */
+#define ETH_712_ELEMS	1024	/* elements of one array */
 
 /*
  * Hash typedData ({types, primaryType, domain, message}, borrowed) into
@@ -23,7 +23,7 @@ struct verr;
  * separator and msghash hashStruct(primaryType, message), 32 zero bytes
  * when primaryType is EIP712Domain.  Fails with 400 validation_failed.
  */
-int	eip712_digest(struct json_object *td, unsigned char digest[32],
+int	eth_712_digest(struct json_object *td, unsigned char digest[32],
 	    unsigned char domsep[32], unsigned char msghash[32],
 	    struct verr *e);
 
@@ -33,7 +33,7 @@ int	eip712_digest(struct json_object *td, unsigned char digest[32],
  * EIP712Domain type is derived from the domain when types lacks it.
  * Fails with 400 validation_failed.
  */
-int	eip712_encode_type(struct json_object *td, const char *type,
+int	eth_712_encode_type(struct json_object *td, const char *type,
 	    char **out, struct verr *e);
 
 #endif

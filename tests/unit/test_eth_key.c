@@ -9,9 +9,9 @@
 
 #include <CUnit/CUnit.h>
 
+#include "eth_key.h"
 #include "unit.h"
 #include "verr.h"
-#include "wkey.h"
 
 /* web3.js accounts docs / ethers docs example key; see the report */
 static const unsigned char test_priv[32] = {
@@ -61,12 +61,12 @@ test_eip55(void)
 		"0x27b1fdb04752bbc536007a920d24acb045561c26",
 	};
 	unsigned char	 a[20];
-	char		 out[WKEY_ADDR_LEN];
+	char		 out[ETH_KEY_ADDR_LEN];
 	size_t		 i;
 
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		test_unhex(c[i] + 2, a, sizeof(a));
-		wkey_eip55(a, out);
+		eth_key_eip55(a, out);
 		CU_ASSERT_STRING_EQUAL(out, c[i]);
 	}
 }
@@ -76,15 +76,15 @@ test_address(void)
 {
 	struct verr	 e;
 	unsigned char	 bad[32];
-	char		 addr[WKEY_ADDR_LEN];
+	char		 addr[ETH_KEY_ADDR_LEN];
 
 	verr_init(&e);
-	CU_ASSERT_EQUAL(wkey_address(test_priv, addr, &e), 0);
+	CU_ASSERT_EQUAL(eth_key_address(test_priv, addr, &e), 0);
 	CU_ASSERT_STRING_EQUAL(addr, test_addr);
 
 	/* zero is no key */
 	memset(bad, 0, sizeof(bad));
-	CU_ASSERT_EQUAL(wkey_address(bad, addr, &e), -1);
+	CU_ASSERT_EQUAL(eth_key_address(bad, addr, &e), -1);
 	CU_ASSERT_EQUAL(e.status, 500);
 	CU_ASSERT_STRING_EQUAL(e.code, "internal");
 }
@@ -94,16 +94,16 @@ test_generate(void)
 {
 	struct verr	 e;
 	unsigned char	 a[32], b[32], zero[32];
-	char		 addr[WKEY_ADDR_LEN];
+	char		 addr[ETH_KEY_ADDR_LEN];
 	size_t		 i;
 
 	verr_init(&e);
 	memset(zero, 0, sizeof(zero));
-	CU_ASSERT_EQUAL(wkey_generate(a, &e), 0);
-	CU_ASSERT_EQUAL(wkey_generate(b, &e), 0);
+	CU_ASSERT_EQUAL(eth_key_generate(a, &e), 0);
+	CU_ASSERT_EQUAL(eth_key_generate(b, &e), 0);
 	CU_ASSERT_NOT_EQUAL(memcmp(a, b, sizeof(a)), 0);
 	CU_ASSERT_NOT_EQUAL(memcmp(a, zero, sizeof(a)), 0);
-	CU_ASSERT_EQUAL(wkey_address(a, addr, &e), 0);
+	CU_ASSERT_EQUAL(eth_key_address(a, addr, &e), 0);
 	CU_ASSERT_EQUAL(strlen(addr), 42);
 	CU_ASSERT_EQUAL(strncmp(addr, "0x", 2), 0);
 	for (i = 2; i < 42; i++)
@@ -120,8 +120,8 @@ test_seal_roundtrip(void)
 
 	verr_init(&e);
 	test_key(key);
-	CU_ASSERT_EQUAL(wkey_seal(key, test_priv, &s1, &e), 0);
-	CU_ASSERT_EQUAL(wkey_seal(key, test_priv, &s2, &e), 0);
+	CU_ASSERT_EQUAL(eth_key_seal(key, test_priv, &s1, &e), 0);
+	CU_ASSERT_EQUAL(eth_key_seal(key, test_priv, &s2, &e), 0);
 	if (s1 == NULL || s2 == NULL)
 		goto out;
 	/* 12 + 64 + 16 bytes in padded base64; fresh nonce every time */
@@ -129,9 +129,9 @@ test_seal_roundtrip(void)
 	CU_ASSERT_EQUAL(s1[123], '=');
 	CU_ASSERT_STRING_NOT_EQUAL(s1, s2);
 	CU_ASSERT_PTR_NULL(strstr(s1, "4c0883a6"));
-	CU_ASSERT_EQUAL(wkey_open(key, s1, got, &e), 0);
+	CU_ASSERT_EQUAL(eth_key_open(key, s1, got, &e), 0);
 	CU_ASSERT_EQUAL(memcmp(got, test_priv, sizeof(got)), 0);
-	CU_ASSERT_EQUAL(wkey_open(key, s2, got, &e), 0);
+	CU_ASSERT_EQUAL(eth_key_open(key, s2, got, &e), 0);
 	CU_ASSERT_EQUAL(memcmp(got, test_priv, sizeof(got)), 0);
 	CU_ASSERT_EQUAL(e.status, 0);
 out:
@@ -151,7 +151,7 @@ test_open_go(void)
 
 	verr_init(&e);
 	test_key(key);
-	CU_ASSERT_EQUAL(wkey_open(key, go, got, &e), 0);
+	CU_ASSERT_EQUAL(eth_key_open(key, go, got, &e), 0);
 	CU_ASSERT_EQUAL(memcmp(got, test_priv, sizeof(got)), 0);
 	CU_ASSERT_EQUAL(e.status, 0);
 }
@@ -179,14 +179,14 @@ test_open_fails(void)
 	test_key(key);
 	memset(zero, 0, sizeof(zero));
 	verr_init(&e);
-	if (wkey_seal(key, test_priv, &s, &e) == -1) {
-		CU_FAIL("wkey_seal");
+	if (eth_key_seal(key, test_priv, &s, &e) == -1) {
+		CU_FAIL("eth_key_seal");
 		return;
 	}
 
 	/* a wrong key */
 	key[31] ^= 1;
-	CU_ASSERT_EQUAL(wkey_open(key, s, got, &e), -1);
+	CU_ASSERT_EQUAL(eth_key_open(key, s, got, &e), -1);
 	CU_ASSERT_EQUAL(e.status, 500);
 	CU_ASSERT_STRING_EQUAL(e.code, "internal");
 	CU_ASSERT_PTR_NULL(strstr(e.msg, "4c08"));
@@ -201,26 +201,26 @@ test_open_fails(void)
 
 		s[at] = was == 'A' ? 'B' : 'A';
 		verr_init(&e);
-		CU_ASSERT_EQUAL(wkey_open(key, s, got, &e), -1);
+		CU_ASSERT_EQUAL(eth_key_open(key, s, got, &e), -1);
 		CU_ASSERT_EQUAL(e.status, 500);
 		CU_ASSERT_EQUAL(memcmp(got, zero, sizeof(got)), 0);
 		s[at] = was;
 	}
 	verr_init(&e);
-	CU_ASSERT_EQUAL(wkey_open(key, s, got, &e), 0);
+	CU_ASSERT_EQUAL(eth_key_open(key, s, got, &e), 0);
 
 	for (i = 0; i < sizeof(junk) / sizeof(junk[0]); i++) {
 		verr_init(&e);
-		CU_ASSERT_EQUAL(wkey_open(key, junk[i], got, &e), -1);
+		CU_ASSERT_EQUAL(eth_key_open(key, junk[i], got, &e), -1);
 		CU_ASSERT_EQUAL(e.status, 500);
 	}
 	free(s);
 }
 
 void
-test_wkey_suite(void)
+test_eth_key_suite(void)
 {
-	CU_pSuite	 s = CU_add_suite("wkey", NULL, NULL);
+	CU_pSuite	 s = CU_add_suite("eth_key", NULL, NULL);
 
 	UNIT_ADD(s, "EIP-55 examples", test_eip55);
 	UNIT_ADD(s, "known key to address", test_address);

@@ -13,9 +13,9 @@
 #include <CUnit/CUnit.h>
 #include <json-c/json.h>
 
-#include "eip712.h"
 #include "enc.h"
-#include "ethsig.h"
+#include "eth_712.h"
+#include "eth_sig.h"
 #include "keccak.h"
 #include "unit.h"
 #include "verr.h"
@@ -112,12 +112,12 @@ test_mail(void)
 {
 	struct json_object	*td = jparse(mail);
 	unsigned char		 d[32], ds[32], mh[32], th[32], priv[32];
-	unsigned char		 sig[ETHSIG_LEN];
+	unsigned char		 sig[ETH_SIG_LEN];
 	char			*text = NULL;
 	struct verr		 e;
 
 	verr_init(&e);
-	CU_ASSERT_EQUAL_FATAL(eip712_encode_type(td, "Mail", &text, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(eth_712_encode_type(td, "Mail", &text, &e), 0);
 	CU_ASSERT_STRING_EQUAL(text, "Mail(Person from,Person to,string "
 	    "contents)Person(string name,address wallet)");
 	keccak256(text, strlen(text), th);
@@ -125,7 +125,7 @@ test_mail(void)
 	    "0xa0cedeb2dc280ba39b857546d74f5549c3a1d7bdc2dd96bf881f76108e23dac2");
 	free(text);
 
-	CU_ASSERT_EQUAL_FATAL(eip712_digest(td, d, ds, mh, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(eth_712_digest(td, d, ds, mh, &e), 0);
 	thcmp(ds, 32,
 	    "0xf2cee375fa42b42143804025fc449deafd50cc031ca257e0b194a650a912090f");
 	thcmp(mh, 32,
@@ -135,7 +135,7 @@ test_mail(void)
 
 	/* the EIP's signature: v = 28, r, s */
 	CU_ASSERT_EQUAL_FATAL(enc_unhex(COW_KEY, priv, 32), 0);
-	CU_ASSERT_EQUAL(ethsig_sign(priv, d, sig, &e), 0);
+	CU_ASSERT_EQUAL(eth_sig_sign(priv, d, sig, &e), 0);
 	thcmp(sig, sizeof(sig), "0x"
 	    "4355c47d63924e8a72e509b65029052eb6c299d53a04e167c5775fd466751c9d"
 	    "07299936d304c153f6443dfa05f40ff007d72911b6f72307f996231605b91562"
@@ -164,10 +164,10 @@ test_mail_derived_domain(void)
 	struct verr		 e;
 
 	verr_init(&e);
-	CU_ASSERT_EQUAL(eip712_digest(td, d, NULL, NULL, &e), 0);
+	CU_ASSERT_EQUAL(eth_712_digest(td, d, NULL, NULL, &e), 0);
 	thcmp(d, 32,
 	    "0xbe609aee343fb3c4b28e1df9e632fca64fcfaede20f02e86244efddf30957bd2");
-	CU_ASSERT_EQUAL(eip712_encode_type(td, "EIP712Domain", &text, &e), 0);
+	CU_ASSERT_EQUAL(eth_712_encode_type(td, "EIP712Domain", &text, &e), 0);
 	CU_ASSERT_STRING_EQUAL(text, "EIP712Domain(string name,string version,"
 	    "uint256 chainId,address verifyingContract)");
 	free(text);
@@ -180,18 +180,18 @@ test_nested(void)
 {
 	struct json_object	*td = jparse(nested);
 	unsigned char		 d[32], ds[32], mh[32], priv[32];
-	unsigned char		 sig[ETHSIG_LEN];
+	unsigned char		 sig[ETH_SIG_LEN];
 	char			*text = NULL;
 	struct verr		 e;
 
 	verr_init(&e);
-	CU_ASSERT_EQUAL_FATAL(eip712_encode_type(td, "Group", &text, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(eth_712_encode_type(td, "Group", &text, &e), 0);
 	CU_ASSERT_STRING_EQUAL(text, "Group(string name,Person[] members,"
 	    "uint256[2][] matrix,bool[] flags,bytes32[] tags,Person owner,"
 	    "bytes data,int8 small,int256 big,bytes4 id,uint64 u)"
 	    "Person(string name,address wallet,uint16[3] scores)");
 	free(text);
-	CU_ASSERT_EQUAL_FATAL(eip712_digest(td, d, ds, mh, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(eth_712_digest(td, d, ds, mh, &e), 0);
 	thcmp(ds, 32,
 	    "0xeab544f152d2173f702be579e149e5be9248188e7529a40714802349dd7dacb0");
 	thcmp(mh, 32,
@@ -199,7 +199,7 @@ test_nested(void)
 	thcmp(d, 32,
 	    "0xe8413ad18249af188d91c95dcc3ddd4f1e756570f98106c251326e777d629c22");
 	CU_ASSERT_EQUAL_FATAL(enc_unhex(COW_KEY, priv, 32), 0);
-	CU_ASSERT_EQUAL(ethsig_sign(priv, d, sig, &e), 0);
+	CU_ASSERT_EQUAL(eth_sig_sign(priv, d, sig, &e), 0);
 	thcmp(sig, sizeof(sig), "0x"
 	    "9f37950a219550c68b15340852bab8197647adafc5fa2f533a1947d9ba97f390"
 	    "5b9849f393e96a808ceb46d0787d1f3499038c06acad5385f67efbd3716f56c0"
@@ -223,7 +223,7 @@ test_partial_domain(void)
 	struct verr		 e;
 
 	verr_init(&e);
-	CU_ASSERT_EQUAL(eip712_digest(td, d, ds, NULL, &e), 0);
+	CU_ASSERT_EQUAL(eth_712_digest(td, d, ds, NULL, &e), 0);
 	thcmp(ds, 32,
 	    "0xb4ab26f47cc1e5cb6e2b3d0554ab7e27e4b2051664d0c5b82070c5699823ae3d");
 	thcmp(d, 32,
@@ -247,7 +247,7 @@ test_domain_primary(void)
 
 	verr_init(&e);
 	memset(zero, 0, sizeof(zero));
-	CU_ASSERT_EQUAL(eip712_digest(td, d, ds, mh, &e), 0);
+	CU_ASSERT_EQUAL(eth_712_digest(td, d, ds, mh, &e), 0);
 	thcmp(ds, 32,
 	    "0xf2cee375fa42b42143804025fc449deafd50cc031ca257e0b194a650a912090f");
 	CU_ASSERT_EQUAL(memcmp(mh, zero, 32), 0);
@@ -258,7 +258,7 @@ test_domain_primary(void)
 	json_object_put(td);
 
 	td = jparse(s2);
-	CU_ASSERT_EQUAL(eip712_digest(td, d, ds, NULL, &e), 0);
+	CU_ASSERT_EQUAL(eth_712_digest(td, d, ds, NULL, &e), 0);
 	keccak256("EIP712Domain()", 14, buf);
 	keccak256(buf, 32, buf);
 	CU_ASSERT_EQUAL(memcmp(ds, buf, 32), 0);
@@ -294,7 +294,7 @@ test_null_struct(void)
 	keccak256(buf, 128, buf);
 
 	verr_init(&e);
-	CU_ASSERT_EQUAL(eip712_digest(td, d, NULL, mh, &e), 0);
+	CU_ASSERT_EQUAL(eth_712_digest(td, d, NULL, mh, &e), 0);
 	CU_ASSERT_EQUAL(memcmp(mh, buf, 32), 0);
 	json_object_put(td);
 
@@ -302,7 +302,7 @@ test_null_struct(void)
 	td = jparse("{" MAIL_TYPES ", \"primaryType\": \"Mail\", "
 	    MAIL_DOMAIN ", \"message\": {" MAIL_FROM ", \"contents\": "
 	    "\"Hello, Bob!\"}}");
-	CU_ASSERT_EQUAL(eip712_digest(td, d, NULL, mh, &e), 0);
+	CU_ASSERT_EQUAL(eth_712_digest(td, d, NULL, mh, &e), 0);
 	CU_ASSERT_EQUAL(memcmp(mh, buf, 32), 0);
 	CU_ASSERT_EQUAL(e.status, 0);
 	json_object_put(td);
@@ -322,7 +322,7 @@ one(const char *type, const char *val, unsigned char mh[32], struct verr *e)
 	    "\"message\": {\"v\": %s}}", type, val);
 	td = jparse(s);
 	verr_init(e);
-	rc = eip712_digest(td, d, NULL, mh, e);
+	rc = eth_712_digest(td, d, NULL, mh, e);
 	json_object_put(td);
 	return rc;
 }
@@ -407,7 +407,7 @@ bad(const char *s, const char *field)
 	struct verr		 e;
 
 	verr_init(&e);
-	CU_ASSERT_EQUAL(eip712_digest(td, d, NULL, NULL, &e), -1);
+	CU_ASSERT_EQUAL(eth_712_digest(td, d, NULL, NULL, &e), -1);
 	CU_ASSERT_EQUAL(e.status, 400);
 	CU_ASSERT_STRING_EQUAL(e.code, "validation_failed");
 	CU_ASSERT_STRING_EQUAL(e.field, field);
@@ -587,7 +587,7 @@ test_limits(void)
 		snprintf(name, sizeof(name), "T%d", i);
 		json_object_object_add(types, name, json_object_new_array());
 		verr_init(&e);
-		CU_ASSERT_EQUAL(eip712_digest(td, d, NULL, NULL, &e),
+		CU_ASSERT_EQUAL(eth_712_digest(td, d, NULL, NULL, &e),
 		    i < 64 ? 0 : -1);
 	}
 	CU_ASSERT_STRING_EQUAL(e.field, "typedData.types");
@@ -609,7 +609,7 @@ test_limits(void)
 	bad(json_object_to_json_string(td), "typedData.types.T");
 	json_object_array_del_idx(arr, 64, 1);
 	verr_init(&e);
-	CU_ASSERT_EQUAL(eip712_digest(td, d, NULL, NULL, &e), -1);
+	CU_ASSERT_EQUAL(eth_712_digest(td, d, NULL, NULL, &e), -1);
 	CU_ASSERT_STRING_EQUAL(e.field, "typedData.types.T[0].type");
 	json_object_put(td);
 
@@ -623,12 +623,12 @@ test_limits(void)
 		json_object_array_add(arr, json_object_new_int(i % 256));
 		if (i == 1023) {
 			verr_init(&e);
-			CU_ASSERT_EQUAL(eip712_digest(td, d, NULL, NULL, &e),
+			CU_ASSERT_EQUAL(eth_712_digest(td, d, NULL, NULL, &e),
 			    0);
 		}
 	}
 	verr_init(&e);
-	CU_ASSERT_EQUAL(eip712_digest(td, d, NULL, NULL, &e), -1);
+	CU_ASSERT_EQUAL(eth_712_digest(td, d, NULL, NULL, &e), -1);
 	CU_ASSERT_STRING_EQUAL(e.field, "typedData.message.v");
 	json_object_put(td);
 
@@ -646,9 +646,9 @@ test_limits(void)
 			msg = v;
 		}
 		verr_init(&e);
-		CU_ASSERT_EQUAL(eip712_digest(td, d, NULL, NULL, &e),
-		    depth <= EIP712_DEPTH ? 0 : -1);
-		if (depth > EIP712_DEPTH)
+		CU_ASSERT_EQUAL(eth_712_digest(td, d, NULL, NULL, &e),
+		    depth <= ETH_712_DEPTH ? 0 : -1);
+		if (depth > ETH_712_DEPTH)
 			CU_ASSERT_STRING_EQUAL(e.field, "typedData.message.n.n"
 			    ".n.n.n.n.n.n.n.n.n.n.n.n.n.n");
 		json_object_put(td);
@@ -656,9 +656,9 @@ test_limits(void)
 }
 
 void
-test_eip712_suite(void)
+test_eth_712_suite(void)
 {
-	CU_pSuite	 s = CU_add_suite("eip712", NULL, NULL);
+	CU_pSuite	 s = CU_add_suite("eth_712", NULL, NULL);
 
 	UNIT_ADD(s, "EIP-712 Mail example", test_mail);
 	UNIT_ADD(s, "Mail with a derived domain type", test_mail_derived_domain);

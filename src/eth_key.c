@@ -23,81 +23,82 @@
 #include <openssl/rand.h>
 #include <secp256k1.h>
 
+#include "eth_key.h"
 #include "keccak.h"
 #include "verr.h"
-#include "wkey.h"
 #include "xmem.h"
 
-#define WKEY_NONCE	12
-#define WKEY_TAG	16
-#define WKEY_HEX	64	/* the plaintext: the key in lowercase hex */
-#define WKEY_SEALED	(WKEY_NONCE + WKEY_HEX + WKEY_TAG)
-#define WKEY_TRIES	64	/* redraws before blaming the generator */
+#define ETH_KEY_NONCE	12
+#define ETH_KEY_TAG	16
+#define ETH_KEY_HEX	64	/* the plaintext: the key in lowercase hex */
+#define ETH_KEY_SEALED	(ETH_KEY_NONCE + ETH_KEY_HEX + ETH_KEY_TAG)
+#define ETH_KEY_TRIES	64	/* redraws before blaming the generator */
 
 /* 0.2.0 deprecates the SIGN flag; every context can sign there. */
 #ifdef SECP256K1_CONTEXT_NONE
-#define WKEY_CTX_FLAGS	SECP256K1_CONTEXT_NONE
+#define ETH_KEY_CTX_FLAGS	SECP256K1_CONTEXT_NONE
 #else
-#define WKEY_CTX_FLAGS	SECP256K1_CONTEXT_SIGN
+#define ETH_KEY_CTX_FLAGS	SECP256K1_CONTEXT_SIGN
 #endif
 
-static secp256k1_context	*wkey_ctx;
-static pid_t			 wkey_pid;	/* who randomized wkey_ctx */
+static secp256k1_context	*eth_key_ctx;
+static pid_t			 eth_key_pid;	/* who randomized eth_key_ctx */
 
-static const char wkey_digits[] = "0123456789abcdef";
+static const char eth_key_digits[] = "0123456789abcdef";
 
 static int
-wkey_internal(struct verr *e, const char *why)
+eth_key_internal(struct verr *e, const char *why)
 {
 	verr_internal(e, "wallet key: %s", why);
 	return -1;
 }
 
 secp256k1_context *
-wkey_context(struct verr *e)
+eth_key_context(struct verr *e)
 {
 	unsigned char	 seed[32];
 	pid_t		 pid = getpid();
 	int		 ok;
 
-	if (wkey_ctx != NULL && wkey_pid == pid)
-		return wkey_ctx;
-	if (wkey_ctx == NULL &&
-	    (wkey_ctx = secp256k1_context_create(WKEY_CTX_FLAGS)) == NULL) {
-		wkey_internal(e, "secp256k1_context_create failed");
+	if (eth_key_ctx != NULL && eth_key_pid == pid)
+		return eth_key_ctx;
+	if (eth_key_ctx == NULL &&
+	    (eth_key_ctx = secp256k1_context_create(ETH_KEY_CTX_FLAGS)) ==
+	    NULL) {
+		eth_key_internal(e, "secp256k1_context_create failed");
 		return NULL;
 	}
 	ok = RAND_priv_bytes(seed, sizeof(seed)) == 1 &&
-	    secp256k1_context_randomize(wkey_ctx, seed) == 1;
+	    secp256k1_context_randomize(eth_key_ctx, seed) == 1;
 	OPENSSL_cleanse(seed, sizeof(seed));
 	if (!ok) {
-		wkey_internal(e, "cannot randomize secp256k1 context");
+		eth_key_internal(e, "cannot randomize secp256k1 context");
 		return NULL;
 	}
-	wkey_pid = pid;
-	return wkey_ctx;
+	eth_key_pid = pid;
+	return eth_key_ctx;
 }
 
 int
-wkey_generate(unsigned char priv[32], struct verr *e)
+eth_key_generate(unsigned char priv[32], struct verr *e)
 {
 	secp256k1_context	*ctx;
 	int			 i;
 
-	if ((ctx = wkey_context(e)) == NULL)
+	if ((ctx = eth_key_context(e)) == NULL)
 		return -1;
-	for (i = 0; i < WKEY_TRIES; i++) {
+	for (i = 0; i < ETH_KEY_TRIES; i++) {
 		if (RAND_priv_bytes(priv, 32) != 1)
 			break;
 		if (secp256k1_ec_seckey_verify(ctx, priv) == 1)
 			return 0;
 	}
 	OPENSSL_cleanse(priv, 32);
-	return wkey_internal(e, "random generator failed");
+	return eth_key_internal(e, "random generator failed");
 }
 
 void
-wkey_eip55(const unsigned char a[20], char out[WKEY_ADDR_LEN])
+eth_key_eip55(const unsigned char a[20], char out[ETH_KEY_ADDR_LEN])
 {
 	unsigned char	 h[KECCAK256_LEN];
 	char		*hex = out + 2;
@@ -107,8 +108,8 @@ wkey_eip55(const unsigned char a[20], char out[WKEY_ADDR_LEN])
 	out[0] = '0';
 	out[1] = 'x';
 	for (i = 0; i < 20; i++) {
-		hex[2 * i] = wkey_digits[a[i] >> 4];
-		hex[2 * i + 1] = wkey_digits[a[i] & 0xf];
+		hex[2 * i] = eth_key_digits[a[i] >> 4];
+		hex[2 * i + 1] = eth_key_digits[a[i] & 0xf];
 	}
 	hex[40] = '\0';
 	/* EIP-55: upper-case letter i when nibble i of the hash is >= 8 */
@@ -121,7 +122,7 @@ wkey_eip55(const unsigned char a[20], char out[WKEY_ADDR_LEN])
 }
 
 int
-wkey_address(const unsigned char priv[32], char addr[WKEY_ADDR_LEN],
+eth_key_address(const unsigned char priv[32], char addr[ETH_KEY_ADDR_LEN],
     struct verr *e)
 {
 	secp256k1_context	*ctx;
@@ -129,52 +130,53 @@ wkey_address(const unsigned char priv[32], char addr[WKEY_ADDR_LEN],
 	unsigned char		 ser[65], h[KECCAK256_LEN];
 	size_t			 len = sizeof(ser);
 
-	if ((ctx = wkey_context(e)) == NULL)
+	if ((ctx = eth_key_context(e)) == NULL)
 		return -1;
 	if (secp256k1_ec_pubkey_create(ctx, &pub, priv) != 1)
-		return wkey_internal(e, "invalid private key");
+		return eth_key_internal(e, "invalid private key");
 	secp256k1_ec_pubkey_serialize(ctx, ser, &len, &pub,
 	    SECP256K1_EC_UNCOMPRESSED);
 	/* ser[0] is the 0x04 prefix, not hashed */
 	keccak256(ser + 1, 64, h);
-	wkey_eip55(h + 12, addr);
+	eth_key_eip55(h + 12, addr);
 	return 0;
 }
 
 int
-wkey_seal(const unsigned char key[32], const unsigned char priv[32],
+eth_key_seal(const unsigned char key[32], const unsigned char priv[32],
     char **out, struct verr *e)
 {
 	EVP_CIPHER_CTX	*c = NULL;
-	unsigned char	 buf[WKEY_SEALED], hex[WKEY_HEX];
+	unsigned char	 buf[ETH_KEY_SEALED], hex[ETH_KEY_HEX];
 	char		*b64 = NULL;
 	int		 n, fin, rc = -1;
 	size_t		 i;
 
 	*out = NULL;
 	for (i = 0; i < 32; i++) {
-		hex[2 * i] = wkey_digits[priv[i] >> 4];
-		hex[2 * i + 1] = wkey_digits[priv[i] & 0xf];
+		hex[2 * i] = eth_key_digits[priv[i] >> 4];
+		hex[2 * i + 1] = eth_key_digits[priv[i] & 0xf];
 	}
-	if (RAND_bytes(buf, WKEY_NONCE) != 1) {
-		wkey_internal(e, "random generator failed");
+	if (RAND_bytes(buf, ETH_KEY_NONCE) != 1) {
+		eth_key_internal(e, "random generator failed");
 		goto out;
 	}
 	/* a GCM context defaults to the 12-byte nonce Go's NewGCM uses */
 	if ((c = EVP_CIPHER_CTX_new()) == NULL ||
 	    EVP_EncryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, buf) != 1 ||
-	    EVP_EncryptUpdate(c, buf + WKEY_NONCE, &n, hex, WKEY_HEX) != 1 ||
-	    n != WKEY_HEX ||
-	    EVP_EncryptFinal_ex(c, buf + WKEY_NONCE + n, &fin) != 1 ||
+	    EVP_EncryptUpdate(c, buf + ETH_KEY_NONCE, &n, hex,
+	    ETH_KEY_HEX) != 1 ||
+	    n != ETH_KEY_HEX ||
+	    EVP_EncryptFinal_ex(c, buf + ETH_KEY_NONCE + n, &fin) != 1 ||
 	    fin != 0 ||
-	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, WKEY_TAG,
-	    buf + WKEY_NONCE + WKEY_HEX) != 1) {
-		wkey_internal(e, "AES-256-GCM encryption failed");
+	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, ETH_KEY_TAG,
+	    buf + ETH_KEY_NONCE + ETH_KEY_HEX) != 1) {
+		eth_key_internal(e, "AES-256-GCM encryption failed");
 		goto out;
 	}
-	b64 = xmalloc(4 * ((WKEY_SEALED + 2) / 3) + 1);
+	b64 = xmalloc(4 * ((ETH_KEY_SEALED + 2) / 3) + 1);
 	/* standard alphabet, '=' padding, no line breaks */
-	EVP_EncodeBlock((unsigned char *)b64, buf, WKEY_SEALED);
+	EVP_EncodeBlock((unsigned char *)b64, buf, ETH_KEY_SEALED);
 	*out = b64;
 	rc = 0;
 out:
@@ -184,7 +186,7 @@ out:
 }
 
 static int
-wkey_unhex(int ch)
+eth_key_unhex(int ch)
 {
 	if (ch >= '0' && ch <= '9')
 		return ch - '0';
@@ -202,7 +204,7 @@ wkey_unhex(int ch)
  * padding as zero bytes.
  */
 static ssize_t
-wkey_unbase64(const char *s, unsigned char *out, size_t outsz)
+eth_key_unbase64(const char *s, unsigned char *out, size_t outsz)
 {
 	static const char	 alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -226,62 +228,62 @@ wkey_unbase64(const char *s, unsigned char *out, size_t outsz)
 }
 
 int
-wkey_open(const unsigned char key[32], const char *sealed,
+eth_key_open(const unsigned char key[32], const char *sealed,
     unsigned char priv[32], struct verr *e)
 {
 	secp256k1_context	*ctx;
 	EVP_CIPHER_CTX		*c = NULL;
-	unsigned char		 buf[WKEY_SEALED + 3], pt[WKEY_SEALED];
+	unsigned char		 buf[ETH_KEY_SEALED + 3], pt[ETH_KEY_SEALED];
 	unsigned char		*tag, *hex;
 	ssize_t			 len;
 	int			 n, fin, hi, lo, ptlen, rc = -1;
 	size_t			 i;
 
 	memset(priv, 0, 32);
-	if ((ctx = wkey_context(e)) == NULL)
+	if ((ctx = eth_key_context(e)) == NULL)
 		goto out;
-	len = wkey_unbase64(sealed, buf, sizeof(buf));
-	if (len < WKEY_NONCE + WKEY_TAG + 1 || len > WKEY_SEALED) {
-		wkey_internal(e, "sealed key malformed");
+	len = eth_key_unbase64(sealed, buf, sizeof(buf));
+	if (len < ETH_KEY_NONCE + ETH_KEY_TAG + 1 || len > ETH_KEY_SEALED) {
+		eth_key_internal(e, "sealed key malformed");
 		goto out;
 	}
-	tag = buf + len - WKEY_TAG;
-	ptlen = (int)len - WKEY_NONCE - WKEY_TAG;
+	tag = buf + len - ETH_KEY_TAG;
+	ptlen = (int)len - ETH_KEY_NONCE - ETH_KEY_TAG;
 	if ((c = EVP_CIPHER_CTX_new()) == NULL ||
 	    EVP_DecryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, buf) != 1 ||
-	    EVP_DecryptUpdate(c, pt, &n, buf + WKEY_NONCE, ptlen) != 1 ||
-	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, WKEY_TAG,
+	    EVP_DecryptUpdate(c, pt, &n, buf + ETH_KEY_NONCE, ptlen) != 1 ||
+	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, ETH_KEY_TAG,
 	    tag) != 1) {
-		wkey_internal(e, "AES-256-GCM decryption failed");
+		eth_key_internal(e, "AES-256-GCM decryption failed");
 		goto out;
 	}
 	/* the tag decides: a wrong key and tampering look the same */
 	if (EVP_DecryptFinal_ex(c, pt + n, &fin) != 1) {
-		wkey_internal(e, "sealed key fails authentication");
+		eth_key_internal(e, "sealed key fails authentication");
 		goto out;
 	}
 	n += fin;
 	/* the spec's form is 64 hex digits; tolerate 0x and upper case */
 	hex = pt;
-	if (n == WKEY_HEX + 2 && hex[0] == '0' &&
+	if (n == ETH_KEY_HEX + 2 && hex[0] == '0' &&
 	    (hex[1] == 'x' || hex[1] == 'X')) {
 		hex += 2;
 		n -= 2;
 	}
-	if (n != WKEY_HEX) {
-		wkey_internal(e, "sealed key has a bad length");
+	if (n != ETH_KEY_HEX) {
+		eth_key_internal(e, "sealed key has a bad length");
 		goto out;
 	}
 	for (i = 0; i < 32; i++) {
-		if ((hi = wkey_unhex(hex[2 * i])) == -1 ||
-		    (lo = wkey_unhex(hex[2 * i + 1])) == -1) {
-			wkey_internal(e, "sealed key is not hex");
+		if ((hi = eth_key_unhex(hex[2 * i])) == -1 ||
+		    (lo = eth_key_unhex(hex[2 * i + 1])) == -1) {
+			eth_key_internal(e, "sealed key is not hex");
 			goto out;
 		}
 		priv[i] = (unsigned char)(hi << 4 | lo);
 	}
 	if (secp256k1_ec_seckey_verify(ctx, priv) != 1) {
-		wkey_internal(e, "sealed key out of range");
+		eth_key_internal(e, "sealed key out of range");
 		goto out;
 	}
 	rc = 0;
