@@ -332,14 +332,13 @@ db_user_set_state(struct db *db, const char *id, const char *state,
     struct verr *e)
 {
 	bson_t	 upd = BSON_INITIALIZER, set;
-	int64_t	 now = (int64_t)time(NULL) * 1000;
 	int	 rc;
 
 	BSON_APPEND_DOCUMENT_BEGIN(&upd, state[0] != '\0' ? "$set" : "$unset",
 	    &set);
 	BSON_APPEND_UTF8(&set, "state", state);
 	if (strcmp(state, "deleted") == 0)
-		BSON_APPEND_DATE_TIME(&set, "deletedAt", now);
+		BSON_APPEND_DATE_TIME(&set, "deletedAt", json_now_ms());
 	bson_append_document_end(&upd, &set);
 	rc = db_user_update(db, id, NULL, &upd, NULL, e);
 	bson_destroy(&upd);

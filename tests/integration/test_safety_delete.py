@@ -183,9 +183,9 @@ def test_deletion_grace(stack):
     u = new_account(Front("nginx", stack.urls["nginx"]))
     restart_worker({"DELETION_GRACE": "8"})
     try:
+        asked = time.monotonic()
         r = api(u, "DELETE", "/users/me", body={"password": u.password})
         assert r.status == 202, r
-        asked = time.monotonic()
         assert_json_error(api(u, "GET", "/users/me"), 401, "unauthorized")
         # The purge job ran at least once meanwhile (every 5 s) and
         # left the account alone.
