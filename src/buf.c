@@ -91,3 +91,17 @@ buf_free(struct buf *b)
 	b->b_len = b->b_cap = 0;
 	b->b_full = 0;
 }
+
+size_t
+buf_curl_all(char *p, size_t size, size_t nmemb, void *b)
+{
+	/* Returning less than asked aborts the transfer. */
+	return buf_add(b, p, size * nmemb) == 0 ? size * nmemb : 0;
+}
+
+size_t
+buf_curl_start(char *p, size_t size, size_t nmemb, void *b)
+{
+	buf_add_cut(b, p, size * nmemb);
+	return size * nmemb;
+}

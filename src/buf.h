@@ -44,4 +44,14 @@ char	*buf_take(struct buf *b, size_t *len);
 /* Release the contents; b is empty afterwards. */
 void	buf_free(struct buf *b);
 
+/*
+ * Write callbacks of libcurl (CURLOPT_WRITEFUNCTION, with the struct buf
+ * as CURLOPT_WRITEDATA).  buf_curl_all keeps the whole body and stops the
+ * transfer when it passes the ceiling (b_full then says why);
+ * buf_curl_start keeps what fits and drops the rest, for a body only
+ * logged.
+ */
+size_t	buf_curl_all(char *p, size_t size, size_t nmemb, void *b);
+size_t	buf_curl_start(char *p, size_t size, size_t nmemb, void *b);
+
 #endif

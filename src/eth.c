@@ -26,13 +26,6 @@
 
 #define ETH_MAX_ANSWER	(1 << 20)
 
-/* curl's write callback: the answer into a struct buf; too long stops. */
-static size_t
-eth_write(char *p, size_t size, size_t nmemb, void *arg)
-{
-	return buf_add(arg, p, size * nmemb) == -1 ? 0 : size * nmemb;
-}
-
 int
 eth_call(const struct cfg *c, const char *method, struct json_object *params,
     struct json_object **result, struct verr *e)
@@ -66,7 +59,7 @@ eth_call(const struct cfg *c, const char *method, struct json_object *params,
 	curl_easy_setopt(cu, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(cu, CURLOPT_POSTFIELDS,
 	    json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN));
-	curl_easy_setopt(cu, CURLOPT_WRITEFUNCTION, eth_write);
+	curl_easy_setopt(cu, CURLOPT_WRITEFUNCTION, buf_curl_all);
 	curl_easy_setopt(cu, CURLOPT_WRITEDATA, &b);
 	if ((cc = curl_easy_perform(cu)) != CURLE_OK) {
 		verr_backend(e, "eth", curl_easy_strerror(cc));

@@ -255,16 +255,6 @@ mail_read_cb(char *out, size_t size, size_t nitems, void *arg)
 	return n;
 }
 
-/* Keep the start of a response body for the log; drop the rest. */
-static size_t
-mail_write_cb(char *in, size_t size, size_t nmemb, void *arg)
-{
-	size_t		 n = size * nmemb;
-
-	buf_add_cut(arg, in, n);
-	return n;
-}
-
 static int
 mail_smtp(const struct cfg *c, const char *to, const char *subject,
     const char *body, struct verr *e)
@@ -404,7 +394,7 @@ mail_resend(const struct cfg *c, const char *to, const char *subject,
 	curl_easy_setopt(h, CURLOPT_POSTFIELDS, json);
 	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
 	    (curl_off_t)strlen(json));
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, mail_write_cb);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, buf_curl_start);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp);
 
 	if ((cc = curl_easy_perform(h)) != CURLE_OK) {

@@ -208,25 +208,6 @@ st_url(const struct st *s, const char *bucket, const char *key, char *out,
 }
 
 static size_t
-st_write_cb(char *data, size_t size, size_t nmemb, void *arg)
-{
-	size_t		 n = size * nmemb;
-
-	/* Returning less than n aborts the transfer: b_full tells why. */
-	return buf_add(arg, data, n) == 0 ? n : 0;
-}
-
-/* Keep the start of an error body for st_s3code(); drop the rest. */
-static size_t
-st_write_start_cb(char *data, size_t size, size_t nmemb, void *arg)
-{
-	size_t		 n = size * nmemb;
-
-	buf_add_cut(arg, data, n);
-	return n;
-}
-
-static size_t
 st_read_cb(char *data, size_t size, size_t nmemb, void *arg)
 {
 	struct st_src	*c = arg;
@@ -349,7 +330,7 @@ st_request(struct st *s, const char *method, const char *bucket,
 		curl_easy_setopt(s->st_curl, CURLOPT_CUSTOMREQUEST, method);
 
 	curl_easy_setopt(s->st_curl, CURLOPT_WRITEFUNCTION, sink != NULL ?
-	    st_write_cb : st_write_start_cb);
+	    buf_curl_all : buf_curl_start);
 	curl_easy_setopt(s->st_curl, CURLOPT_WRITEDATA,
 	    sink != NULL ? sink : &errsink);
 

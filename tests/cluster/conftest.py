@@ -3,13 +3,11 @@
 They run against `scripts/vybes-dev cluster-up` (addresses in
 $VYBES_RUN/cluster.env, default run/cluster.env); `scripts/vybes-dev
 cluster-test` brings the cluster up, runs them and takes it down.  The
-HTTP helpers of tests/integration/conftest.py are reused (imported under
-another name, so its fixtures are not registered here).
+cluster is vybesstack's (scripts/lib), the HTTP and account helpers are
+those of the integration tests (vybestest, imported as `it`).
 """
 
-import importlib.util
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -17,56 +15,35 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-sys.path.insert(0, str(HERE))
+sys.path[:0] = [str(HERE), str(REPO / "tests" / "integration"),
+                str(REPO / "scripts" / "lib")]
 
+import vybestest as it  # noqa: E402
+from vybesstack import cli  # noqa: E402
 
-def _cluster_env():
-    run = Path(os.environ.get("VYBES_RUN") or REPO / "run")
-    envf = run / "cluster.env"
-    if not envf.is_file():
-        pytest.exit("cluster tests need the cluster: no %s; run "
-                    "`scripts/vybes-dev cluster-up` (or cluster-test)" % envf,
-                    returncode=2)
-    out = {}
-    for line in envf.read_text().splitlines():
-        if line.startswith("#") or "=" not in line:
-            continue
-        k, _, v = line.partition("=")
-        out[k.strip()] = v.strip().strip('"')
-    return out
-
-
-CENV = _cluster_env()
+CLUSTER = cli.cluster()
+if not CLUSTER.envpath.is_file():
+    pytest.exit("cluster tests need the cluster: no %s; run "
+                "`scripts/vybes-dev cluster-up` (or cluster-test)"
+                % CLUSTER.envpath, returncode=2)
+CENV = CLUSTER.env
 # The integration helpers read these (VYBES_CONF: vybesctl outbox).
 for _k in ("VYBES_URL_NGINX", "VYBES_URL_LIGHTTPD", "VYBES_CONF",
            "VYBES_BUILD"):
     os.environ[_k] = CENV[_k]
 
-_spec = importlib.util.spec_from_file_location(
-    "vybes_it", REPO / "tests" / "integration" / "conftest.py")
-it = importlib.util.module_from_spec(_spec)
-sys.modules["vybes_it"] = it
-_spec.loader.exec_module(it)
-
 
 def vdev(action, name, check=True):
     """scripts/vybes-dev cluster-<action> NAME."""
-    r = subprocess.run([str(REPO / "scripts" / "vybes-dev"),
-                        "cluster-" + action, name],
-                       capture_output=True, text=True, timeout=120,
-                       env=dict(os.environ))
-    if check and r.returncode != 0:
-        raise AssertionError("vybes-dev cluster-%s %s: %s"
-                             % (action, name, r.stderr))
-    return r
+    return it.cluster_dev(action, name, check)
 
 
 def node_pid(name):
-    return int((Path(CENV["VYBES_PIDS"]) / (name + ".pid")).read_text())
+    return int(CLUSTER.pidfile(name).read_text())
 
 
 def log_size(name):
-    p = Path(CENV["VYBES_LOGS"]) / (name + ".log")
+    p = CLUSTER.logfile(name)
     return p.stat().st_size if p.exists() else 0
 
 

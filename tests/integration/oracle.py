@@ -23,7 +23,7 @@ import time
 from bson import ObjectId
 from pymongo import MongoClient
 
-from conftest import API, api
+from vybestest import API, api
 
 _client = None
 

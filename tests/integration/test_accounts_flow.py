@@ -4,9 +4,9 @@ none of its secrets reached vybes-api's log (API.md 1.9)."""
 import re
 import uuid
 
-from conftest import (REFRESH_RE, SECRET_KEYS, Client, assert_json_error,
-                      assert_not_logged, assert_unauthorized,
-                      assert_validation, eip55, find_keys, new_account)
+from vybestest import (REFRESH_RE, SECRET_KEYS, Client, assert_json_error,
+                       assert_not_logged, assert_unauthorized,
+                       assert_validation, eip55, find_keys, new_account)
 
 
 def test_full_flow(front, stack):

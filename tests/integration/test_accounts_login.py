@@ -8,10 +8,10 @@ import uuid
 
 import pytest
 
-from conftest import (OID_RE, REFRESH_RE, SECRET_KEYS, Client,
-                      assert_json_error, assert_unauthorized,
-                      assert_validation, b64url, find_keys, jwt_claims,
-                      jwt_header, jwt_make, new_account, unique_email)
+from vybestest import (OID_RE, REFRESH_RE, SECRET_KEYS, Client,
+                       assert_json_error, assert_unauthorized,
+                       assert_validation, b64url, find_keys, jwt_claims,
+                       jwt_header, jwt_make, new_account, unique_email)
 
 
 def test_login_response(front):

@@ -2,9 +2,9 @@
 
 import pytest
 
-from conftest import (Client, assert_json_error, assert_not_logged,
-                      assert_unauthorized, assert_validation, mail_ids,
-                      mail_wait_code, new_account, unique_email)
+from vybestest import (Client, assert_json_error, assert_not_logged,
+                       assert_unauthorized, assert_validation, mail_ids,
+                       mail_wait_code, new_account, unique_email)
 
 OTP_MSG = {"message": "If a user with that email exists, an OTP has been "
                       "sent."}

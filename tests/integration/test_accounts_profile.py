@@ -4,8 +4,8 @@ import uuid
 
 import pytest
 
-from conftest import (SECRET_KEYS, assert_json_error, assert_validation,
-                      find_keys, new_account)
+from vybestest import (SECRET_KEYS, assert_json_error, assert_validation,
+                       find_keys, new_account)
 
 PROFILE_EXTRA = {"followerCount", "followingCount", "friendshipStatus"}
 
@@ -72,7 +72,7 @@ def test_unknown_user_is_404(front, target):
 
 def test_lookups_need_auth(front):
     a = new_account(front)
-    from conftest import assert_unauthorized
+    from vybestest import assert_unauthorized
     for t in ("/users/me", "/users/" + a.username,
               "/users/profile?username=" + a.username):
         assert_unauthorized(a.client.get(t))

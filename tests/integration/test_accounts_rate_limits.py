@@ -2,8 +2,8 @@
 default numbers of the stack's configuration.  Each test is its own client
 address (X-Forwarded-For) and uses its own emails, so counts never mix."""
 
-from conftest import (Client, assert_json_error, new_account,
-                      unique_email)
+from vybestest import (Client, assert_json_error, new_account,
+                       unique_email)
 
 
 def check_429(r):

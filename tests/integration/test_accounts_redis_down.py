@@ -5,9 +5,9 @@ and everything works again once Redis is back."""
 
 import time
 
-from conftest import (Client, Front, assert_json_error, mail_ids,
-                      mail_wait_code, new_account, redis_up, unique_email,
-                      vybes_dev, wait_for)
+from vybestest import (Client, Front, assert_json_error, mail_ids,
+                       mail_wait_code, new_account, redis_up, unique_email,
+                       vybes_dev, wait_for)
 
 
 def check_503(r):

@@ -2,9 +2,9 @@
 
 import pytest
 
-from conftest import (REFRESH_RE, Client, assert_json_error,
-                      assert_unauthorized, assert_validation, jwt_claims,
-                      new_account)
+from vybestest import (REFRESH_RE, Client, assert_json_error,
+                       assert_unauthorized, assert_validation, jwt_claims,
+                       new_account)
 
 
 def refresh(client, token):

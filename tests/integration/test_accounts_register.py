@@ -8,8 +8,8 @@ import uuid
 
 import pytest
 
-from conftest import (SECRET_KEYS, Client, assert_json_error,
-                      assert_validation, eip55, find_keys, unique_email)
+from vybestest import (SECRET_KEYS, Client, assert_json_error,
+                       assert_validation, eip55, find_keys, unique_email)
 
 USER_KEYS = {"id", "vid", "name", "email", "username", "walletAddress",
              "totalLikeCount", "postCount"}
@@ -96,7 +96,7 @@ def _race(front, bodies):
 
 
 def test_concurrent_same_email_one_wins(stack):
-    from conftest import Front
+    from vybestest import Front
     front = Front("nginx", stack.urls["nginx"])
     email = unique_email("race")
     bodies = [{"name": "Racer %d" % i, "email": email,
@@ -110,7 +110,7 @@ def test_concurrent_same_email_one_wins(stack):
 
 
 def test_concurrent_same_username_one_wins(stack):
-    from conftest import Front
+    from vybestest import Front
     front = Front("lighttpd", stack.urls["lighttpd"])
     uname = "race_" + uuid.uuid4().hex[:12]
     bodies = [{"name": "Racer", "email": unique_email("raceu"),

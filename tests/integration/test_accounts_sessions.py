@@ -4,9 +4,9 @@ import time
 
 import pytest
 
-from conftest import (TS_RE, Client, assert_json_error,
-                      assert_unauthorized, assert_validation, jwt_claims,
-                      new_account)
+from vybestest import (TS_RE, Client, assert_json_error,
+                       assert_unauthorized, assert_validation, jwt_claims,
+                       new_account)
 
 SESSION_KEYS = {"id", "user_id", "user_agent", "client_ip", "is_blocked",
                 "expires_at", "created_at", "current"}

@@ -2,7 +2,7 @@
 (API.md 1.4: code unavailable, Retry-After, within about 3 s); once it is
 started again the same servers answer 200 without being touched."""
 
-from conftest import FRONTS, Front, assert_json_error, vybes_dev, wait_for
+from vybestest import FRONTS, Front, assert_json_error, vybes_dev, wait_for
 
 PATHS = ["/health", "/health/ready", "/api/v1/no-such-route-for-tests"]
 

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from conftest import vybes_api_bin
+from vybestest import vybes_api_bin
 
 
 def clean_env(**extra):

@@ -17,8 +17,8 @@ import os
 import random
 import uuid
 
-from conftest import (FRONTS, Front, api, create_post, follow,
-                      new_accounts_retry, on_front, redis_cli, run_threads)
+from vybestest import (FRONTS, Front, api, create_post, follow,
+                       new_accounts_retry, on_front, redis_cli, run_threads)
 from oracle import db, oids
 
 N_AUTHORS = 3

@@ -11,8 +11,8 @@ applied.  The set of big accounts ("tl:big" in Redis) is dropped before
 and after, so each instance reads it from MongoDB with its own limit.
 """
 
-from conftest import (api, create_post, fcgi_as, follow, new_accounts,
-                      redis_cli, vybes_dev)
+from vybestest import (api, create_post, fcgi_as, follow, new_accounts,
+                       redis_cli, vybes_dev)
 
 
 def _ids(resp):

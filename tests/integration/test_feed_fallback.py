@@ -12,8 +12,8 @@ take up to SETTLE seconds (asynchronous fan-out, API.md 1.8)."""
 
 import pytest
 
-from conftest import (Front, api, create_post, follow, new_accounts_retry,
-                      on_front, redis_cli, run_threads)
+from vybestest import (Front, api, create_post, follow, new_accounts_retry,
+                       on_front, redis_cli, run_threads)
 from oracle import Snapshot, check_feed
 
 LIMIT = 4

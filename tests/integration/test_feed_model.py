@@ -33,8 +33,8 @@ import random
 
 import pytest
 
-from conftest import (FRONTS, Front, api, create_post, follow,
-                      new_accounts_retry, on_front)
+from vybestest import (FRONTS, Front, api, create_post, follow,
+                       new_accounts_retry, on_front)
 from oracle import Snapshot, check_feed
 
 N_USERS = 20

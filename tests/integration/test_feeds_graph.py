@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from conftest import (Front, api, create_post, feed_key, follow,
-                      new_accounts_retry, on_front, page_walk, run_threads,
-                      wait_for, OID_RE)
+from vybestest import (Front, api, create_post, feed_key, follow,
+                       new_accounts_retry, on_front, page_walk, run_threads,
+                       wait_for, OID_RE)
 
 N_USERS = 32
 SEED = 20250716

@@ -20,9 +20,9 @@ import uuid
 import pytest
 
 import fcgi_client
-from conftest import (Client, assert_json_error, assert_unauthorized,
-                      assert_validation, fcgi_as, jwt_claims, new_account,
-                      random_ip, unique_email)
+from vybestest import (Client, assert_json_error, assert_unauthorized,
+                       assert_validation, fcgi_as, jwt_claims, new_account,
+                       random_ip, unique_email)
 
 
 # -- 1 ------------------------------------------------------------------

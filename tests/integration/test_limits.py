@@ -11,7 +11,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import assert_json_error, random_ip
+from vybestest import assert_json_error, random_ip
 
 MULTIPART_MAX = 51 * 1024 * 1024
 JSON_MAX = 1024 * 1024

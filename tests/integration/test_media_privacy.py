@@ -12,9 +12,9 @@ import subprocess
 
 import pytest
 
-from conftest import (POST_MEDIA, assert_json_error, get_user, new_account,
-                      post_upload, s3_get, story_upload)
 import media_files
+from vybestest import (POST_MEDIA, assert_json_error, get_user, new_account,
+                       post_upload, s3_get, story_upload)
 
 MIME = {ext: POST_MEDIA[ext][1] for ext in POST_MEDIA}
 

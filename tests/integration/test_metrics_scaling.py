@@ -12,7 +12,7 @@ import subprocess
 import time
 
 import fcgi_client
-from conftest import unix_socket_path, vybes_api_bin, wait_for
+from vybestest import unix_socket_path, vybes_api_bin, wait_for
 
 SCALE = ["--min-workers", "1", "--max-workers", "4"]
 CTYPE = "text/plain; version=0.0.4; charset=utf-8"

@@ -8,9 +8,9 @@ of the same stream has been seen."""
 
 import time
 
-from conftest import (OID_RE, TS_RE, api, assert_json_error, create_post,
-                      follow, new_account, notifications_all, unread_count,
-                      wait_notifications)
+from vybestest import (OID_RE, TS_RE, api, assert_json_error, create_post,
+                       follow, new_account, notifications_all, unread_count,
+                       wait_notifications)
 
 DEADLINE = 60
 

@@ -2,8 +2,8 @@
 
 import time
 
-from conftest import (TS_RE, api, assert_json_error, assert_validation,
-                      create_post, new_account)
+from vybestest import (TS_RE, api, assert_json_error, assert_validation,
+                       create_post, new_account)
 
 
 def test_bookmark_twice_keeps_first_time(front):

@@ -2,8 +2,8 @@
 
 import time
 
-from conftest import (OID_RE, TS_RE, api, assert_json_error,
-                      assert_validation, create_post, get_post, new_account)
+from vybestest import (OID_RE, TS_RE, api, assert_json_error,
+                       assert_validation, create_post, get_post, new_account)
 
 
 def test_comment_create_and_text_rules(front):

@@ -1,25 +1,19 @@
 """POST /posts: uploads of every allowed type, validation, size limits,
 the stored object (API.md 3.3.1, 1.2, Appendix A)."""
 
-import os
 import subprocess
 import time
 
 import pytest
 
-from conftest import (OID_RE, POST_MEDIA, TS_RE, UUID4_RE, api,
-                      assert_json_error, assert_validation, create_post,
-                      get_post, get_user, multipart, new_account,
-                      post_upload, s3_get, s3_objects)
+from vybestest import (OID_RE, POST_MEDIA, TS_RE, UUID4_RE, api,
+                       assert_json_error, assert_validation, create_post,
+                       get_post, get_user, multipart, new_account,
+                       post_upload, public_base_url, s3_get, s3_objects)
 
 
 def posts_base_url():
-    """posts_public_base_url of the stack's configuration."""
-    for line in open(os.environ["VYBES_CONF"]):
-        k, _, v = line.partition("=")
-        if k.strip() == "posts_public_base_url":
-            return v.strip().rstrip("/")
-    raise AssertionError("no posts_public_base_url in VYBES_CONF")
+    return public_base_url("posts")
 
 
 @pytest.mark.parametrize("ext", sorted(POST_MEDIA))

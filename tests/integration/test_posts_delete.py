@@ -1,8 +1,8 @@
 """DELETE /posts/:postID: permission and the cascade of an original
 (API.md 3.3.3)."""
 
-from conftest import (api, assert_json_error, assert_validation, create_post,
-                      get_post, get_user, new_account)
+from vybestest import (api, assert_json_error, assert_validation, create_post,
+                       get_post, get_user, new_account)
 
 
 def test_delete_by_other_user(front):
@@ -85,5 +85,5 @@ def test_delete_repost_only(front):
     assert get_user(b, b.username)["postCount"] == 0
     assert get_user(a, a.username)["postCount"] == 1
     # The original's media is untouched.
-    from conftest import s3_get
+    from vybestest import s3_get
     assert s3_get(p["contentUrl"])[0] == 200

@@ -2,8 +2,8 @@
 with NATS down a like still succeeds and its event waits in the outbox;
 with NATS up nothing is queued."""
 
-from conftest import (api, create_post, new_account, outbox_lines,
-                      vybes_dev, wait_for)
+from vybestest import (api, create_post, new_account, outbox_lines,
+                       vybes_dev, wait_for)
 
 
 def _nats_up(front):

@@ -3,9 +3,9 @@ under concurrency (API.md 3.3.10, 3.3.11, 1.8)."""
 
 import random
 
-from conftest import (api, assert_json_error, assert_validation, create_post,
-                      get_post, get_user, new_account, new_accounts,
-                      run_threads)
+from vybestest import (api, assert_json_error, assert_validation, create_post,
+                       get_post, get_user, new_account, new_accounts,
+                       run_threads)
 
 
 def _like(u, pid):

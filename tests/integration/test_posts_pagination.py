@@ -1,8 +1,8 @@
 """Pagination of the posts lists (API.md 1.6): cursors, Link, page,
 limit rules."""
 
-from conftest import (api, assert_validation, b64url, b64url_dec,
-                      create_post, new_account, new_accounts, page_walk)
+from vybestest import (api, assert_validation, b64url, b64url_dec,
+                       create_post, new_account, new_accounts, page_walk)
 
 
 def _comments(p, users, n, prefix):

@@ -1,9 +1,9 @@
 """POST /posts/:postID/repost and GET /reposts/by-user/:userID
 (API.md 3.3.0, 3.3.4, 3.3.5)."""
 
-from conftest import (OID_RE, api, assert_json_error, assert_validation,
-                      create_post, get_post, get_user, new_account,
-                      run_threads)
+from vybestest import (OID_RE, api, assert_json_error, assert_validation,
+                       create_post, get_post, get_user, new_account,
+                       run_threads)
 
 
 def test_repost_public_post(front):

@@ -4,8 +4,8 @@ the author or for an invisible post, flushed into viewCount within 60 s."""
 
 import time
 
-from conftest import (Client, api, assert_json_error, assert_validation,
-                      create_post, get_post, new_account)
+from vybestest import (Client, api, assert_json_error, assert_validation,
+                       create_post, get_post, new_account)
 
 
 def _view(client, pid, token=None):

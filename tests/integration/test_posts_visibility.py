@@ -1,8 +1,8 @@
 """Post visibility on every read and write path (API.md 1.7): a private
 post does not exist for anyone but its author."""
 
-from conftest import (api, assert_json_error, create_post, follow, get_post,
-                      new_account)
+from vybestest import (api, assert_json_error, create_post, follow, get_post,
+                       new_account)
 
 
 def test_private_post_invisible_to_others(front):

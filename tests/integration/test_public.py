@@ -3,7 +3,7 @@ web servers; no listing, no way out of the directory."""
 
 import pytest
 
-from conftest import REPO, assert_json_error
+from vybestest import REPO, assert_json_error
 
 PUBLIC = REPO / "public"
 

@@ -65,8 +65,8 @@ from pymongo import MongoClient
 from pymongo import version as pymongo_version
 from pymongo.errors import ConfigurationError, OperationFailure
 
-from conftest import (REPO, Front, api, create_post, create_story, follow,
-                      new_account)
+from vybestest import (REPO, Front, api, create_post, create_story, follow,
+                       new_account)
 
 Shape = namedtuple("Shape", "name coll q sort eq rng residual limit "
                    "pipeline memsort scan")

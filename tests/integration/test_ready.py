@@ -8,7 +8,7 @@ The outage tests stop real components of the stack with
 
 import time
 
-from conftest import FRONTS, Front, vybes_dev, wait_for
+from vybestest import FRONTS, Front, vybes_dev, wait_for
 
 CHECKS = {"mongo": True, "redis": False, "nats": False, "storage": False}
 # Cache (5 s) + one check timeout (1 s) + slack.

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from conftest import wait_for
+from vybestest import wait_for
 
 
 

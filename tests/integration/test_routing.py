@@ -3,7 +3,7 @@ slash, and paths outside the proxied ones, through each web server."""
 
 import pytest
 
-from conftest import assert_json_error
+from vybestest import assert_json_error
 
 UNKNOWN = "/api/v1/no-such-route-for-tests"
 

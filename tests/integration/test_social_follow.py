@@ -3,10 +3,10 @@ visibility of friends posts across follow and unfollow (API.md 1.7, 2.3,
 2.4, 3.2.1, 3.2.3-3.2.6)."""
 
 
-from conftest import (api, assert_json_error, create_post, follow,
-                      new_accounts_retry, Client, unique_email,
-                      get_post, get_user, new_account,
-                      page_walk, run_threads, SECRET_KEYS, find_keys)
+from vybestest import (api, assert_json_error, create_post, follow,
+                       new_accounts_retry, Client, unique_email,
+                       get_post, get_user, new_account,
+                       page_walk, run_threads, SECRET_KEYS, find_keys)
 
 
 def status_of(viewer, other):

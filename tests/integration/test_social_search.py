@@ -7,8 +7,8 @@ import urllib.parse
 
 import pytest
 
-from conftest import (Front, api, assert_validation, new_accounts_retry,
-                      new_named_account, page_walk, SECRET_KEYS, find_keys)
+from vybestest import (Front, api, assert_validation, new_accounts_retry,
+                       new_named_account, page_walk, SECRET_KEYS, find_keys)
 
 
 def _tok():

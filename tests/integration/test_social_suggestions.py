@@ -3,8 +3,8 @@ small known graph, and the most-followed fallback."""
 
 import pytest
 
-from conftest import (Front, api, follow, get_user, new_accounts_retry,
-                      SECRET_KEYS, find_keys)
+from vybestest import (Front, api, follow, get_user, new_accounts_retry,
+                       SECRET_KEYS, find_keys)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 import fcgi_client
-from conftest import children, stop_group, unix_socket_path, vybes_api_bin, wait_for
+from vybestest import children, stop_group, unix_socket_path, vybes_api_bin, wait_for
 
 
 @pytest.fixture

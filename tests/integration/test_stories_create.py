@@ -5,10 +5,10 @@ import datetime
 
 import pytest
 
-from conftest import (OID_RE, POST_MEDIA, UUID4_RE, api, assert_json_error,
-                      assert_unauthorized, assert_validation, new_account,
-                      parse_ts, s3_get, s3_objects, stories_base_url,
-                      story_feed, story_upload)
+from vybestest import (OID_RE, POST_MEDIA, UUID4_RE, api, assert_json_error,
+                       assert_unauthorized, assert_validation, new_account,
+                       parse_ts, s3_get, s3_objects, stories_base_url,
+                       story_feed, story_upload)
 
 
 # (bytes sent, claimed file name and part type) -> the detected type wins.

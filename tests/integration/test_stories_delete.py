@@ -3,11 +3,11 @@ unseen, 403 for followers; the media object goes with the story."""
 
 import uuid
 
-from conftest import (api, assert_json_error, assert_unauthorized,
-                      assert_validation, create_post, create_story,
-                      get_post, follow, new_account,
-                      s3_get, s3_objects, stories_base_url,
-                      story_feed)
+from vybestest import (api, assert_json_error, assert_unauthorized,
+                       assert_validation, create_post, create_story,
+                       get_post, follow, new_account,
+                       s3_get, s3_objects, stories_base_url,
+                       story_feed)
 
 
 def _ids(groups):

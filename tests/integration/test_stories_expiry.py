@@ -6,9 +6,9 @@ accounts come from the stack (same database)."""
 import datetime
 import time
 
-from conftest import (POST_MEDIA, Front, api, fcgi_as, follow,
-                      multipart, new_account, parse_ts, random_ip, s3_get,
-                      story_feed)
+from vybestest import (POST_MEDIA, Front, api, fcgi_as, follow,
+                       multipart, new_account, parse_ts, random_ip, s3_get,
+                       story_feed)
 
 TTL = 3
 

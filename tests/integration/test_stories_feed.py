@@ -3,8 +3,8 @@ by user (API.md 2.7, 3.5.2)."""
 
 import time
 
-from conftest import (api, assert_unauthorized, create_story, follow,
-                      new_account, parse_ts, story_feed)
+from vybestest import (api, assert_unauthorized, create_story, follow,
+                       new_account, parse_ts, story_feed)
 
 
 def _post(acct, log, ext="png"):

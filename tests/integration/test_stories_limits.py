@@ -3,9 +3,9 @@ overridden settings (driven over FastCGI; accounts from the stack):
 STORY_USER (API.md 4) and the feed's 100 groups / 100 stories per group
 (3.5.2)."""
 
-from conftest import (POST_MEDIA, Front, api, create_story, fcgi_as,
-                      follow, multipart, new_account, new_accounts_retry,
-                      parse_ts, story_feed)
+from vybestest import (POST_MEDIA, Front, api, create_story, fcgi_as,
+                       follow, multipart, new_account, new_accounts_retry,
+                       parse_ts, story_feed)
 
 
 def _upload(sock, acct, data):

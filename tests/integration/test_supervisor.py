@@ -10,7 +10,7 @@ import threading
 import time
 
 import fcgi_client
-from conftest import wait_for
+from vybestest import wait_for
 
 
 class Load:

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 import fcgi_client
-from conftest import children, stop_group, unix_socket_path, vybes_api_bin, wait_for
+from vybestest import children, stop_group, unix_socket_path, vybes_api_bin, wait_for
 
 # Bind, put the socket on fd 3, then exec vybes-api in this same process
 # (pytest forked it), so LISTEN_PID == the pid vybes-api runs as.

@@ -14,9 +14,9 @@ import uuid
 import pytest
 from bson import ObjectId
 
-from conftest import (api, create_post, follow, new_accounts_retry,
-                      notifications_all, on_front, redis_cli, run_threads,
-                      unread_count, wait_for)
+from vybestest import (api, create_post, follow, new_accounts_retry,
+                       notifications_all, on_front, redis_cli, run_threads,
+                       unread_count, wait_for)
 from oracle import db
 
 WORKER_WAIT = 30

@@ -4,10 +4,10 @@ balances move, nonces filled and distinct under concurrency, node errors
 
 import pytest
 
-from conftest import (api, assert_json_error, assert_validation,
-                      cast_decode_tx, ensure_eth_running, eth_balance,
-                      eth_fund, eth_receipt, eth_rpc, new_account,
-                      run_threads, vybes_dev, wallet_unlock)
+from vybestest import (api, assert_json_error, assert_validation,
+                       cast_decode_tx, ensure_eth_running, eth_balance,
+                       eth_fund, eth_receipt, eth_rpc, new_account,
+                       run_threads, vybes_dev, wallet_unlock)
 
 ETH = 10 ** 18
 

@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from conftest import (api, assert_json_error, assert_validation, cast,
-                      cast_decode_tx, cast_verify, new_account,
-                      wallet_export, wallet_sign, wallet_unlock)
+from vybestest import (api, assert_json_error, assert_validation, cast,
+                       cast_decode_tx, cast_verify, new_account,
+                       wallet_export, wallet_sign, wallet_unlock)
 
 MAIL_TYPED = {
     "types": {
@@ -221,7 +221,7 @@ def _sign_tx(acct, tx, expect=200):
 
 
 def _tx_hash(raw):
-    from conftest import keccak256
+    from vybestest import keccak256
     return "0x" + keccak256(bytes.fromhex(raw[2:])).hex()
 
 

@@ -7,10 +7,10 @@ import time
 
 import pytest
 
-from conftest import (Client, api, assert_json_error, assert_not_logged,
-                      assert_validation, eip55, mail_ids, mail_wait_code,
-                      new_account, parse_ts, redis_cli, redis_keys, redis_pipe,
-                      wallet_export, wallet_status, wallet_unlock)
+from vybestest import (Client, api, assert_json_error, assert_not_logged,
+                       assert_validation, eip55, mail_ids, mail_wait_code,
+                       new_account, parse_ts, redis_cli, redis_keys, redis_pipe,
+                       wallet_export, wallet_status, wallet_unlock)
 
 # One valid body per route that needs an unlock.
 LOCKED_ROUTES = {

@@ -8,10 +8,10 @@ import time
 
 import pytest
 
-from conftest import (POST_MEDIA, Front, api, build_dir, create_post,
-                      ensure_worker_running, fcgi_as, follow, get_user,
-                      multipart, new_account, s3_get, wait_for,
-                      worker_log_since, worker_log_size)
+from vybestest import (POST_MEDIA, Front, api, build_dir, create_post,
+                       ensure_worker_running, fcgi_as, follow, get_user,
+                       multipart, new_account, s3_get, wait_for,
+                       worker_log_since, worker_log_size)
 
 
 @pytest.fixture
