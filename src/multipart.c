@@ -616,27 +616,32 @@ form_internal(struct verr *e, const char *what, const char *path)
  * An unlinked file for the media: nothing to clean up whatever happens
  * to the worker, and the fd is all the upload needs.
  */
-static int
-form_tmpfile(struct mp_form *f, struct verr *e)
+int
+mp_tmpfile(struct verr *e)
 {
 	char		 path[PATH_MAX];
 	const char	*dir;
-	int		 n;
+	int		 fd, n;
 
 	if ((dir = getenv("TMPDIR")) == NULL || *dir == '\0')
 		dir = "/tmp";
 	n = snprintf(path, sizeof(path), "%s/vybes-media.XXXXXX", dir);
 	if (n < 0 || (size_t)n >= sizeof(path))
 		snprintf(path, sizeof(path), "/tmp/vybes-media.XXXXXX");
-	if ((f->fd = mkstemp(path)) == -1)
+	if ((fd = mkstemp(path)) == -1)
 		return form_internal(e, "mkstemp", path);
-	if (unlink(path) == -1 || fcntl(f->fd, F_SETFD, FD_CLOEXEC) == -1) {
+	if (unlink(path) == -1 || fcntl(fd, F_SETFD, FD_CLOEXEC) == -1) {
 		form_internal(e, "unlink", path);
-		close(f->fd);
-		f->fd = -1;
+		close(fd);
 		return -1;
 	}
-	return 0;
+	return fd;
+}
+
+static int
+form_tmpfile(struct mp_form *f, struct verr *e)
+{
+	return (f->fd = mp_tmpfile(e)) == -1 ? -1 : 0;
 }
 
 static int

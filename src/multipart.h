@@ -109,6 +109,12 @@ int	 mp_form_read(struct mp_form *f, const char *content_type,
 	    long (*read)(void *ctx, char *buf, size_t n), void *ctx,
 	    const struct mp_limits *lim, struct verr *e);
 
+/*
+ * A new empty temporary file, already unlinked and close-on-exec, in
+ * $TMPDIR (else /tmp): its descriptor, or -1 with 500 internal.
+ */
+int	 mp_tmpfile(struct verr *e);
+
 /* Close the media file of an f filled by mp_form_read(), failed or not. */
 void	 mp_form_free(struct mp_form *f);
 

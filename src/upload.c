@@ -1,14 +1,15 @@
 /*
  * Media uploads.  The body streams through the multipart parser into an
  * unlinked temporary file (never whole in memory); the type comes from
- * the first bytes only; the object is uploaded from that file.  A body
- * announced larger than the whole-request limit is refused before any
- * byte is read.
+ * the first bytes only; the metadata of API.md 6.4 is filtered into a
+ * second temporary file (strip.c), which the object is uploaded from.
+ * A body announced larger than the whole-request limit is refused
+ * before any byte is read.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
+#include <unistd.h>
 
 #include "be.h"
 #include "cfg.h"
@@ -16,6 +17,7 @@
 #include "log.h"
 #include "rnd.h"
 #include "st_s3.h"
+#include "strip.h"
 #include "upload.h"
 #include "verr.h"
 
@@ -28,6 +30,25 @@ upload_read_cb(void *ctx, char *buf, size_t n)
 	struct req	*r = ctx;
 
 	return r->io.read(r->io.ctx, buf, n);
+}
+
+/* Replace u's media file by its copy without metadata (API.md 6.4). */
+static int
+upload_strip(struct upload *u, struct verr *e)
+{
+	uint64_t	 len;
+	int		 fd;
+
+	if ((fd = mp_tmpfile(e)) == -1)
+		return -1;
+	if (strip_fd(&u->type, u->form.fd, fd, &len, e) == -1) {
+		close(fd);
+		return -1;
+	}
+	close(u->form.fd);
+	u->form.fd = fd;
+	u->form.media_len = (size_t)len;
+	return 0;
 }
 
 int
@@ -56,7 +77,7 @@ upload_read(struct req *r, struct upload *u, int media_only, struct verr *e)
 		return verr_set(e, 415, "unsupported_media_type", "Media must "
 		    "be a JPEG, PNG, GIF or WebP image, or an MP4 or QuickTime "
 		    "video");
-	return 0;
+	return upload_strip(u, e);
 }
 
 /* A random version-4 UUID, lower-case hex and dashes. */

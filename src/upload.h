@@ -21,8 +21,10 @@ struct upload {
 };
 
 /*
- * Read r's multipart body into u (media_only for stories) and detect the
- * media type.  400, 413 payload_too_large, 415 unsupported_media_type.
+ * Read r's multipart body into u (media_only for stories), detect the
+ * media type and remove its metadata (API.md 6.4).  400, 413
+ * payload_too_large, 415 unsupported_media_type (also for metadata that
+ * cannot be parsed).
  */
 int	upload_read(struct req *r, struct upload *u, int media_only,
 	    struct verr *e);

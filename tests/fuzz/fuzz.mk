@@ -20,7 +20,7 @@ CFLAGS_FUZZ = -g -O1 $(SAN) -D_GNU_SOURCE -DSYSCONFDIR='"/etc"' \
 	$(shell pkg-config --cflags $(PKGS))
 LIBS_FUZZ = $(shell pkg-config --libs $(PKGS)) -lpthread
 
-TARGETS = json http router multipart media jwt eip712 ethtx rlp cfg \
+TARGETS = json http router multipart media jwt eip712 ethtx rlp cfg strip \
 	rds_cluster fcgi
 LIBSRC = $(filter-out %/main.c %/vybesctl.c %/worker.c, \
 	$(wildcard $(srcdir)/src/*.c))
@@ -41,12 +41,14 @@ $(FUZZ_DIR)/fuzz_%: $(srcdir)/tests/fuzz/fuzz_%.c $(FUZZ_DIR)/libvybes-fuzz.a
 	$(FUZZ_CC) $(CFLAGS_FUZZ) -fsanitize=fuzzer -o $@ $< \
 	    $(FUZZ_DIR)/libvybes-fuzz.a $(LIBS_FUZZ)
 
-# The HTTP layer reads its request through the tests' in-memory http_io.
-$(FUZZ_DIR)/fuzz_http: $(srcdir)/tests/fuzz/fuzz_http.c \
-    $(srcdir)/tests/unit/memio.c $(FUZZ_DIR)/libvybes-fuzz.a
+# The HTTP layer reads its request through the tests' in-memory http_io,
+# the metadata removal its file through their in-memory source and sink.
+$(FUZZ_DIR)/fuzz_http: $(srcdir)/tests/unit/memio.c
+$(FUZZ_DIR)/fuzz_strip: $(srcdir)/tests/unit/memstrip.c
+$(FUZZ_DIR)/fuzz_http $(FUZZ_DIR)/fuzz_strip: $(FUZZ_DIR)/fuzz_%: \
+    $(srcdir)/tests/fuzz/fuzz_%.c $(FUZZ_DIR)/libvybes-fuzz.a
 	$(FUZZ_CC) $(CFLAGS_FUZZ) -I$(srcdir)/tests/unit -fsanitize=fuzzer \
-	    -o $@ $(srcdir)/tests/fuzz/fuzz_http.c \
-	    $(srcdir)/tests/unit/memio.c $(FUZZ_DIR)/libvybes-fuzz.a $(LIBS_FUZZ)
+	    -o $@ $(filter %.c,$^) $(FUZZ_DIR)/libvybes-fuzz.a $(LIBS_FUZZ)
 
 # fuzz_fcgi links a copy of Debian's libfcgi.a whose calls to malloc,
 # calloc, realloc and free go to the target's fz_fcgi_*(), which set

@@ -30,6 +30,7 @@ void	test_vis_suite(void);
 void	test_buf_suite(void);
 void	test_rkey_suite(void);
 void	test_otp_suite(void);
+void	test_strip_suite(void);
 
 #define UNIT_ADD(suite, name, fn)					\
 	do {								\
