@@ -77,6 +77,7 @@ struct cfg {
 	char	*stories_public_base_url;
 	int	 storage_timeout_ms;
 	int	 story_ttl;		/* story lifetime, seconds */
+	int	 upload_ttl;		/* presigned upload URL lifetime, s */
 	/* feeds */
 	int	 timeline_size;		/* entries kept per home timeline */
 	int	 fanout_max_followers;	/* above: posts merged at read time */

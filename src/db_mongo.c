@@ -91,6 +91,7 @@ static const struct db_index db_indexes[] = {
 	{ "bookmarks", "postId", 0 },
 	{ "stories", "userId,-createdAt,-_id", 0 },
 	{ "stories", "expiresAt", 0 },
+	{ "uploads", "expiresAt", 0 },
 	{ "notifications", "userId,-createdAt,-_id", 0 },
 	{ "notifications", "userId,read", 0 },
 	{ "notifications", "dedupeKey", DB_UNIQUE | DB_SPARSE },

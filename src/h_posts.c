@@ -15,6 +15,7 @@
 #include "cfg.h"
 #include "db_posts.h"
 #include "db_users.h"
+#include "direct.h"
 #include "enc.h"
 #include "ev.h"
 #include "handlers.h"
@@ -816,7 +817,9 @@ h_posts_create(struct req *r, struct verr *e)
 	p = xcalloc(1, sizeof(*p));
 	u->form.fd = -1;
 	u->stored = 0;
-	if (rl_check(r, RL_POST_USER, r->uid, 1, e) == -1 ||
+	u->direct = 0;
+	/* A direct upload was counted by its POST /uploads. */
+	if ((!direct_is(r) && rl_check(r, RL_POST_USER, r->uid, 1, e) == -1) ||
 	    upload_read(r, u, 0, e) == -1)
 		goto out;
 	if (u->form.has_visibility &&

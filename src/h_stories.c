@@ -16,6 +16,7 @@
 #include "db_follows.h"
 #include "db_stories.h"
 #include "db_users.h"
+#include "direct.h"
 #include "enc.h"
 #include "handlers.h"
 #include "http.h"
@@ -76,7 +77,9 @@ h_stories_create(struct req *r, struct verr *e)
 	s = xcalloc(1, sizeof(*s));
 	u->form.fd = -1;
 	u->stored = 0;
-	if (rl_check(r, RL_STORY_USER, r->uid, 1, e) == -1 ||
+	u->direct = 0;
+	/* A direct upload was counted by its POST /uploads. */
+	if ((!direct_is(r) && rl_check(r, RL_STORY_USER, r->uid, 1, e) == -1) ||
 	    upload_read(r, u, 1, e) == -1)
 		goto out;
 	snprintf(prefix, sizeof(prefix), "stories/%s/", r->uid);

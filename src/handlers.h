@@ -154,6 +154,14 @@ int	h_posts_bookmarks(struct req *, struct verr *);
 int	h_stories_create(struct req *, struct verr *);
 
 /*
+ * POST /api/v1/uploads {purpose, size}: 201 {uploadId, method, url,
+ * headers, expiresAt}, a presigned PUT to storage (API.md 6.5); 400,
+ * 413 payload_too_large, 429 rate_limited, 503.  POST /posts and POST
+ * /stories with a JSON body {uploadId, ...} finalize it.
+ */
+int	h_uploads_create(struct req *, struct verr *);
+
+/*
  * GET /api/v1/stories/feed: 200 [StoryGroup] of the caller's and its
  * followees' live stories, newest group first, at most 100 groups of 100.
  */

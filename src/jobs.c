@@ -12,6 +12,8 @@
 #include "db_outbox.h"
 #include "db_recount.h"
 #include "db_stories.h"
+#include "db_uploads.h"
+#include "direct.h"
 #include "jobs.h"
 #include "json.h"
 #include "log.h"
@@ -27,13 +29,15 @@
 #define JOBS_STORIES_EVERY	10
 #define JOBS_RECOUNT_EVERY	5
 #define JOBS_PURGE_EVERY	5
+#define JOBS_UPLOADS_EVERY	10
+#define JOBS_UPLOADS_GRACE	60	/* s after expiry, at most */
 #define JOBS_BATCH		200
 
 /* Runs and failures of each job in this process, for jobs_metrics(). */
 enum jobs_id { JOBS_VIEWS, JOBS_OUTBOX, JOBS_STORIES, JOBS_RECOUNT,
-	JOBS_PURGE, JOBS__MAX };
+	JOBS_PURGE, JOBS_UPLOADS, JOBS__MAX };
 static const char *const jobs_names[JOBS__MAX] = {
-	"views", "outbox", "stories", "recount", "purge"
+	"views", "outbox", "stories", "recount", "purge", "uploads"
 };
 static unsigned long long jobs_runs[JOBS__MAX], jobs_fails[JOBS__MAX];
 
@@ -241,10 +245,61 @@ jobs_purge(struct be *be)
 		log_info("purge: %d accounts purged", n);
 }
 
+static void
+jobs_upload_gone(const struct upload_rec *u, void *arg)
+{
+	struct gc	*g = arg;
+	struct verr	 e;
+
+	verr_init(&e);
+	/* The object first: a record left without one is retried. */
+	if (st_delete(g->be->st, direct_bucket(g->be->cfg, u->purpose),
+	    u->key, &e) == -1) {
+		log_warnx("uploads: object %s not deleted: %s", u->key,
+		    e.detail);
+		return;
+	}
+	verr_init(&e);
+	if (db_upload_delete(g->be->db, u->id, &e) == -1)
+		log_warnx("uploads: %s not deleted: %s", u->id, e.detail);
+	else if (!u->used)
+		g->n++;
+}
+
+/*
+ * Direct uploads whose URL expired (API.md 6.5): the object of one
+ * never finalized, then the record, used or not.  A grace of a
+ * fifteenth of the URL's lifetime, a minute by default, lets a PUT
+ * that started just before the expiry end first.
+ */
+static void
+jobs_uploads(struct be *be)
+{
+	struct gc	 g = { be, 0 };
+	struct verr	 e;
+	int64_t		 grace;
+
+	if (!jobs_lease(be, "uploads", 120, 1))
+		return;
+	grace = be->cfg->upload_ttl / 15;
+	if (grace > JOBS_UPLOADS_GRACE)
+		grace = JOBS_UPLOADS_GRACE;
+	verr_init(&e);
+	if (db_upload_expired(be->db, json_now_ms() - grace * 1000,
+	    JOBS_BATCH, jobs_upload_gone, &g, &e) == -1) {
+		log_warnx("uploads: expiry failed: %s", e.detail);
+		jobs_count(JOBS_UPLOADS, 1);
+	} else
+		jobs_count(JOBS_UPLOADS, 0);
+	rds_unlease(be->rds, "uploads");
+	if (g.n > 0)
+		log_info("uploads: %d abandoned uploads deleted", g.n);
+}
+
 void
 jobs_worker_tick(struct be *be)
 {
-	static time_t	 views, outbox, stories, recount, purge;
+	static time_t	 views, outbox, stories, recount, purge, uploads;
 
 	if (jobs_due(&outbox, JOBS_OUTBOX_EVERY))
 		jobs_outbox(be);
@@ -256,6 +311,8 @@ jobs_worker_tick(struct be *be)
 		jobs_recount(be);
 	if (jobs_due(&purge, JOBS_PURGE_EVERY))
 		jobs_purge(be);
+	if (jobs_due(&uploads, JOBS_UPLOADS_EVERY))
+		jobs_uploads(be);
 }
 
 void

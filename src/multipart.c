@@ -735,20 +735,26 @@ form_end(void *arg, struct verr *e)
 {
 	struct form	*fm = arg;
 	struct mp_form	*f = fm->f;
-	long		 n;
 
 	if (fm->cur == FORM_CAPTION) {
 		f->caption[f->caption_len] = '\0';
-		n = valid_utf8(f->caption, f->caption_len);
-		if (n == -1)
-			return verr_field(e, "caption",
-			    "caption must be UTF-8 text");
-		if (n > MP_CAPTION_CHARS)
-			return verr_field(e, "caption",
-			    "caption longer than %d characters",
-			    MP_CAPTION_CHARS);
+		if (mp_caption_check(f->caption, f->caption_len, e) == -1)
+			return -1;
 	}
 	fm->cur = FORM_SKIP;
+	return 0;
+}
+
+int
+mp_caption_check(const char *s, size_t len, struct verr *e)
+{
+	long	 n;
+
+	if ((n = valid_utf8(s, len)) == -1)
+		return verr_field(e, "caption", "caption must be UTF-8 text");
+	if (n > MP_CAPTION_CHARS)
+		return verr_field(e, "caption",
+		    "caption longer than %d characters", MP_CAPTION_CHARS);
 	return 0;
 }
 

@@ -110,6 +110,12 @@ int	 mp_form_read(struct mp_form *f, const char *content_type,
 	    const struct mp_limits *lim, struct verr *e);
 
 /*
+ * 0 when the len bytes at s are a valid caption (UTF-8, at most
+ * MP_CAPTION_CHARS characters), else -1 with 400 validation_failed.
+ */
+int	 mp_caption_check(const char *s, size_t len, struct verr *e);
+
+/*
  * A new empty temporary file, already unlinked and close-on-exec, in
  * $TMPDIR (else /tmp): its descriptor, or -1 with 500 internal.
  */

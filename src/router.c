@@ -73,6 +73,7 @@ const struct route router_routes[] = {
 	R("GET", "/feeds/for-you", h_feeds_foryou, ROUTE_AUTH),
 	R("GET", "/feeds/friends", h_feeds_friends, ROUTE_AUTH),
 	R("POST", "/stories", h_stories_create, ROUTE_AUTH),
+	R("POST", "/uploads", h_uploads_create, ROUTE_AUTH),
 	R("GET", "/stories/feed", h_stories_feed, ROUTE_AUTH),
 	R("DELETE", "/stories/:storyID", h_stories_delete, ROUTE_AUTH),
 	R("GET", "/notifications", h_notifications_list, ROUTE_AUTH),

@@ -21,6 +21,7 @@
 #include <openssl/hmac.h>
 
 #include "buf.h"
+#include "enc.h"
 #include "log.h"
 #include "sigv4.h"
 #include "xmem.h"
@@ -65,19 +66,6 @@ sigv4_amzdate(time_t t, char out[SIGV4_DATELEN])
 
 	gmtime_r(&t, &tm);
 	strftime(out, SIGV4_DATELEN, "%Y%m%dT%H%M%SZ", &tm);
-}
-
-static void
-sigv4_hex(const unsigned char *md, size_t n, char *out)
-{
-	static const char	 hx[] = "0123456789abcdef";
-	size_t			 i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hx[md[i] >> 4];
-		out[2 * i + 1] = hx[md[i] & 0xf];
-	}
-	out[2 * n] = '\0';
 }
 
 static void
@@ -251,7 +239,7 @@ sigv4_signature(const struct sigv4_key *k, const char *amzdate,
 		log_err("sigv4: EVP_Digest failed");
 		abort();
 	}
-	sigv4_hex(md, 32, hash);
+	enc_hex(md, 32, hash);
 	sigv4_scope(k, amzdate, scope, sizeof(scope));
 	n = strlen(SIGV4_ALG) + strlen(amzdate) + strlen(scope) + 64 + 4;
 	sts = xmalloc(n);
@@ -270,7 +258,7 @@ sigv4_signature(const struct sigv4_key *k, const char *amzdate,
 	sigv4_hmac(kd, sizeof(kd), sts, md);
 	explicit_bzero(kd, sizeof(kd));
 	free(sts);
-	sigv4_hex(md, 32, out);
+	enc_hex(md, 32, out);
 }
 
 /*

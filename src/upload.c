@@ -13,6 +13,7 @@
 
 #include "be.h"
 #include "cfg.h"
+#include "direct.h"
 #include "http.h"
 #include "log.h"
 #include "rnd.h"
@@ -21,7 +22,6 @@
 #include "upload.h"
 #include "verr.h"
 
-#define UPLOAD_MEDIA_MAX	(50UL << 20)
 #define UPLOAD_BODY_MAX		(51UL << 20)
 
 static long
@@ -61,6 +61,11 @@ upload_read(struct req *r, struct upload *u, int media_only, struct verr *e)
 
 	memset(u, 0, sizeof(*u));
 	u->form.fd = -1;
+	if (direct_is(r)) {
+		if (direct_read(r, u, media_only, e) == -1)
+			return -1;
+		return upload_strip(u, e);
+	}
 	if ((hascl = http_content_length(r, &cl, e)) == -1)
 		return -1;
 	if (hascl && cl > UPLOAD_BODY_MAX)
@@ -74,14 +79,18 @@ upload_read(struct req *r, struct upload *u, int media_only, struct verr *e)
 	    &lim, e) == -1)
 		return -1;
 	if (media_detect(u->form.head, u->form.head_len, &u->type) == -1)
-		return verr_set(e, 415, "unsupported_media_type", "Media must "
-		    "be a JPEG, PNG, GIF or WebP image, or an MP4 or QuickTime "
-		    "video");
+		return upload_refuse_type(e);
 	return upload_strip(u, e);
 }
 
-/* A random version-4 UUID, lower-case hex and dashes. */
-static void
+int
+upload_refuse_type(struct verr *e)
+{
+	return verr_set(e, 415, "unsupported_media_type", "Media must be a "
+	    "JPEG, PNG, GIF or WebP image, or an MP4 or QuickTime video");
+}
+
+void
 upload_uuid(char out[37])
 {
 	unsigned char	 b[16];
@@ -125,6 +134,7 @@ upload_done(struct req *r, struct upload *u, const char *bucket, int keep)
 			log_err("rid=%s orphaned object %s/%s: %s", r->rid,
 			    bucket, u->key, e.detail);
 	}
+	direct_done(r, u, keep);
 	if (u->form.fd != -1)
 		mp_form_free(&u->form);
 }
