@@ -82,8 +82,12 @@ def test_disguised_file_is_415(front):
 
 def test_non_multipart_is_415(front):
     a = new_account(front)
-    r = api(a, "POST", "/posts", body={"caption": "x", "media": "abc"})
+    r = api(a, "POST", "/posts", raw=b"caption=x&media=abc",
+            headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert_json_error(r, 415, "unsupported_media_type")
+    # JSON names a direct upload (API.md 6.5; test_uploads.py).
+    r = api(a, "POST", "/posts", body={"caption": "x", "media": "abc"})
+    assert_validation(r, "uploadId")
 
 
 def test_missing_or_empty_media(front):

@@ -292,6 +292,17 @@ SHAPES = [
     shape("db_story_expired", "stories",
           lambda s: {"expiresAt": {"$lte": s.at}}, rng="expiresAt",
           limit=100),
+    # db_uploads.c (any ObjectId stands for an upload's)
+    shape("db_upload_claim (update)", "uploads",
+          lambda s: {"_id": s.post, "userId": s.a, "purpose": "post",
+                     "used": False, "expiresAt": {"$gt": s.at}},
+          eq=["_id"], residual=["userId", "purpose", "used", "expiresAt"]),
+    shape("db_upload_claim (the claimed one), db_upload_unclaim, "
+          "db_upload_delete", "uploads", lambda s: {"_id": s.post},
+          eq=["_id"]),
+    shape("db_upload_expired", "uploads",
+          lambda s: {"expiresAt": {"$lte": s.at}}, rng="expiresAt",
+          limit=200),
     # db_reports.c
     shape("db_report_insert (the first report)", "reports",
           lambda s: {"openKey": "%s:post:%s" % (s.b, s.post)},

@@ -89,8 +89,10 @@ def test_text_file_is_415(front):
 
 def test_non_multipart_is_415(front):
     a = new_account(front)
+    # JSON names a direct upload (API.md 6.5; test_uploads.py).
     r = api(a, "POST", "/stories", body={"media": "iVBORw0KGgo="})
-    assert_json_error(r, 415, "unsupported_media_type")
+    assert_json_error(r, 400, "validation_failed")
+    assert r.json()["field"] == "uploadId"
     r = api(a, "POST", "/stories", raw=POST_MEDIA["png"][0],
             headers={"Content-Type": "image/png"})
     assert_json_error(r, 415, "unsupported_media_type")
