@@ -69,8 +69,8 @@ h_uploads_create(struct req *r, struct verr *e)
 	u.size = size;
 	now = time(NULL);
 	u.expires_ms = ((int64_t)now + r->cfg->upload_ttl) * 1000;
-	if ((url = st_presign_put(r->be->st, direct_bucket(r->cfg, purpose), u.key,
-	    (uint64_t)size, now, r->cfg->upload_ttl)) == NULL) {
+	if ((url = st_presign_put(r->be->st, direct_bucket(r->cfg, purpose),
+	    u.key, (uint64_t)size, now, r->cfg->upload_ttl)) == NULL) {
 		verr_internal(e, "uploads: presign %s: key too long", u.key);
 		goto out;
 	}

@@ -287,72 +287,95 @@ sigv4_canonical(const struct sigv4_req *r, const struct sigv4_kv *extra,
 	buf_puts(creq, r->payload);
 }
 
+/* One signature being made: its buffers and strings. */
+struct sigv4_run {
+	struct buf	 hdrs;		/* canonical headers */
+	struct buf	 sh;		/* signed header names */
+	struct buf	 creq;		/* canonical request */
+	struct buf	 out;		/* the result */
+	char		 amzdate[SIGV4_DATELEN];
+	char		 scope[256];
+	char		 sig[65];
+};
+
+/* Start signing r: the date, the scope and the canonical headers. */
+static void
+sigv4_begin(struct sigv4_run *w, const struct sigv4_key *k,
+    const struct sigv4_req *r)
+{
+	buf_init(&w->hdrs, SIGV4_MAX);
+	buf_init(&w->sh, SIGV4_MAX);
+	buf_init(&w->creq, SIGV4_MAX);
+	buf_init(&w->out, SIGV4_MAX);
+	sigv4_amzdate(r->when, w->amzdate);
+	sigv4_scope(k, w->amzdate, w->scope, sizeof(w->scope));
+	sigv4_headers(r, &w->hdrs, &w->sh);
+}
+
+/* Sign r with the extra query parameters into w->sig. */
+static void
+sigv4_sign(struct sigv4_run *w, const struct sigv4_key *k,
+    const struct sigv4_req *r, const struct sigv4_kv *extra, size_t nextra)
+{
+	sigv4_canonical(r, extra, nextra, &w->hdrs, buf_str(&w->sh),
+	    &w->creq);
+	sigv4_signature(k, w->amzdate, buf_str(&w->creq), w->sig);
+}
+
+/* Release w and hand out its result. */
+static char *
+sigv4_end(struct sigv4_run *w)
+{
+	size_t	 len;
+
+	buf_free(&w->hdrs);
+	buf_free(&w->sh);
+	buf_free(&w->creq);
+	return buf_take(&w->out, &len);
+}
+
 char *
 sigv4_authorization(const struct sigv4_key *k, const struct sigv4_req *r)
 {
-	struct buf	 hdrs, sh, creq, out;
-	char		 amzdate[SIGV4_DATELEN], scope[256], sig[65];
-	size_t		 len;
+	struct sigv4_run	 w;
 
-	buf_init(&hdrs, SIGV4_MAX);
-	buf_init(&sh, SIGV4_MAX);
-	buf_init(&creq, SIGV4_MAX);
-	buf_init(&out, SIGV4_MAX);
-	sigv4_amzdate(r->when, amzdate);
-	sigv4_headers(r, &hdrs, &sh);
-	sigv4_canonical(r, NULL, 0, &hdrs, buf_str(&sh), &creq);
-	sigv4_signature(k, amzdate, buf_str(&creq), sig);
-	sigv4_scope(k, amzdate, scope, sizeof(scope));
-	buf_puts(&out, SIGV4_ALG " Credential=");
-	buf_puts(&out, k->access);
-	buf_puts(&out, "/");
-	buf_puts(&out, scope);
-	buf_puts(&out, ", SignedHeaders=");
-	buf_puts(&out, buf_str(&sh));
-	buf_puts(&out, ", Signature=");
-	buf_puts(&out, sig);
-	buf_free(&hdrs);
-	buf_free(&sh);
-	buf_free(&creq);
-	return buf_take(&out, &len);
+	sigv4_begin(&w, k, r);
+	sigv4_sign(&w, k, r, NULL, 0);
+	buf_puts(&w.out, SIGV4_ALG " Credential=");
+	buf_puts(&w.out, k->access);
+	buf_puts(&w.out, "/");
+	buf_puts(&w.out, w.scope);
+	buf_puts(&w.out, ", SignedHeaders=");
+	buf_puts(&w.out, buf_str(&w.sh));
+	buf_puts(&w.out, ", Signature=");
+	buf_puts(&w.out, w.sig);
+	return sigv4_end(&w);
 }
 
 char *
 sigv4_presign(const struct sigv4_key *k, const struct sigv4_req *r,
     long expires)
 {
-	struct sigv4_kv	 x[5];
-	struct buf	 hdrs, sh, creq, out;
-	char		 amzdate[SIGV4_DATELEN], scope[256], cred[512];
-	char		 exp[24], sig[65];
-	size_t		 len;
+	struct sigv4_run	 w;
+	struct sigv4_kv		 x[5];
+	char			 cred[512], exp[24];
 
-	buf_init(&hdrs, SIGV4_MAX);
-	buf_init(&sh, SIGV4_MAX);
-	buf_init(&creq, SIGV4_MAX);
-	buf_init(&out, SIGV4_MAX);
-	sigv4_amzdate(r->when, amzdate);
-	sigv4_scope(k, amzdate, scope, sizeof(scope));
-	snprintf(cred, sizeof(cred), "%s/%s", k->access, scope);
+	sigv4_begin(&w, k, r);
+	snprintf(cred, sizeof(cred), "%s/%s", k->access, w.scope);
 	snprintf(exp, sizeof(exp), "%ld", expires);
-	sigv4_headers(r, &hdrs, &sh);
 	x[0].name = "X-Amz-Algorithm";
 	x[0].value = SIGV4_ALG;
 	x[1].name = "X-Amz-Credential";
 	x[1].value = cred;
 	x[2].name = "X-Amz-Date";
-	x[2].value = amzdate;
+	x[2].value = w.amzdate;
 	x[3].name = "X-Amz-Expires";
 	x[3].value = exp;
 	x[4].name = "X-Amz-SignedHeaders";
-	x[4].value = buf_str(&sh);
-	sigv4_canonical(r, x, 5, &hdrs, buf_str(&sh), &creq);
-	sigv4_signature(k, amzdate, buf_str(&creq), sig);
-	sigv4_query(&out, r->query, r->nquery, x, 5);
-	buf_puts(&out, "&X-Amz-Signature=");
-	buf_puts(&out, sig);
-	buf_free(&hdrs);
-	buf_free(&sh);
-	buf_free(&creq);
-	return buf_take(&out, &len);
+	x[4].value = buf_str(&w.sh);
+	sigv4_sign(&w, k, r, x, 5);
+	sigv4_query(&w.out, r->query, r->nquery, x, 5);
+	buf_puts(&w.out, "&X-Amz-Signature=");
+	buf_puts(&w.out, w.sig);
+	return sigv4_end(&w);
 }

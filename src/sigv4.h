@@ -32,9 +32,9 @@ struct sigv4_req {
 	const char		*path;		/* raw, starts with '/' */
 	const struct sigv4_kv	*query;		/* raw; any order */
 	size_t			 nquery;
-	const struct sigv4_kv	*hdrs;		/* every signed header, host too */
+	const struct sigv4_kv	*hdrs;		/* signed headers, host too */
 	size_t			 nhdrs;
-	const char		*payload;	/* hex SHA-256 or UNSIGNED-PAYLOAD */
+	const char		*payload;	/* hex SHA-256, UNSIGNED-PAYLOAD */
 	time_t			 when;
 };
 

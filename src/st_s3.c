@@ -358,7 +358,8 @@ st_request(struct st *s, const struct st_call *c, struct verr *e)
 	struct sigv4_kv		 kv[8];
 	struct buf		 errsink, *body;
 	char			 path[2048], date[SIGV4_DATELEN];
-	char			 errbuf[CURL_ERROR_SIZE], *url = NULL, *auth = NULL;
+	char			 errbuf[CURL_ERROR_SIZE];
+	char			*url = NULL, *auth = NULL;
 	char			 s3code[64], why[CURL_ERROR_SIZE + 256];
 	CURLcode		 cc;
 	size_t			 nkv = 0;

@@ -21,7 +21,7 @@ struct upload {
 	char			 key[160];	/* object key */
 	char			 url[2100];	/* public URL */
 	int			 stored;	/* the object exists */
-	int			 direct;	/* from a claimed direct upload */
+	int			 direct;	/* a claimed direct upload */
 	struct upload_rec	 rec;		/* that upload */
 };
 
