@@ -619,12 +619,8 @@ st_get_head(struct st *s, const char *bucket, const char *key, size_t n,
 	if (n == 0)
 		n = 1;
 	snprintf(range, sizeof(range), "bytes=0-%zu", n - 1);
-	if (st_get_mem(s, bucket, key, range, n, buf, len, e) == -1)
-		return -1;
-	/* A server that ignores Range sends it all: keep the start. */
-	if (*len > n)
-		*len = n;
-	return 0;
+	/* A server that ignores Range sends more than n: an error. */
+	return st_get_mem(s, bucket, key, range, n, buf, len, e);
 }
 
 int

@@ -39,7 +39,8 @@ int	 st_get(struct st *s, const char *bucket, const char *key,
 /*
  * GET the first n bytes of bucket/key (a Range request) into a malloc'd
  * buffer given in *buf (free()) with its size, at most n, in *len.
- * 404 not_found when absent, 503 otherwise.
+ * 404 not_found when absent, 500 when the server ignored the range and
+ * sent more, 503 otherwise.
  */
 int	 st_get_head(struct st *s, const char *bucket, const char *key,
 	    size_t n, void **buf, size_t *len, struct verr *e);
