@@ -15,8 +15,8 @@
  * the disk twice (strip.c's two temporary files), and the API process
  * is held meanwhile.  tests/bench/upload measures it for 10 MiB against
  * the multipart way: with the local S3 server, the direct way holds a
- * vybes-api worker about 1.3 to 1.6 times as long (the extra GET) for
- * about 1.1 times the CPU.  It is not cheaper in API time here because
+ * vybes-api worker 1.3 to 2.3 times as long (the extra GET) for
+ * 1.1 to 1.3 times the CPU.  It is not cheaper in API time here because
  * the web server already buffers a multipart body whole before the API
  * reads it (fastcgi_request_buffering), so a slow client never holds a
  * FastCGI process either way; what the direct way saves is the web
