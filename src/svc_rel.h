@@ -34,6 +34,14 @@ int	svc_rel_any(struct be *be, const char *viewer, const char *const *ids,
 	    size_t n, int mask, int *out, struct verr *e);
 
 /*
+ * Is there a block between a and b, either way?  1 yes, 0 no, -1 error.
+ * From a's cached sets "bk" and "bb" (no MongoDB query while they are
+ * warm), from MongoDB when Redis cannot be reached.
+ */
+int	svc_rel_blocked(struct be *be, const char *a, const char *b,
+	    struct verr *e);
+
+/*
  * For each of the n post ids, whether viewer liked, bookmarked or
  * reposted it (any of the three out arrays may be NULL).
  */
