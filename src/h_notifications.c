@@ -27,20 +27,79 @@
 #define NOTIF_MAX_PAGE	100
 #define NOTIF_MAX_IDS	500	/* notificationIds per PATCH */
 
+/* A page of notifications being read (page_fill()). */
 struct nlist {
+	struct req	*r;
 	struct notif	*items;
-	size_t		 n, limit, seen;
+	size_t		 n, cap;
 };
 
-/* Keep up to limit notifications; one more only says a next page exists. */
 static void
 nlist_add(const struct notif *n, void *arg)
 {
 	struct nlist	*l = arg;
 
-	if (l->seen++ < l->limit)
-		l->items[l->n++] = *n;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 32;
+		l->items = xreallocarray(l->items, l->cap, sizeof(*l->items));
+	}
+	l->items[l->n++] = *n;
 }
+
+/*
+ * page_fill()'s read: actors across a block, muted or gone are left out
+ * (API.md 6.1).
+ */
+static int
+nlist_read(void *arg, const struct db_page *dp, struct page_pos *last,
+    struct verr *e)
+{
+	struct nlist	*l = arg;
+	const char	**ids;
+	size_t		 from = l->n, i, k;
+	int		*hid, rc = -1;
+
+	if (db_notif_list(l->r->be->db, l->r->uid, dp, nlist_add, l, e) == -1)
+		return -1;
+	if (l->n > from) {
+		last->key = l->items[l->n - 1].created_ms;
+		memcpy(last->id, l->items[l->n - 1].id, sizeof(last->id));
+	}
+	ids = xcalloc(l->n - from + 1, sizeof(*ids));
+	hid = xcalloc(l->n - from + 1, sizeof(*hid));
+	for (i = from; i < l->n; i++)
+		ids[i - from] = l->items[i].actor_id;
+	if (svc_rel_any(l->r->be, l->r->uid, ids, l->n - from,
+	    REL_HIDDEN | REL_MUTING, hid, e) == -1)
+		goto out;
+	rc = (int)(l->n - from);
+	for (i = k = from; i < l->n; i++)
+		if (!hid[i - from])
+			l->items[k++] = l->items[i];
+	l->n = k;
+out:
+	free(ids);
+	free(hid);
+	return rc;
+}
+
+static size_t
+nlist_kept(void *arg)
+{
+	return ((struct nlist *)arg)->n;
+}
+
+static void
+nlist_pos(void *arg, size_t i, struct page_pos *p)
+{
+	struct nlist	*l = arg;
+
+	p->key = l->items[i].created_ms;
+	memcpy(p->id, l->items[i].id, sizeof(p->id));
+}
+
+static const struct page_src nlist_src = { nlist_read, nlist_kept,
+    nlist_pos };
 
 /* Notification (2.8). */
 static struct json_object *
@@ -71,47 +130,35 @@ int
 h_notifications_list(struct req *r, struct verr *e)
 {
 	struct page		 pg;
-	struct db_page		 dp;
+	struct page_pos		 next;
 	struct nlist		 l;
 	struct sums		 s = { NULL, 0 };
 	struct json_object	*arr;
 	const char		**ids = NULL;
 	size_t			 i;
-	int			*hid = NULL, rc = -1;
+	int			 n, more, rc = -1;
 
 	memset(&l, 0, sizeof(l));
+	l.r = r;
 	if (page_parse(r, NOTIF_SCOPE, NOTIF_LIMIT, NOTIF_MAX_PAGE, &pg,
-	    e) == -1)
+	    e) == -1 ||
+	    (n = page_fill(&pg, &nlist_src, &l, &more, &next, e)) == -1)
 		goto out;
-	page_to_db(&pg, &dp);
-	l.limit = pg.limit;
-	l.items = xcalloc(pg.limit + 1, sizeof(*l.items));
-	if (db_notif_list(r->be->db, r->uid, &dp, nlist_add, &l, e) == -1)
-		goto out;
-	ids = xcalloc(l.n + 1, sizeof(*ids));
-	hid = xcalloc(l.n + 1, sizeof(*hid));
-	for (i = 0; i < l.n; i++)
+	ids = xcalloc((size_t)n + 1, sizeof(*ids));
+	for (i = 0; i < (size_t)n; i++)
 		ids[i] = l.items[i].actor_id;
-	/*
-	 * Actors across a block, or muted, are left out (API.md 6.1), so a
-	 * page may be short while more follow.
-	 */
-	if (svc_rel_any(r->be, r->uid, ids, l.n, REL_HIDDEN | REL_MUTING, hid,
-	    e) == -1 || svc_sums_load(r->be, ids, l.n, &s, e) == -1)
+	if (svc_sums_load(r->be, ids, (size_t)n, &s, e) == -1)
 		goto out;
 	arr = json_object_new_array();
-	for (i = 0; i < l.n; i++)
-		if (!hid[i])
-			json_object_array_add(arr, notif_json(&l.items[i], &s));
+	for (i = 0; i < (size_t)n; i++)
+		json_object_array_add(arr, notif_json(&l.items[i], &s));
 	http_json(r, 200, arr);
 	http_header(r, "Cache-Control", "no-store");
-	if (l.seen > l.limit && l.n > 0)
-		page_next(r, NOTIF_SCOPE, l.items[l.n - 1].created_ms,
-		    l.items[l.n - 1].id);
+	if (more)
+		page_next(r, NOTIF_SCOPE, next.key, next.id);
 	rc = 0;
 out:
 	free(ids);
-	free(hid);
 	svc_sums_free(&s);
 	free(l.items);
 	return rc;

@@ -22,6 +22,7 @@
 #include "xmem.h"
 
 #define CUR_RAW		28	/* key 8, id 12, mac 8 */
+#define PAGE_ROUNDS	4	/* reads of a filtered page (1 + 2 + 4 + 8 pages) */
 
 static void
 page_mac(const struct req *r, const char *scope, const unsigned char *msg,
@@ -176,4 +177,37 @@ page_ids_free(struct page_ids *l)
 	free(l->ptr);
 	free(l->at);
 	free(l->pos);
+}
+
+int
+page_fill(const struct page *pg, const struct page_src *src, void *arg,
+    int *more, struct page_pos *next, struct verr *e)
+{
+	struct db_page	 dp;
+	struct page_pos	 last;
+	size_t		 round, kept = 0;
+	int		 got;
+
+	*more = 0;
+	page_to_db(pg, &dp);
+	for (round = 0; round < PAGE_ROUNDS; round++) {
+		if ((got = src->read(arg, &dp, &last, e)) == -1)
+			return -1;
+		if ((kept = src->kept(arg)) > pg->limit) {
+			*more = 1;
+			src->pos(arg, pg->limit - 1, next);
+			return (int)pg->limit;
+		}
+		if ((size_t)got < dp.limit)
+			return (int)kept;
+		/* Items were left out: read on after the last one read. */
+		dp.after = 1;
+		dp.after_key = last.key;
+		memcpy(dp.after_id, last.id, sizeof(dp.after_id));
+		dp.skip = 0;
+		dp.limit *= 2;
+	}
+	*more = 1;
+	*next = last;
+	return (int)kept;
 }

@@ -67,4 +67,38 @@ void	page_ids_add(const char *id, int64_t at, const char *pos, void *arg);
 void	page_ids_next(struct req *r, const char *scope,
 	    const struct page_ids *l);
 
+/* A position in a list: an item's sort key and id. */
+struct page_pos {
+	int64_t	 key;
+	char	 id[25];
+};
+
+/*
+ * A list whose items are filtered after they are read (blocks, mutes,
+ * the gone).  read(arg, dp, last, e) reads the items at dp, dp->limit
+ * at most, in list order, appends those the reader may see to the
+ * caller's list, sets *last to the position of the last item read, and
+ * answers how many it read (-1 on error); kept(arg) is the number of
+ * items the list holds; pos(arg, i, p) the position of its item i.
+ */
+struct page_src {
+	int	(*read)(void *, const struct db_page *, struct page_pos *,
+		    struct verr *);
+	size_t	(*kept)(void *);
+	void	(*pos)(void *, size_t, struct page_pos *);
+};
+
+/*
+ * Fill pg's page from src: read, and read again after the last item
+ * read (in growing batches, PAGE_ROUNDS reads at most) until the list
+ * holds more than the page or the source is exhausted, so that a page
+ * is short only at the end (API.md 1.6).  The page is the first items
+ * of the list, at most pg->limit; the answer is their number, -1 on
+ * error.  *more says whether a next page may follow, and *next where
+ * it starts after: the page's last item, or the last item read when
+ * the reads ran out first (a short page that is not the last).
+ */
+int	page_fill(const struct page *pg, const struct page_src *src,
+	    void *arg, int *more, struct page_pos *next, struct verr *e);
+
 #endif
