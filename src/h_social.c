@@ -28,6 +28,32 @@
 #define SUGGEST_CANDIDATES	1000
 #define SEARCH_MAX_SKIP		1000	/* deepest search page served */
 
+/*
+ * After the follow of b by the caller was stored: a block between them
+ * written meanwhile (its check above read a cache) may have removed the
+ * follows before this one was stored.  So ask MongoDB again: the block
+ * is either seen here, and the follow is undone, or written after the
+ * follow, and its removal of the follows takes this one too (API.md
+ * 6.1).  0 when no block, else -1 with the answer of a blocked follow.
+ */
+static int
+follow_raced(struct req *r, const char *b, struct verr *e)
+{
+	int	 bl, changed, rel;
+
+	if ((bl = db_blocked_either(r->be->db, r->uid, b, e)) <= 0)
+		return bl;
+	if (db_follow_set(r->be->db, r->uid, b, 0, &changed, e) == -1 ||
+	    db_relations(r->be->db, r->uid, &b, 1, &rel, e) == -1)
+		return -1;
+	if (changed)
+		svc_rel_changed(r->be, r->uid, b);
+	if (rel & REL_BLOCKING)
+		return verr_set(e, 403, "forbidden",
+		    "You have blocked this user");
+	return verr_set(e, 404, "not_found", "User not found");
+}
+
 /* Follow (on=1) or unfollow the :username of the route. */
 static int
 follow_set(struct req *r, int on, struct verr *e)
@@ -54,6 +80,8 @@ follow_set(struct req *r, int on, struct verr *e)
 		goto out;
 	}
 	if (db_follow_set(r->be->db, r->uid, u->id, on, &changed, e) == -1)
+		goto out;
+	if (on && changed && follow_raced(r, u->id, e) == -1)
 		goto out;
 	if (changed) {
 		svc_rel_changed(r->be, r->uid, u->id);
