@@ -17,6 +17,7 @@
  * set one MongoDB query.  A write whose drop of a set was lost to a Redis failure is seen once the set expires, at most
  * SVC_SET_TTL seconds later (as for svc_cache.c's entries).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -270,6 +271,51 @@ svc_marks_get(struct be *be, const char *viewer, const char *const *ids,
 	}
 	free(out);
 	return rc == 1 ? 0 : -1;
+}
+
+int
+svc_rel_gone_follows(struct be *be, const char *uid, int64_t *followers,
+    int64_t *following, struct verr *e)
+{
+	static const enum svc_set which[] = { SET_FR, SET_FE };
+	struct idset	 s = { NULL, 0, 0 };
+	struct verr	 re;
+	const char	**ptr = NULL;
+	int		*in = NULL;
+	size_t		 i;
+	int		 rc = -1;
+
+	*followers = *following = 0;
+	verr_init(&re);
+	if (rds_uset_members(be->rds, SVC_ALL, set_names[SET_GONE], idset_add,
+	    &s, &re) != 1) {
+		s.n = 0;
+		if (idset_load(be, SVC_ALL, SET_GONE, &s, e) == -1)
+			goto out;
+	}
+	ptr = xcalloc(s.n + 1, sizeof(*ptr));
+	in = xcalloc(2 * s.n + 1, sizeof(*in));
+	for (i = 0; i < s.n; i++)
+		ptr[i] = s.ids[i];
+	if (s.n > 0 && (rc = svc_sets_test(be, uid, which, 2, ptr, s.n, in,
+	    e)) != 1) {
+		if (rc == -1 || db_relations(be->db, uid, ptr, s.n, in, e) == -1)
+			goto out;
+		for (i = s.n; i-- > 0; ) {
+			in[s.n + i] = (in[i] & REL_FOLLOWING) != 0;
+			in[i] = (in[i] & REL_FOLLOWED) != 0;
+		}
+	}
+	for (i = 0; i < s.n; i++) {
+		*followers += in[i] != 0;
+		*following += in[s.n + i] != 0;
+	}
+	rc = 0;
+out:
+	free(s.ids);
+	free(ptr);
+	free(in);
+	return rc;
 }
 
 int

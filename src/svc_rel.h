@@ -11,6 +11,7 @@
 #define SVC_REL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "db_blocks.h"
 #include "db_posts.h"
@@ -48,6 +49,16 @@ int	svc_rel_blocked(struct be *be, const char *a, const char *b,
 int	svc_marks_get(struct be *be, const char *viewer,
 	    const char *const *ids, size_t n, int *liked, int *bookmarked,
 	    int *reposted, struct verr *e);
+
+/*
+ * How many of uid's followers, and of those uid follows, are gone
+ * (suspended or being deleted): hidden from every list (API.md 6.2,
+ * 6.3), so left out of the counters shown too (1.8).  The set "gone" is
+ * read whole (Redis, else MongoDB), then tested against uid's follow
+ * sets in one script; nothing more when nobody is gone.
+ */
+int	svc_rel_gone_follows(struct be *be, const char *uid,
+	    int64_t *followers, int64_t *following, struct verr *e);
 
 /*
  * Every user on the other side of a block with uid, either way, muted by

@@ -179,3 +179,35 @@ def test_follow_racing_block_leaves_no_edge(front):
         assert d.users.find_one({"_id": ObjectId(b.id)})[
             "followingCount"] == 0
         assert api(b, "POST", "/users/%s/follow" % a.username).status == 404
+
+
+def _counts_and_lists(viewer, user):
+    r = api(viewer, "GET", "/users/" + user.username)
+    assert r.status == 200, r
+    prof = r.json()
+    fol = ids(api(viewer, "GET", "/users/%s/followers?limit=100"
+                  % user.username))
+    fing = ids(api(viewer, "GET", "/users/%s/following?limit=100"
+                   % user.username))
+    assert prof["followerCount"] == len(fol), (prof, fol)
+    assert prof["followingCount"] == len(fing), (prof, fing)
+    return set(fol), set(fing)
+
+
+def test_suspended_not_counted(front):
+    """A suspended user is in no list (6.2: hidden as for a block), so in
+    no counter shown either (1.8: counters and lists agree); both come
+    back on unsuspend."""
+    s, b, x = (new_account(front) for _ in range(3))
+    follow(s, b)
+    follow(b, s)
+    follow(x, b)
+    both = ({s.id, x.id}, {s.id})
+    for viewer in (b, x):
+        assert _counts_and_lists(viewer, b) == both
+    vybesctl("suspend", s.username)
+    for viewer in (b, x):
+        assert _counts_and_lists(viewer, b) == ({x.id}, set())
+    vybesctl("unsuspend", s.id)
+    for viewer in (b, x):
+        assert _counts_and_lists(viewer, b) == both
