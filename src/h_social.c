@@ -27,6 +27,7 @@
 #define SUGGEST_FOLLOWEES	500	/* most recent followees looked at */
 #define SUGGEST_CANDIDATES	1000
 #define SEARCH_MAX_SKIP		1000	/* deepest search page served */
+#define SEARCH_ROUNDS		3	/* searches of a page with hits hidden */
 
 /*
  * After the follow of b by the caller was stored: a block between them
@@ -124,14 +125,32 @@ h_social_unfollow(struct req *r, struct verr *e)
 	return follow_set(r, 0, e);
 }
 
+/* The followers (or followees) of uid: page_ids_fill()'s list. */
+struct flist {
+	struct db	*db;
+	const char	*uid;
+	int		 followers;
+};
+
+static int
+flist_read(void *arg, const struct db_page *dp, struct page_ids *l,
+    struct verr *e)
+{
+	struct flist	*f = arg;
+
+	return db_follow_list(f->db, f->uid, f->followers, dp, page_ids_add, l,
+	    e) == -1 ? -1 : 0;
+}
+
 static int
 follow_list(struct req *r, int followers, struct verr *e)
 {
 	struct json_object	*arr;
 	struct user		*u;
 	struct page		 pg;
-	struct db_page		 dp;
 	struct page_ids		 l;
+	struct flist		 f = { r->be->db, NULL, followers };
+	struct svc_reader	 rd = { r->be, r->uid };
 	char			 scope[48];
 	int			 rc = -1;
 
@@ -142,16 +161,13 @@ follow_list(struct req *r, int followers, struct verr *e)
 		goto out;
 	snprintf(scope, sizeof(scope), "%s:%s", followers ? "followers" :
 	    "following", u->id);
-	if (page_parse(r, scope, 20, 100, &pg, e) == -1)
-		goto out;
-	page_ids_init(&l, &pg);
-	page_to_db(&pg, &dp);
-	if (db_follow_list(r->be->db, u->id, followers, &dp, page_ids_add, &l,
-	    e) == -1 ||
+	f.uid = u->id;
+	if (page_parse(r, scope, 20, 100, &pg, e) == -1 ||
+	    page_ids_fill(r, scope, &pg, flist_read, &f, svc_user_hide, &rd,
+	    &l, e) == -1 ||
 	    (arr = svc_user_list(r->be, r->uid, l.ptr, l.n, NULL, e)) == NULL)
 		goto out;
 	http_json(r, 200, arr);
-	page_ids_next(r, scope, &l);
 	rc = 0;
 out:
 	page_ids_free(&l);
@@ -218,9 +234,11 @@ h_social_search(struct req *r, struct verr *e)
 	struct json_object	*arr;
 	struct srch		 s;
 	struct page		 pg;
-	const char		**ids = NULL;
+	struct svc_reader	 rd = { r->be, r->uid };
+	const char		**ids = NULL, **all = NULL;
+	int			*hid = NULL;
 	char			 raw[256], q[256], *p, *end;
-	size_t			 i, k, skip, want;
+	size_t			 i, k, skip, want, max, nraw, round;
 	int			 rc = -1, t;
 
 	memset(&s, 0, sizeof(s));
@@ -248,12 +266,35 @@ h_social_search(struct req *r, struct verr *e)
 		skip = SEARCH_MAX_SKIP;
 	want = skip + pg.limit + 1;
 	s.q = q;
-	s.cap = 2 * want;
-	s.h = xcalloc(s.cap, sizeof(*s.h));
 	ids = xcalloc(pg.limit + 1, sizeof(*ids));
-	if (db_user_search(r->be->db, q, want, srch_add, &s, e) == -1)
-		goto out;
-	qsort(s.h, s.n, sizeof(*s.h), hit_cmp);
+	/*
+	 * Those hidden from the caller are no hits; while they leave fewer
+	 * than `want', ask again for more (pages stay full, API.md 1.6).
+	 */
+	for (max = want, round = 0; round < SEARCH_ROUNDS; round++, max *= 4) {
+		free(s.h);
+		free(all);
+		free(hid);
+		s.n = 0;
+		s.cap = 2 * max;
+		s.h = xcalloc(s.cap, sizeof(*s.h));
+		all = xcalloc(s.cap + 1, sizeof(*all));
+		hid = xcalloc(s.cap + 1, sizeof(*hid));
+		if (db_user_search(r->be->db, q, max, srch_add, &s, e) == -1)
+			goto out;
+		qsort(s.h, s.n, sizeof(*s.h), hit_cmp);
+		for (i = 0; i < s.n; i++)
+			all[i] = s.h[i].id;
+		if (svc_user_hide(&rd, all, s.n, hid, e) == -1)
+			goto out;
+		nraw = s.n;
+		for (i = k = 0; i < s.n; i++)
+			if (!hid[i])
+				s.h[k++] = s.h[i];
+		s.n = k;
+		if (s.n >= want || nraw < max)
+			break;
+	}
 	for (k = 0, i = skip; i < s.n && k < pg.limit; i++)
 		ids[k++] = s.h[i].id;
 	if ((arr = svc_user_list(r->be, r->uid, ids, k, NULL, e)) == NULL)
@@ -265,6 +306,8 @@ h_social_search(struct req *r, struct verr *e)
 out:
 	free(s.h);
 	free(ids);
+	free(all);
+	free(hid);
 	return rc;
 }
 

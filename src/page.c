@@ -140,34 +140,20 @@ page_to_db(const struct page *pg, struct db_page *dp)
 }
 
 void
-page_ids_init(struct page_ids *l, const struct page *pg)
-{
-	memset(l, 0, sizeof(*l));
-	l->limit = pg->limit;
-	l->ids = xcalloc(pg->limit + 1, sizeof(*l->ids));
-	l->ptr = xcalloc(pg->limit + 1, sizeof(*l->ptr));
-	l->at = xcalloc(pg->limit + 1, sizeof(*l->at));
-	l->pos = xcalloc(pg->limit + 1, sizeof(*l->pos));
-}
-
-void
 page_ids_add(const char *id, int64_t at, const char *pos, void *arg)
 {
 	struct page_ids	*l = arg;
 
-	if (l->seen++ >= l->limit)
-		return;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 32;
+		l->ids = xreallocarray(l->ids, l->cap, sizeof(*l->ids));
+		l->ptr = xreallocarray(l->ptr, l->cap, sizeof(*l->ptr));
+		l->at = xreallocarray(l->at, l->cap, sizeof(*l->at));
+		l->pos = xreallocarray(l->pos, l->cap, sizeof(*l->pos));
+	}
 	memcpy(l->ids[l->n], id, 25);
 	memcpy(l->pos[l->n], pos, 25);
-	l->ptr[l->n] = l->ids[l->n];
 	l->at[l->n++] = at;
-}
-
-void
-page_ids_next(struct req *r, const char *scope, const struct page_ids *l)
-{
-	if (l->seen > l->limit && l->n > 0)
-		page_next(r, scope, l->at[l->n - 1], l->pos[l->n - 1]);
 }
 
 void
@@ -177,6 +163,89 @@ page_ids_free(struct page_ids *l)
 	free(l->ptr);
 	free(l->at);
 	free(l->pos);
+}
+
+/* page_ids_fill()'s source for page_fill(). */
+struct page_idsrc {
+	int	(*list)(void *, const struct db_page *, struct page_ids *,
+		    struct verr *);
+	int	(*hide)(void *, const char *const *, size_t, int *,
+		    struct verr *);
+	void		*larg, *harg;
+	struct page_ids	*l;
+};
+
+static int
+page_ids_read(void *arg, const struct db_page *dp, struct page_pos *last,
+    struct verr *e)
+{
+	struct page_idsrc	*s = arg;
+	struct page_ids		*l = s->l;
+	size_t			 from = l->n, i, k;
+	int			*out, rc = -1;
+
+	if (s->list(s->larg, dp, l, e) == -1)
+		return -1;
+	if (l->n > from) {
+		last->key = l->at[l->n - 1];
+		memcpy(last->id, l->pos[l->n - 1], sizeof(last->id));
+	}
+	for (i = 0; i < l->n; i++)
+		l->ptr[i] = l->ids[i];
+	out = xcalloc(l->n - from + 1, sizeof(*out));
+	if (s->hide(s->harg, l->ptr + from, l->n - from, out, e) == -1)
+		goto out;
+	rc = (int)(l->n - from);
+	for (i = k = from; i < l->n; i++)
+		if (!out[i - from]) {
+			memmove(l->ids[k], l->ids[i], 25);
+			memmove(l->pos[k], l->pos[i], 25);
+			l->at[k++] = l->at[i];
+		}
+	l->n = k;
+	for (i = 0; i < l->n; i++)
+		l->ptr[i] = l->ids[i];
+out:
+	free(out);
+	return rc;
+}
+
+static size_t
+page_ids_kept(void *arg)
+{
+	return ((struct page_idsrc *)arg)->l->n;
+}
+
+static void
+page_ids_pos(void *arg, size_t i, struct page_pos *p)
+{
+	struct page_ids	*l = ((struct page_idsrc *)arg)->l;
+
+	p->key = l->at[i];
+	memcpy(p->id, l->pos[i], sizeof(p->id));
+}
+
+static const struct page_src page_ids_src = { page_ids_read, page_ids_kept,
+    page_ids_pos };
+
+int
+page_ids_fill(struct req *r, const char *scope, const struct page *pg,
+    int (*list)(void *, const struct db_page *, struct page_ids *,
+    struct verr *), void *larg,
+    int (*hide)(void *, const char *const *, size_t, int *, struct verr *),
+    void *harg, struct page_ids *l, struct verr *e)
+{
+	struct page_idsrc	 s = { list, hide, larg, harg, l };
+	struct page_pos		 next;
+	int			 n, more;
+
+	memset(l, 0, sizeof(*l));
+	if ((n = page_fill(pg, &page_ids_src, &s, &more, &next, e)) == -1)
+		return -1;
+	l->n = (size_t)n;
+	if (more)
+		page_next(r, scope, next.key, next.id);
+	return 0;
 }
 
 int

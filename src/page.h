@@ -42,31 +42,6 @@ void	page_to_db(const struct page *pg, struct db_page *dp);
 void	page_next(struct req *r, const char *scope, int64_t key,
 	    const char *id);
 
-/*
- * A page of ids of a list whose store calls back fn(id, sort key,
- * position id) for each item, one more than the page holding: the ids
- * (also as ptr, for functions taking const char *const *), and what
- * page_ids_next() needs to announce the next page.
- */
-struct page_ids {
-	char		(*ids)[25];
-	const char	**ptr;
-	int64_t		 *at;
-	char		(*pos)[25];
-	size_t		  n, limit, seen;
-};
-
-/* Room for pg's page in l; page_ids_free() when done. */
-void	page_ids_init(struct page_ids *l, const struct page *pg);
-void	page_ids_free(struct page_ids *l);
-
-/* The store's callback: keep the item, or count it as beyond the page. */
-void	page_ids_add(const char *id, int64_t at, const char *pos, void *arg);
-
-/* page_next() after the last id kept, when more were seen. */
-void	page_ids_next(struct req *r, const char *scope,
-	    const struct page_ids *l);
-
 /* A position in a list: an item's sort key and id. */
 struct page_pos {
 	int64_t	 key;
@@ -100,5 +75,35 @@ struct page_src {
  */
 int	page_fill(const struct page *pg, const struct page_src *src,
 	    void *arg, int *more, struct page_pos *next, struct verr *e);
+
+/*
+ * A list of ids whose store calls back fn(id, sort key, position id)
+ * for each item: the ids (also as ptr, for functions taking const char
+ * *const *) with their positions.
+ */
+struct page_ids {
+	char		(*ids)[25];
+	const char	**ptr;
+	int64_t		 *at;
+	char		(*pos)[25];
+	size_t		  n, cap;
+};
+
+/* The store's callback: append the item to the page_ids arg. */
+void	page_ids_add(const char *id, int64_t at, const char *pos, void *arg);
+void	page_ids_free(struct page_ids *l);
+
+/*
+ * Fill l with pg's page of ids as page_fill() does: list(larg, dp, l,
+ * e) asks the store for the items at dp (through page_ids_add()), and
+ * hide(harg, ids, n, out, e) sets out[i] for the ids to leave out.  The
+ * page is l's first l->n ids; the next one is announced as by
+ * page_next().  0, or -1 on error.
+ */
+int	page_ids_fill(struct req *r, const char *scope, const struct page *pg,
+	    int (*list)(void *, const struct db_page *, struct page_ids *,
+	    struct verr *), void *larg,
+	    int (*hide)(void *, const char *const *, size_t, int *,
+	    struct verr *), void *harg, struct page_ids *l, struct verr *e);
 
 #endif

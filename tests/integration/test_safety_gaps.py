@@ -211,3 +211,31 @@ def test_suspended_not_counted(front):
     vybesctl("unsuspend", s.id)
     for viewer in (b, x):
         assert _counts_and_lists(viewer, b) == both
+
+
+def test_user_lists_refilled(front):
+    """Followers, /blocks and search leave out the suspended, and read
+    on: only the last page is short."""
+    v, t = new_account(front), new_account(front)
+    tag = "g%s" % v.id[-8:]
+    first = new_account(front, username=tag + "a")
+    follow(first, t)
+    restrict(v, first, "block")
+    hiders = [new_account(front, username="%sh%d" % (tag, k))
+              for k in range(HIDDEN)]
+    for h in hiders:
+        follow(h, t)
+        restrict(v, h, "block")
+        vybesctl("suspend", h.username)
+    last = [new_account(front, username=tag + s) for s in ("x", "y")]
+    for u in last:
+        follow(u, t)
+        restrict(v, u, "block")
+    want = {first.id} | {u.id for u in last}
+    got = flat(pages(lambda u: api(v, "GET", u),
+                     "/users/%s/followers" % t.username))
+    assert sorted(got) == sorted(want), got
+    got = flat(pages(lambda u: api(v, "GET", u), "/blocks"))
+    assert sorted(got) == sorted(want), got
+    got = flat(pages(lambda u: api(v, "GET", u), "/search/users?q=" + tag))
+    assert sorted(got) == sorted(want), got
