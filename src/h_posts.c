@@ -3,6 +3,7 @@
  * Anything sent to a repost's id applies to its original (3.3.0); every
  * read path answers 404 for a post the caller may not see (1.7).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -433,32 +434,21 @@ clist_read(void *arg, const struct db_page *dp, struct page_pos *last,
     struct verr *e)
 {
 	struct clist	*l = arg;
-	const char	**ids;
-	size_t		 from = l->n, i, k;
-	int		*hid, rc = -1;
+	size_t		 from = l->n, nread;
+	int		 k;
 
 	if (db_comment_list(l->r->be->db, l->post, dp, clist_add, l, e) == -1)
 		return -1;
-	if (l->n > from) {
-		last->key = l->items[l->n - 1].created_ms;
-		memcpy(last->id, l->items[l->n - 1].id, sizeof(last->id));
-	}
-	ids = xcalloc(l->n - from + 1, sizeof(*ids));
-	hid = xcalloc(l->n - from + 1, sizeof(*hid));
-	for (i = from; i < l->n; i++)
-		ids[i - from] = l->items[i].user_id;
-	if (svc_rel_any(l->r->be, l->r->uid, ids, l->n - from, REL_HIDDEN,
-	    hid, e) == -1)
-		goto out;
-	rc = (int)(l->n - from);
-	for (i = k = from; i < l->n; i++)
-		if (!hid[i - from])
-			l->items[k++] = l->items[i];
-	l->n = k;
-out:
-	free(ids);
-	free(hid);
-	return rc;
+	if ((nread = l->n - from) == 0)
+		return 0;
+	last->key = l->items[l->n - 1].created_ms;
+	memcpy(last->id, l->items[l->n - 1].id, sizeof(last->id));
+	if ((k = svc_rel_keep(l->r->be, l->r->uid, l->items + from,
+	    nread, sizeof(*l->items), offsetof(struct comment, user_id),
+	    REL_HIDDEN, e)) == -1)
+		return -1;
+	l->n = from + (size_t)k;
+	return (int)nread;
 }
 
 static size_t

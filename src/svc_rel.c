@@ -233,6 +233,34 @@ svc_rel_any(struct be *be, const char *viewer, const char *const *ids,
 }
 
 int
+svc_rel_keep(struct be *be, const char *viewer, void *base, size_t n,
+    size_t size, size_t off, int mask, struct verr *e)
+{
+	const char	**ids;
+	char		 *b = base;
+	size_t		  i, k;
+	int		 *out, rc = -1;
+
+	ids = xcalloc(n + 1, sizeof(*ids));
+	out = xcalloc(n + 1, sizeof(*out));
+	for (i = 0; i < n; i++)
+		ids[i] = b + i * size + off;
+	if (svc_rel_any(be, viewer, ids, n, mask, out, e) == -1)
+		goto out;
+	for (i = k = 0; i < n; i++)
+		if (!out[i]) {
+			if (k != i)
+				memcpy(b + k * size, b + i * size, size);
+			k++;
+		}
+	rc = (int)k;
+out:
+	free(ids);
+	free(out);
+	return rc;
+}
+
+int
 svc_rel_blocked(struct be *be, const char *a, const char *b, struct verr *e)
 {
 	static const enum svc_set which[] = { SET_BK, SET_BB };

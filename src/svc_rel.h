@@ -35,6 +35,14 @@ int	svc_rel_any(struct be *be, const char *viewer, const char *const *ids,
 	    size_t n, int mask, int *out, struct verr *e);
 
 /*
+ * Of the n items at base, each `size' bytes with the id of its user at
+ * offset `off', keep those whose user has none of `mask' with viewer
+ * (as svc_rel_any()), moved up in order: how many, or -1 on error.
+ */
+int	svc_rel_keep(struct be *be, const char *viewer, void *base, size_t n,
+	    size_t size, size_t off, int mask, struct verr *e);
+
+/*
  * Is there a block between a and b, either way?  1 yes, 0 no, -1 error.
  * From a's cached sets "bk" and "bb" (no MongoDB query while they are
  * warm), from MongoDB when Redis cannot be reached.

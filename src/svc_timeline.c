@@ -27,7 +27,8 @@
  * rebuilt from MongoDB with one bounded feed query over the followees,
  * then served.  A page that reaches below the bound (the floor), Redis
  * being down, or a rebuild refused because a fan-out raced it, is served
- * by the same query directly (tl_db_page).  The friends feed filters the
+ * by the same query directly (tl_db_page), read again past what it
+ * leaves out (page_fill()).  The friends feed filters the
  * same timeline (mutuals only, own posts out) rather than keeping a
  * second one: one fan-out per post instead of two, and a mutual made or
  * broken needs no rewrite of anything.
@@ -39,7 +40,8 @@
  * adds an author it skips), and a reader merges the recent posts of the
  * big accounts they follow at read time:
  * one MongoDB query per followed big account per page, on the
- * {userId, createdAt} index, so a post by such an account costs nothing
+ * {userId, createdAt} index (more only when its posts the reader may not
+ * see fill the first read), so a post by such an account costs nothing
  * at write time and one indexed range read per page of each follower.
  */
 #include <limits.h>
