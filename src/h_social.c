@@ -2,6 +2,7 @@
  * Follows, follower lists, search and suggestions (API.md 3.2.3-3.2.8).
  */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 
 #define SUGGEST_FOLLOWEES	500	/* most recent followees looked at */
 #define SUGGEST_CANDIDATES	1000
+#define SUGGEST_ROUNDS		3	/* reads of the most followed */
 #define SEARCH_MAX_SKIP		1000	/* deepest search page served */
 #define SEARCH_ROUNDS		3	/* searches of a page with hits hidden */
 
@@ -357,6 +359,19 @@ cand_cmp(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
+/* Leave out of cs, in order, whoever is across a block (API.md 6.1). */
+static int
+cands_visible(struct req *r, struct cands *cs, struct verr *e)
+{
+	int	 k;
+
+	if ((k = svc_rel_keep(r->be, r->uid, cs->c, cs->n, sizeof(*cs->c),
+	    offsetof(struct cand, id), REL_HIDDEN, e)) == -1)
+		return -1;
+	cs->n = (size_t)k;
+	return 0;
+}
+
 int
 h_social_suggestions(struct req *r, struct verr *e)
 {
@@ -365,8 +380,8 @@ h_social_suggestions(struct req *r, struct verr *e)
 	char			(*fe)[25] = NULL;
 	const char		**fids = NULL, **ids = NULL;
 	int64_t			*mutual = NULL;
-	size_t			 nf = 0, i, k, limit;
-	int			*hid = NULL, rc = -1;
+	size_t			 nf = 0, i, limit, max, got, round;
+	int			 rc = -1;
 	struct page		 pg;
 
 	memset(&cs, 0, sizeof(cs));
@@ -389,10 +404,23 @@ h_social_suggestions(struct req *r, struct verr *e)
 	    cands_add, &cs, e) == -1)
 		goto out;
 	if (cs.n == 0) {
-		/* Fallback: the most-followed users not yet followed. */
-		if (db_user_most_followed(r->be->db, r->uid, fids, nf, limit,
-		    cands_add, &cs, e) == -1)
-			goto out;
+		/*
+		 * Fallback: the most-followed users not yet followed, asked
+		 * for again (more of them) while those hidden leave fewer
+		 * than limit.
+		 */
+		for (max = limit, round = 1; ; max *= 4, round++) {
+			cs.n = 0;
+			if (db_user_most_followed(r->be->db, r->uid, fids, nf,
+			    max, cands_add, &cs, e) == -1)
+				goto out;
+			got = cs.n;
+			if (cands_visible(r, &cs, e) == -1)
+				goto out;
+			if (cs.n >= limit || got < max ||
+			    round == SUGGEST_ROUNDS || 4 * max > cs.cap)
+				break;
+		}
 	} else {
 		ids = xcalloc(cs.n, sizeof(*ids));
 		for (i = 0; i < cs.n; i++)
@@ -403,19 +431,9 @@ h_social_suggestions(struct req *r, struct verr *e)
 		qsort(cs.c, cs.n, sizeof(*cs.c), cand_cmp);
 		free(ids);
 		ids = NULL;
+		if (cands_visible(r, &cs, e) == -1)
+			goto out;
 	}
-	/* No one across a block is suggested, either way (API.md 6.1). */
-	ids = xcalloc(cs.n + 1, sizeof(*ids));
-	hid = xcalloc(cs.n + 1, sizeof(*hid));
-	for (i = 0; i < cs.n; i++)
-		ids[i] = cs.c[i].id;
-	if (svc_rel_any(r->be, r->uid, ids, cs.n, REL_HIDDEN, hid, e) == -1)
-		goto out;
-	for (i = k = 0; i < cs.n; i++)
-		if (!hid[i])
-			cs.c[k++] = cs.c[i];
-	cs.n = k;
-	free(ids);
 	if (cs.n > limit)
 		cs.n = limit;
 	ids = xcalloc(cs.n + 1, sizeof(*ids));
@@ -433,7 +451,6 @@ out:
 	free(fe);
 	free(fids);
 	free(ids);
-	free(hid);
 	free(mutual);
 	return rc;
 }

@@ -245,3 +245,23 @@ def test_user_lists_refilled(front):
         # Suggestions order by the stored counters: leave none hidden.
         for h in hiders:
             vybesctl("unsuspend", h.id)
+
+
+def test_suggestions_fallback_refilled(front):
+    """Who follows nobody is suggested the most followed; when the reader
+    blocked all of those, the next most followed come instead."""
+    v = new_account(front)
+
+    def suggest():
+        r = api(v, "GET", "/suggestions/users?limit=5")
+        assert r.status == 200, r
+        return r.json()
+
+    top = suggest()
+    assert len(top) == 5, top
+    for u in top:
+        r = api(v, "POST", "/users/%s/block" % u["username"])
+        assert r.status == 200, r
+    again = [u["id"] for u in suggest()]
+    assert len(again) == 5, again
+    assert not set(again) & {u["id"] for u in top}, (top, again)
