@@ -28,68 +28,31 @@
 #define NOTIF_MAX_PAGE	100
 #define NOTIF_MAX_IDS	500	/* notificationIds per PATCH */
 
-/* A page of notifications being read (page_fill()). */
-struct nlist {
-	struct req	*r;
-	struct notif	*items;
-	size_t		 n, cap;
-};
-
+/* page_vals_fill() of the caller's notifications. */
 static void
-nlist_add(const struct notif *n, void *arg)
+notif_add(const struct notif *n, void *arg)
 {
-	struct nlist	*l = arg;
-
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 32;
-		l->items = xreallocarray(l->items, l->cap, sizeof(*l->items));
-	}
-	l->items[l->n++] = *n;
+	page_vals_add(arg, n);
 }
 
-/*
- * page_fill()'s read: actors across a block, muted or gone are left out
- * (API.md 6.1).
- */
 static int
-nlist_read(void *arg, const struct db_page *dp, struct page_pos *last,
+notif_list(void *arg, const struct db_page *dp, struct page_vals *v,
     struct verr *e)
 {
-	struct nlist	*l = arg;
-	size_t		 from = l->n, nread;
-	int		 k;
+	struct req	*r = arg;
 
-	if (db_notif_list(l->r->be->db, l->r->uid, dp, nlist_add, l, e) == -1)
-		return -1;
-	if ((nread = l->n - from) == 0)
-		return 0;
-	last->key = l->items[l->n - 1].created_ms;
-	memcpy(last->id, l->items[l->n - 1].id, sizeof(last->id));
-	if ((k = svc_rel_keep(l->r->be, l->r->uid, l->items + from,
-	    nread, sizeof(*l->items), offsetof(struct notif, actor_id),
-	    REL_HIDDEN | REL_MUTING, e)) == -1)
-		return -1;
-	l->n = from + (size_t)k;
-	return (int)nread;
+	return db_notif_list(r->be->db, r->uid, dp, notif_add, v, e);
 }
 
-static size_t
-nlist_kept(void *arg)
+/* Actors across a block, muted or gone are left out (API.md 6.1). */
+static int
+notif_keep(void *arg, void *items, size_t n, struct verr *e)
 {
-	return ((struct nlist *)arg)->n;
+	struct req	*r = arg;
+
+	return svc_rel_keep(r->be, r->uid, items, n, sizeof(struct notif),
+	    offsetof(struct notif, actor_id), REL_HIDDEN | REL_MUTING, e);
 }
-
-static void
-nlist_pos(void *arg, size_t i, struct page_pos *p)
-{
-	struct nlist	*l = arg;
-
-	p->key = l->items[i].created_ms;
-	memcpy(p->id, l->items[i].id, sizeof(p->id));
-}
-
-static const struct page_src nlist_src = { nlist_read, nlist_kept,
-    nlist_pos };
 
 /* Notification (2.8). */
 static struct json_object *
@@ -121,27 +84,29 @@ h_notifications_list(struct req *r, struct verr *e)
 {
 	struct page		 pg;
 	struct page_pos		 next;
-	struct nlist		 l;
+	struct page_vals	 v = { NULL, 0, 0, sizeof(struct notif),
+	    offsetof(struct notif, created_ms), offsetof(struct notif, id),
+	    notif_list, notif_keep, r };
+	struct notif		*items;
 	struct sums		 s = { NULL, 0 };
 	struct json_object	*arr;
 	const char		**ids = NULL;
 	size_t			 i;
 	int			 n, more, rc = -1;
 
-	memset(&l, 0, sizeof(l));
-	l.r = r;
 	if (page_parse(r, NOTIF_SCOPE, NOTIF_LIMIT, NOTIF_MAX_PAGE, &pg,
 	    e) == -1 ||
-	    (n = page_fill(&pg, &nlist_src, &l, &more, &next, e)) == -1)
+	    (n = page_vals_fill(&pg, &v, &more, &next, e)) == -1)
 		goto out;
+	items = (struct notif *)(void *)v.items;
 	ids = xcalloc((size_t)n + 1, sizeof(*ids));
 	for (i = 0; i < (size_t)n; i++)
-		ids[i] = l.items[i].actor_id;
+		ids[i] = items[i].actor_id;
 	if (svc_sums_load(r->be, ids, (size_t)n, &s, e) == -1)
 		goto out;
 	arr = json_object_new_array();
 	for (i = 0; i < (size_t)n; i++)
-		json_object_array_add(arr, notif_json(&l.items[i], &s));
+		json_object_array_add(arr, notif_json(&items[i], &s));
 	http_json(r, 200, arr);
 	http_header(r, "Cache-Control", "no-store");
 	if (more)
@@ -150,7 +115,7 @@ h_notifications_list(struct req *r, struct verr *e)
 out:
 	free(ids);
 	svc_sums_free(&s);
-	free(l.items);
+	free(v.items);
 	return rc;
 }
 

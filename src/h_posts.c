@@ -408,66 +408,37 @@ h_posts_view(struct req *r, struct verr *e)
 	return 0;
 }
 
-/* A page of comments being read (page_fill()), as plist above. */
-struct clist {
+/* The comments of a post as their reader sees them (page_vals_fill()). */
+struct creader {
 	struct req	*r;
 	const char	*post;
-	struct comment	*items;
-	size_t		 n, cap;
 };
 
 static void
-clist_add(const struct comment *c, void *arg)
+creader_add(const struct comment *c, void *arg)
 {
-	struct clist	*l = arg;
-
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 16;
-		l->items = xreallocarray(l->items, l->cap, sizeof(*l->items));
-	}
-	l->items[l->n++] = *c;
+	page_vals_add(arg, c);
 }
 
-/* page_fill()'s read: comments across a block are left out (6.1). */
 static int
-clist_read(void *arg, const struct db_page *dp, struct page_pos *last,
+creader_list(void *arg, const struct db_page *dp, struct page_vals *v,
     struct verr *e)
 {
-	struct clist	*l = arg;
-	size_t		 from = l->n, nread;
-	int		 k;
+	struct creader	*cr = arg;
 
-	if (db_comment_list(l->r->be->db, l->post, dp, clist_add, l, e) == -1)
-		return -1;
-	if ((nread = l->n - from) == 0)
-		return 0;
-	last->key = l->items[l->n - 1].created_ms;
-	memcpy(last->id, l->items[l->n - 1].id, sizeof(last->id));
-	if ((k = svc_rel_keep(l->r->be, l->r->uid, l->items + from,
-	    nread, sizeof(*l->items), offsetof(struct comment, user_id),
-	    REL_HIDDEN, e)) == -1)
-		return -1;
-	l->n = from + (size_t)k;
-	return (int)nread;
+	return db_comment_list(cr->r->be->db, cr->post, dp, creader_add, v, e);
 }
 
-static size_t
-clist_kept(void *arg)
+/* Comments across a block are left out (API.md 6.1). */
+static int
+creader_keep(void *arg, void *items, size_t n, struct verr *e)
 {
-	return ((struct clist *)arg)->n;
+	struct creader	*cr = arg;
+
+	return svc_rel_keep(cr->r->be, cr->r->uid, items, n,
+	    sizeof(struct comment), offsetof(struct comment, user_id),
+	    REL_HIDDEN, e);
 }
-
-static void
-clist_pos(void *arg, size_t i, struct page_pos *p)
-{
-	struct clist	*l = arg;
-
-	p->key = l->items[i].created_ms;
-	memcpy(p->id, l->items[i].id, sizeof(p->id));
-}
-
-static const struct page_src clist_src = { clist_read, clist_kept,
-    clist_pos };
 
 /* Comment (2.6) with its author from s. */
 static struct json_object *
@@ -512,32 +483,34 @@ comments_json(struct req *r, const struct comment *c, size_t n,
 int
 h_posts_comments(struct req *r, struct verr *e)
 {
-	struct post	*p;
-	struct page	 pg;
-	struct page_pos	 next;
-	struct clist	 l;
-	struct json_object *arr;
-	char		 scope[48];
-	int		 n, more, rc = -1;
+	struct post		*p;
+	struct page		 pg;
+	struct page_pos		 next;
+	struct creader		 cr = { r, NULL };
+	struct page_vals	 v = { NULL, 0, 0, sizeof(struct comment),
+	    offsetof(struct comment, created_ms), offsetof(struct comment, id),
+	    creader_list, creader_keep, &cr };
+	struct json_object	*arr;
+	char			 scope[48];
+	int			 n, more, rc = -1;
 
-	memset(&l, 0, sizeof(l));
 	p = xmalloc(2 * sizeof(*p));
 	if (post_and_original(r, p, p + 1, e) == -1)
 		goto out;
 	snprintf(scope, sizeof(scope), "comments:%s", p[1].id);
 	if (page_parse(r, scope, 20, POSTS_MAX_PAGE, &pg, e) == -1)
 		goto out;
-	l.r = r;
-	l.post = p[1].id;
-	if ((n = page_fill(&pg, &clist_src, &l, &more, &next, e)) == -1 ||
-	    (arr = comments_json(r, l.items, (size_t)n, e)) == NULL)
+	cr.post = p[1].id;
+	if ((n = page_vals_fill(&pg, &v, &more, &next, e)) == -1 ||
+	    (arr = comments_json(r, (struct comment *)(void *)v.items,
+	    (size_t)n, e)) == NULL)
 		goto out;
 	http_json(r, 200, arr);
 	if (more)
 		page_next(r, scope, next.key, next.id);
 	rc = 0;
 out:
-	free(l.items);
+	free(v.items);
 	free(p);
 	return rc;
 }

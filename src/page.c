@@ -280,3 +280,58 @@ page_fill(const struct page *pg, const struct page_src *src, void *arg,
 	*next = last;
 	return (int)kept;
 }
+
+void
+page_vals_add(struct page_vals *v, const void *item)
+{
+	if (v->n == v->cap) {
+		v->cap = v->cap ? 2 * v->cap : 16;
+		v->items = xreallocarray(v->items, v->cap, v->size);
+	}
+	memcpy(v->items + v->n++ * v->size, item, v->size);
+}
+
+static void
+page_vals_pos(void *arg, size_t i, struct page_pos *p)
+{
+	struct page_vals	*v = arg;
+	const char		*it = v->items + i * v->size;
+
+	memcpy(&p->key, it + v->key_off, sizeof(p->key));
+	memcpy(p->id, it + v->id_off, sizeof(p->id));
+}
+
+static int
+page_vals_read(void *arg, const struct db_page *dp, struct page_pos *last,
+    struct verr *e)
+{
+	struct page_vals	*v = arg;
+	size_t			 from = v->n, nread;
+	int			 k;
+
+	if (v->list(v->arg, dp, v, e) == -1)
+		return -1;
+	if ((nread = v->n - from) == 0)
+		return 0;
+	page_vals_pos(v, v->n - 1, last);
+	if ((k = v->keep(v->arg, v->items + from * v->size, nread, e)) == -1)
+		return -1;
+	v->n = from + (size_t)k;
+	return (int)nread;
+}
+
+static size_t
+page_vals_kept(void *arg)
+{
+	return ((struct page_vals *)arg)->n;
+}
+
+static const struct page_src page_vals_src = { page_vals_read,
+    page_vals_kept, page_vals_pos };
+
+int
+page_vals_fill(const struct page *pg, struct page_vals *v, int *more,
+    struct page_pos *next, struct verr *e)
+{
+	return page_fill(pg, &page_vals_src, v, more, next, e);
+}

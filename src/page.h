@@ -106,4 +106,27 @@ int	page_ids_fill(struct req *r, const char *scope, const struct page *pg,
 	    int (*hide)(void *, const char *const *, size_t, int *,
 	    struct verr *), void *harg, struct page_ids *l, struct verr *e);
 
+/*
+ * A list read through page_fill() whose items are kept by value, each
+ * `size' bytes with its sort key (int64_t) at key_off and its id at
+ * id_off.  list(arg, dp, v, e) asks the store for the items at dp, which
+ * it appends with page_vals_add(); keep(arg, items, n, e) moves up, in
+ * order, those of the n items the reader may see and answers how many
+ * (-1 on error).
+ */
+struct page_vals {
+	char	*items;
+	size_t	 n, cap, size, key_off, id_off;
+	int	(*list)(void *, const struct db_page *, struct page_vals *,
+		    struct verr *);
+	int	(*keep)(void *, void *, size_t, struct verr *);
+	void	*arg;
+};
+
+void	page_vals_add(struct page_vals *v, const void *item);
+
+/* page_fill() of v: the page is v's first items (the answer, or -1). */
+int	page_vals_fill(const struct page *pg, struct page_vals *v, int *more,
+	    struct page_pos *next, struct verr *e);
+
 #endif
