@@ -31,6 +31,7 @@ void	test_buf_suite(void);
 void	test_rkey_suite(void);
 void	test_otp_suite(void);
 void	test_strip_suite(void);
+void	test_page_suite(void);
 
 #define UNIT_ADD(suite, name, fn)					\
 	do {								\
