@@ -29,7 +29,7 @@
 #define SUGGEST_CANDIDATES	1000
 #define SUGGEST_ROUNDS		3	/* reads of the most followed */
 #define SEARCH_MAX_SKIP		1000	/* deepest search page served */
-#define SEARCH_ROUNDS		3	/* searches of a page with hits hidden */
+#define SEARCH_ROUNDS		3	/* searches of a page, hidden hits */
 
 /*
  * After the follow of b by the caller was stored: a block between them

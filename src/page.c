@@ -22,7 +22,7 @@
 #include "xmem.h"
 
 #define CUR_RAW		28	/* key 8, id 12, mac 8 */
-#define PAGE_ROUNDS	4	/* reads of a filtered page (1 + 2 + 4 + 8 pages) */
+#define PAGE_ROUNDS	4	/* reads of a filtered page: 1, 2, 4, 8 pages */
 
 static void
 page_mac(const struct req *r, const char *scope, const unsigned char *msg,

@@ -327,7 +327,8 @@ svc_rel_gone_follows(struct be *be, const char *uid, int64_t *followers,
 		ptr[i] = s.ids[i];
 	if (s.n > 0 && (rc = svc_sets_test(be, uid, which, 2, ptr, s.n, in,
 	    e)) != 1) {
-		if (rc == -1 || db_relations(be->db, uid, ptr, s.n, in, e) == -1)
+		if (rc == -1 ||
+		    db_relations(be->db, uid, ptr, s.n, in, e) == -1)
 			goto out;
 		for (i = s.n; i-- > 0; ) {
 			in[s.n + i] = (in[i] & REL_FOLLOWING) != 0;
