@@ -19,6 +19,7 @@ feeds_page(struct req *r, int friends, struct verr *e)
 {
 	struct json_object	*arr;
 	struct page		 pg;
+	struct page_pos		 next;
 	struct post		**items = NULL;
 	const char		*scope = friends ? "feed:friends" : "feed:foryou";
 	size_t			 n = 0, i;
@@ -27,13 +28,12 @@ feeds_page(struct req *r, int friends, struct verr *e)
 	if (page_parse(r, scope, 20, 100, &pg, e) == -1)
 		return -1;
 	if (svc_tl_page(r->be, r->uid, friends, &pg, &items, &n, &more,
-	    e) == -1)
+	    &next, e) == -1)
 		return -1;
 	if ((arr = svc_posts_render(r->be, r->uid, items, n, 0, e)) != NULL) {
 		http_json(r, 200, arr);
-		if (more && n > 0)
-			page_next(r, scope, items[n - 1]->created_ms,
-			    items[n - 1]->id);
+		if (more)
+			page_next(r, scope, next.key, next.id);
 		rc = 0;
 	}
 	for (i = 0; i < n; i++)

@@ -4,6 +4,7 @@
  * here.  A page renders its actors from one summaries query; an actor
  * whose account is gone keeps just its id.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,19 +28,30 @@
 #define NOTIF_MAX_PAGE	100
 #define NOTIF_MAX_IDS	500	/* notificationIds per PATCH */
 
-struct nlist {
-	struct notif	*items;
-	size_t		 n, limit, seen;
-};
-
-/* Keep up to limit notifications; one more only says a next page exists. */
+/* page_vals_fill() of the caller's notifications. */
 static void
-nlist_add(const struct notif *n, void *arg)
+notif_add(const struct notif *n, void *arg)
 {
-	struct nlist	*l = arg;
+	page_vals_add(arg, n);
+}
 
-	if (l->seen++ < l->limit)
-		l->items[l->n++] = *n;
+static int
+notif_list(void *arg, const struct db_page *dp, struct page_vals *v,
+    struct verr *e)
+{
+	struct req	*r = arg;
+
+	return db_notif_list(r->be->db, r->uid, dp, notif_add, v, e);
+}
+
+/* Actors across a block, muted or gone are left out (API.md 6.1). */
+static int
+notif_keep(void *arg, void *items, size_t n, struct verr *e)
+{
+	struct req	*r = arg;
+
+	return svc_rel_keep(r->be, r->uid, items, n, sizeof(struct notif),
+	    offsetof(struct notif, actor_id), REL_HIDDEN | REL_MUTING, e);
 }
 
 /* Notification (2.8). */
@@ -71,49 +83,39 @@ int
 h_notifications_list(struct req *r, struct verr *e)
 {
 	struct page		 pg;
-	struct db_page		 dp;
-	struct nlist		 l;
+	struct page_pos		 next;
+	struct page_vals	 v = { NULL, 0, 0, sizeof(struct notif),
+	    offsetof(struct notif, created_ms), offsetof(struct notif, id),
+	    notif_list, notif_keep, r };
+	struct notif		*items;
 	struct sums		 s = { NULL, 0 };
 	struct json_object	*arr;
 	const char		**ids = NULL;
 	size_t			 i;
-	int			*hid = NULL, rc = -1;
+	int			 n, more, rc = -1;
 
-	memset(&l, 0, sizeof(l));
 	if (page_parse(r, NOTIF_SCOPE, NOTIF_LIMIT, NOTIF_MAX_PAGE, &pg,
-	    e) == -1)
+	    e) == -1 ||
+	    (n = page_vals_fill(&pg, &v, &more, &next, e)) == -1)
 		goto out;
-	page_to_db(&pg, &dp);
-	l.limit = pg.limit;
-	l.items = xcalloc(pg.limit + 1, sizeof(*l.items));
-	if (db_notif_list(r->be->db, r->uid, &dp, nlist_add, &l, e) == -1)
-		goto out;
-	ids = xcalloc(l.n + 1, sizeof(*ids));
-	hid = xcalloc(l.n + 1, sizeof(*hid));
-	for (i = 0; i < l.n; i++)
-		ids[i] = l.items[i].actor_id;
-	/*
-	 * Actors across a block, or muted, are left out (API.md 6.1), so a
-	 * page may be short while more follow.
-	 */
-	if (svc_rel_any(r->be, r->uid, ids, l.n, REL_HIDDEN | REL_MUTING, hid,
-	    e) == -1 || svc_sums_load(r->be, ids, l.n, &s, e) == -1)
+	items = (struct notif *)(void *)v.items;
+	ids = xcalloc((size_t)n + 1, sizeof(*ids));
+	for (i = 0; i < (size_t)n; i++)
+		ids[i] = items[i].actor_id;
+	if (svc_sums_load(r->be, ids, (size_t)n, &s, e) == -1)
 		goto out;
 	arr = json_object_new_array();
-	for (i = 0; i < l.n; i++)
-		if (!hid[i])
-			json_object_array_add(arr, notif_json(&l.items[i], &s));
+	for (i = 0; i < (size_t)n; i++)
+		json_object_array_add(arr, notif_json(&items[i], &s));
 	http_json(r, 200, arr);
 	http_header(r, "Cache-Control", "no-store");
-	if (l.seen > l.limit && l.n > 0)
-		page_next(r, NOTIF_SCOPE, l.items[l.n - 1].created_ms,
-		    l.items[l.n - 1].id);
+	if (more)
+		page_next(r, NOTIF_SCOPE, next.key, next.id);
 	rc = 0;
 out:
 	free(ids);
-	free(hid);
 	svc_sums_free(&s);
-	free(l.items);
+	free(v.items);
 	return rc;
 }
 

@@ -3,6 +3,7 @@
  * Anything sent to a repost's id applies to its original (3.3.0); every
  * read path answers 404 for a post the caller may not see (1.7).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,12 +205,17 @@ out:
 	return rc;
 }
 
-/* A growable page of posts for svc_posts_render(). */
+/*
+ * A page of a user's posts being read (page_fill()): the posts the
+ * reader may see so far, and what the store is asked for.
+ */
 struct plist {
+	struct req	 *r;
+	const char	 *uid;
+	int		  reposts;
+	unsigned	  vismask;
 	struct post	**items;
 	size_t		  n, cap;
-	size_t		  limit;	/* items to keep; more means a next page */
-	size_t		  seen;
 };
 
 static void
@@ -217,8 +223,6 @@ plist_add(const struct post *p, void *arg)
 {
 	struct plist	*l = arg;
 
-	if (l->seen++ >= l->limit)
-		return;
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 16;
 		l->items = xreallocarray(l->items, l->cap, sizeof(*l->items));
@@ -227,75 +231,90 @@ plist_add(const struct post *p, void *arg)
 	*l->items[l->n++] = *p;
 }
 
-static void
-plist_free(struct plist *l)
-{
-	size_t	 i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->items[i]);
-	free(l->items);
-}
-
 /*
- * Answer the posts of l as a page of `scope'; the next cursor points
- * after the last one kept.
+ * page_fill()'s read: the posts at dp, keeping those the reader may see
+ * (posts across a block, reposts of such posts, the gone's: API.md 6.1).
  */
 static int
-post_page(struct req *r, struct plist *l, const char *scope,
+plist_read(void *arg, const struct db_page *dp, struct page_pos *last,
     struct verr *e)
 {
-	struct json_object	*arr;
-	struct post		**vis;
-	int			*ok;
-	size_t			 i, nv = 0;
-	int			 rc = -1;
+	struct plist	*l = arg;
+	size_t		 from = l->n, i, k;
+	int		*ok, rc = -1;
 
-	/*
-	 * Posts across a block, and reposts of such posts, are left out
-	 * (API.md 6.1), so a page may be short while more follow.
-	 */
-	vis = xcalloc(l->n + 1, sizeof(*vis));
-	ok = xcalloc(l->n + 1, sizeof(*ok));
-	if (svc_posts_visible(r->be, r->uid, l->items, l->n, ok, e) == -1)
+	if (db_post_list_user(l->r->be->db, l->uid, l->reposts, l->vismask,
+	    dp, plist_add, l, e) == -1)
+		return -1;
+	if (l->n > from) {
+		last->key = l->items[l->n - 1]->sort_key;
+		memcpy(last->id, l->items[l->n - 1]->id, sizeof(last->id));
+	}
+	ok = xcalloc(l->n - from + 1, sizeof(*ok));
+	if (svc_posts_visible(l->r->be, l->r->uid, l->items + from,
+	    l->n - from, ok, e) == -1)
 		goto out;
-	for (i = 0; i < l->n; i++)
-		if (ok[i])
-			vis[nv++] = l->items[i];
-	if ((arr = svc_posts_render(r->be, r->uid, vis, nv, 0, e)) == NULL)
-		goto out;
-	http_json(r, 200, arr);
-	if (l->seen > l->limit && l->n > 0)
-		page_next(r, scope, l->items[l->n - 1]->sort_key,
-		    l->items[l->n - 1]->id);
-	rc = 0;
+	rc = (int)(l->n - from);
+	for (i = k = from; i < l->n; i++)
+		if (ok[i - from])
+			l->items[k++] = l->items[i];
+		else
+			free(l->items[i]);
+	l->n = k;
 out:
-	free(vis);
 	free(ok);
 	return rc;
 }
+
+static size_t
+plist_kept(void *arg)
+{
+	return ((struct plist *)arg)->n;
+}
+
+static void
+plist_pos(void *arg, size_t i, struct page_pos *p)
+{
+	struct plist	*l = arg;
+
+	p->key = l->items[i]->sort_key;
+	memcpy(p->id, l->items[i]->id, sizeof(p->id));
+}
+
+static const struct page_src plist_src = { plist_read, plist_kept,
+    plist_pos };
 
 /* Posts of user `uid' with visibilities in vismask; reposts as in db. */
 static int
 user_post_list(struct req *r, const char *uid, int reposts,
     unsigned vismask, const char *scope, struct verr *e)
 {
-	struct page	 pg;
-	struct db_page	 dp;
-	struct plist	 l;
-	int		 rc = -1;
+	struct json_object	*arr;
+	struct page		 pg;
+	struct page_pos		 next;
+	struct plist		 l;
+	size_t			 i;
+	int			 n, more, rc = -1;
 
 	if (page_parse(r, scope, 20, POSTS_MAX_PAGE, &pg, e) == -1)
 		return -1;
 	memset(&l, 0, sizeof(l));
-	l.limit = pg.limit;
-	page_to_db(&pg, &dp);
-	if (db_post_list_user(r->be->db, uid, reposts, vismask, &dp, plist_add,
-	    &l, e) == -1)
+	l.r = r;
+	l.uid = uid;
+	l.reposts = reposts;
+	l.vismask = vismask;
+	if ((n = page_fill(&pg, &plist_src, &l, &more, &next, e)) == -1 ||
+	    (arr = svc_posts_render(r->be, r->uid, l.items, (size_t)n, 0,
+	    e)) == NULL)
 		goto out;
-	rc = post_page(r, &l, scope, e);
+	http_json(r, 200, arr);
+	if (more)
+		page_next(r, scope, next.key, next.id);
+	rc = 0;
 out:
-	plist_free(&l);
+	for (i = 0; i < l.n; i++)
+		free(l.items[i]);
+	free(l.items);
 	return rc;
 }
 
@@ -390,19 +409,36 @@ h_posts_view(struct req *r, struct verr *e)
 	return 0;
 }
 
-struct clist {
-	struct json_object	*arr;
-	struct comment		*items;
-	size_t			 n, limit, seen;
+/* The comments of a post as their reader sees them (page_vals_fill()). */
+struct creader {
+	struct req	*r;
+	const char	*post;
 };
 
 static void
-clist_add(const struct comment *c, void *arg)
+creader_add(const struct comment *c, void *arg)
 {
-	struct clist	*l = arg;
+	page_vals_add(arg, c);
+}
 
-	if (l->seen++ < l->limit)
-		l->items[l->n++] = *c;
+static int
+creader_list(void *arg, const struct db_page *dp, struct page_vals *v,
+    struct verr *e)
+{
+	struct creader	*cr = arg;
+
+	return db_comment_list(cr->r->be->db, cr->post, dp, creader_add, v, e);
+}
+
+/* Comments across a block are left out (API.md 6.1). */
+static int
+creader_keep(void *arg, void *items, size_t n, struct verr *e)
+{
+	struct creader	*cr = arg;
+
+	return svc_rel_keep(cr->r->be, cr->r->uid, items, n,
+	    sizeof(struct comment), offsetof(struct comment, user_id),
+	    REL_HIDDEN, e);
 }
 
 /* Comment (2.6) with its author from s. */
@@ -448,53 +484,34 @@ comments_json(struct req *r, const struct comment *c, size_t n,
 int
 h_posts_comments(struct req *r, struct verr *e)
 {
-	struct post	*p;
-	struct page	 pg;
-	struct db_page	 dp;
-	struct clist	 l;
-	struct json_object *arr;
-	struct comment	 last;
-	const char	**ids = NULL;
-	char		 scope[48];
-	size_t		 i, k;
-	int		*hid = NULL, rc = -1;
+	struct post		*p;
+	struct page		 pg;
+	struct page_pos		 next;
+	struct creader		 cr = { r, NULL };
+	struct page_vals	 v = { NULL, 0, 0, sizeof(struct comment),
+	    offsetof(struct comment, created_ms), offsetof(struct comment, id),
+	    creader_list, creader_keep, &cr };
+	struct json_object	*arr;
+	char			 scope[48];
+	int			 n, more, rc = -1;
 
-	memset(&l, 0, sizeof(l));
 	p = xmalloc(2 * sizeof(*p));
 	if (post_and_original(r, p, p + 1, e) == -1)
 		goto out;
 	snprintf(scope, sizeof(scope), "comments:%s", p[1].id);
 	if (page_parse(r, scope, 20, POSTS_MAX_PAGE, &pg, e) == -1)
 		goto out;
-	l.limit = pg.limit;
-	l.items = xcalloc(pg.limit + 1, sizeof(*l.items));
-	page_to_db(&pg, &dp);
-	if (db_comment_list(r->be->db, p[1].id, &dp, clist_add, &l, e) == -1)
-		goto out;
-	last = l.n > 0 ? l.items[l.n - 1] : l.items[0];
-	/*
-	 * Comments across a block are left out (API.md 6.1), so a page may
-	 * be short while more follow.
-	 */
-	ids = xcalloc(l.n + 1, sizeof(*ids));
-	hid = xcalloc(l.n + 1, sizeof(*hid));
-	for (i = 0; i < l.n; i++)
-		ids[i] = l.items[i].user_id;
-	if (svc_rel_any(r->be, r->uid, ids, l.n, REL_HIDDEN, hid, e) == -1)
-		goto out;
-	for (i = k = 0; i < l.n; i++)
-		if (!hid[i])
-			l.items[k++] = l.items[i];
-	if ((arr = comments_json(r, l.items, k, e)) == NULL)
+	cr.post = p[1].id;
+	if ((n = page_vals_fill(&pg, &v, &more, &next, e)) == -1 ||
+	    (arr = comments_json(r, (struct comment *)(void *)v.items,
+	    (size_t)n, e)) == NULL)
 		goto out;
 	http_json(r, 200, arr);
-	if (l.seen > l.limit && l.n > 0)
-		page_next(r, scope, last.created_ms, last.id);
+	if (more)
+		page_next(r, scope, next.key, next.id);
 	rc = 0;
 out:
-	free(ids);
-	free(hid);
-	free(l.items);
+	free(v.items);
 	free(p);
 	return rc;
 }

@@ -116,27 +116,42 @@ h_safety_unmute(struct req *r, struct verr *e)
 	return restrict_set(r, DB_MUTE, 0, e);
 }
 
+/* The caller's blocks or mutes: page_ids_fill()'s list. */
+struct rlist {
+	struct db		*db;
+	enum db_restrict	 k;
+	const char		*uid;
+};
+
+static int
+rlist_read(void *arg, const struct db_page *dp, struct page_ids *l,
+    struct verr *e)
+{
+	struct rlist	*rl = arg;
+
+	return db_restrict_list(rl->db, rl->k, rl->uid, dp, page_ids_add, l,
+	    e) == -1 ? -1 : 0;
+}
+
 /* GET /blocks or /mutes: the caller's, most recent first. */
 static int
 restrict_list(struct req *r, enum db_restrict k, struct verr *e)
 {
 	struct json_object	*arr;
 	struct page		 pg;
-	struct db_page		 dp;
 	struct page_ids		 l;
+	struct rlist		 rl = { r->be->db, k, r->uid };
+	struct svc_reader	 rd = { r->be, r->uid };
 	const char		*scope = k == DB_BLOCK ? "blocks" : "mutes";
 	int			 rc = -1;
 
-	if (page_parse(r, scope, 20, 100, &pg, e) == -1)
-		return -1;
-	page_ids_init(&l, &pg);
-	page_to_db(&pg, &dp);
-	if (db_restrict_list(r->be->db, k, r->uid, &dp, page_ids_add, &l,
-	    e) == -1 ||
+	memset(&l, 0, sizeof(l));
+	if (page_parse(r, scope, 20, 100, &pg, e) == -1 ||
+	    page_ids_fill(r, scope, &pg, rlist_read, &rl, svc_user_hide, &rd,
+	    &l, e) == -1 ||
 	    (arr = svc_user_list(r->be, r->uid, l.ptr, l.n, NULL, e)) == NULL)
 		goto out;
 	http_json(r, 200, arr);
-	page_ids_next(r, scope, &l);
 	rc = 0;
 out:
 	page_ids_free(&l);

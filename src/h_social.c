@@ -2,6 +2,7 @@
  * Follows, follower lists, search and suggestions (API.md 3.2.3-3.2.8).
  */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,35 @@
 
 #define SUGGEST_FOLLOWEES	500	/* most recent followees looked at */
 #define SUGGEST_CANDIDATES	1000
+#define SUGGEST_ROUNDS		3	/* reads of the most followed */
 #define SEARCH_MAX_SKIP		1000	/* deepest search page served */
+#define SEARCH_ROUNDS		3	/* searches of a page, hidden hits */
+
+/*
+ * After the follow of b by the caller was stored: a block between them
+ * written meanwhile (its check above read a cache) may have removed the
+ * follows before this one was stored.  So ask MongoDB again: the block
+ * is either seen here, and the follow is undone, or written after the
+ * follow, and its removal of the follows takes this one too (API.md
+ * 6.1).  0 when no block, else -1 with the answer of a blocked follow.
+ */
+static int
+follow_raced(struct req *r, const char *b, struct verr *e)
+{
+	int	 bl, changed, rel;
+
+	if ((bl = db_blocked_either(r->be->db, r->uid, b, e)) <= 0)
+		return bl;
+	if (db_follow_set(r->be->db, r->uid, b, 0, &changed, e) == -1 ||
+	    db_relations(r->be->db, r->uid, &b, 1, &rel, e) == -1)
+		return -1;
+	if (changed)
+		svc_rel_changed(r->be, r->uid, b);
+	if (rel & REL_BLOCKING)
+		return verr_set(e, 403, "forbidden",
+		    "You have blocked this user");
+	return verr_set(e, 404, "not_found", "User not found");
+}
 
 /* Follow (on=1) or unfollow the :username of the route. */
 static int
@@ -54,6 +83,8 @@ follow_set(struct req *r, int on, struct verr *e)
 		goto out;
 	}
 	if (db_follow_set(r->be->db, r->uid, u->id, on, &changed, e) == -1)
+		goto out;
+	if (on && changed && follow_raced(r, u->id, e) == -1)
 		goto out;
 	if (changed) {
 		svc_rel_changed(r->be, r->uid, u->id);
@@ -96,14 +127,32 @@ h_social_unfollow(struct req *r, struct verr *e)
 	return follow_set(r, 0, e);
 }
 
+/* The followers (or followees) of uid: page_ids_fill()'s list. */
+struct flist {
+	struct db	*db;
+	const char	*uid;
+	int		 followers;
+};
+
+static int
+flist_read(void *arg, const struct db_page *dp, struct page_ids *l,
+    struct verr *e)
+{
+	struct flist	*f = arg;
+
+	return db_follow_list(f->db, f->uid, f->followers, dp, page_ids_add, l,
+	    e) == -1 ? -1 : 0;
+}
+
 static int
 follow_list(struct req *r, int followers, struct verr *e)
 {
 	struct json_object	*arr;
 	struct user		*u;
 	struct page		 pg;
-	struct db_page		 dp;
 	struct page_ids		 l;
+	struct flist		 f = { r->be->db, NULL, followers };
+	struct svc_reader	 rd = { r->be, r->uid };
 	char			 scope[48];
 	int			 rc = -1;
 
@@ -114,16 +163,13 @@ follow_list(struct req *r, int followers, struct verr *e)
 		goto out;
 	snprintf(scope, sizeof(scope), "%s:%s", followers ? "followers" :
 	    "following", u->id);
-	if (page_parse(r, scope, 20, 100, &pg, e) == -1)
-		goto out;
-	page_ids_init(&l, &pg);
-	page_to_db(&pg, &dp);
-	if (db_follow_list(r->be->db, u->id, followers, &dp, page_ids_add, &l,
-	    e) == -1 ||
+	f.uid = u->id;
+	if (page_parse(r, scope, 20, 100, &pg, e) == -1 ||
+	    page_ids_fill(r, scope, &pg, flist_read, &f, svc_user_hide, &rd,
+	    &l, e) == -1 ||
 	    (arr = svc_user_list(r->be, r->uid, l.ptr, l.n, NULL, e)) == NULL)
 		goto out;
 	http_json(r, 200, arr);
-	page_ids_next(r, scope, &l);
 	rc = 0;
 out:
 	page_ids_free(&l);
@@ -190,9 +236,11 @@ h_social_search(struct req *r, struct verr *e)
 	struct json_object	*arr;
 	struct srch		 s;
 	struct page		 pg;
-	const char		**ids = NULL;
+	struct svc_reader	 rd = { r->be, r->uid };
+	const char		**ids = NULL, **all = NULL;
+	int			*hid = NULL;
 	char			 raw[256], q[256], *p, *end;
-	size_t			 i, k, skip, want;
+	size_t			 i, k, skip, want, max, nraw, round;
 	int			 rc = -1, t;
 
 	memset(&s, 0, sizeof(s));
@@ -220,12 +268,35 @@ h_social_search(struct req *r, struct verr *e)
 		skip = SEARCH_MAX_SKIP;
 	want = skip + pg.limit + 1;
 	s.q = q;
-	s.cap = 2 * want;
-	s.h = xcalloc(s.cap, sizeof(*s.h));
 	ids = xcalloc(pg.limit + 1, sizeof(*ids));
-	if (db_user_search(r->be->db, q, want, srch_add, &s, e) == -1)
-		goto out;
-	qsort(s.h, s.n, sizeof(*s.h), hit_cmp);
+	/*
+	 * Those hidden from the caller are no hits; while they leave fewer
+	 * than `want', ask again for more (pages stay full, API.md 1.6).
+	 */
+	for (max = want, round = 0; round < SEARCH_ROUNDS; round++, max *= 4) {
+		free(s.h);
+		free(all);
+		free(hid);
+		s.n = 0;
+		s.cap = 2 * max;
+		s.h = xcalloc(s.cap, sizeof(*s.h));
+		all = xcalloc(s.cap + 1, sizeof(*all));
+		hid = xcalloc(s.cap + 1, sizeof(*hid));
+		if (db_user_search(r->be->db, q, max, srch_add, &s, e) == -1)
+			goto out;
+		qsort(s.h, s.n, sizeof(*s.h), hit_cmp);
+		for (i = 0; i < s.n; i++)
+			all[i] = s.h[i].id;
+		if (svc_user_hide(&rd, all, s.n, hid, e) == -1)
+			goto out;
+		nraw = s.n;
+		for (i = k = 0; i < s.n; i++)
+			if (!hid[i])
+				s.h[k++] = s.h[i];
+		s.n = k;
+		if (s.n >= want || nraw < max)
+			break;
+	}
 	for (k = 0, i = skip; i < s.n && k < pg.limit; i++)
 		ids[k++] = s.h[i].id;
 	if ((arr = svc_user_list(r->be, r->uid, ids, k, NULL, e)) == NULL)
@@ -237,6 +308,8 @@ h_social_search(struct req *r, struct verr *e)
 out:
 	free(s.h);
 	free(ids);
+	free(all);
+	free(hid);
 	return rc;
 }
 
@@ -286,6 +359,19 @@ cand_cmp(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
+/* Leave out of cs, in order, whoever is across a block (API.md 6.1). */
+static int
+cands_visible(struct req *r, struct cands *cs, struct verr *e)
+{
+	int	 k;
+
+	if ((k = svc_rel_keep(r->be, r->uid, cs->c, cs->n, sizeof(*cs->c),
+	    offsetof(struct cand, id), REL_HIDDEN, e)) == -1)
+		return -1;
+	cs->n = (size_t)k;
+	return 0;
+}
+
 int
 h_social_suggestions(struct req *r, struct verr *e)
 {
@@ -294,8 +380,8 @@ h_social_suggestions(struct req *r, struct verr *e)
 	char			(*fe)[25] = NULL;
 	const char		**fids = NULL, **ids = NULL;
 	int64_t			*mutual = NULL;
-	size_t			 nf = 0, i, k, limit;
-	int			*hid = NULL, rc = -1;
+	size_t			 nf = 0, i, limit, max, got, round;
+	int			 rc = -1;
 	struct page		 pg;
 
 	memset(&cs, 0, sizeof(cs));
@@ -318,10 +404,23 @@ h_social_suggestions(struct req *r, struct verr *e)
 	    cands_add, &cs, e) == -1)
 		goto out;
 	if (cs.n == 0) {
-		/* Fallback: the most-followed users not yet followed. */
-		if (db_user_most_followed(r->be->db, r->uid, fids, nf, limit,
-		    cands_add, &cs, e) == -1)
-			goto out;
+		/*
+		 * Fallback: the most-followed users not yet followed, asked
+		 * for again (more of them) while those hidden leave fewer
+		 * than limit.
+		 */
+		for (max = limit, round = 1; ; max *= 4, round++) {
+			cs.n = 0;
+			if (db_user_most_followed(r->be->db, r->uid, fids, nf,
+			    max, cands_add, &cs, e) == -1)
+				goto out;
+			got = cs.n;
+			if (cands_visible(r, &cs, e) == -1)
+				goto out;
+			if (cs.n >= limit || got < max ||
+			    round == SUGGEST_ROUNDS || 4 * max > cs.cap)
+				break;
+		}
 	} else {
 		ids = xcalloc(cs.n, sizeof(*ids));
 		for (i = 0; i < cs.n; i++)
@@ -332,19 +431,9 @@ h_social_suggestions(struct req *r, struct verr *e)
 		qsort(cs.c, cs.n, sizeof(*cs.c), cand_cmp);
 		free(ids);
 		ids = NULL;
+		if (cands_visible(r, &cs, e) == -1)
+			goto out;
 	}
-	/* No one across a block is suggested, either way (API.md 6.1). */
-	ids = xcalloc(cs.n + 1, sizeof(*ids));
-	hid = xcalloc(cs.n + 1, sizeof(*hid));
-	for (i = 0; i < cs.n; i++)
-		ids[i] = cs.c[i].id;
-	if (svc_rel_any(r->be, r->uid, ids, cs.n, REL_HIDDEN, hid, e) == -1)
-		goto out;
-	for (i = k = 0; i < cs.n; i++)
-		if (!hid[i])
-			cs.c[k++] = cs.c[i];
-	cs.n = k;
-	free(ids);
 	if (cs.n > limit)
 		cs.n = limit;
 	ids = xcalloc(cs.n + 1, sizeof(*ids));
@@ -362,7 +451,6 @@ out:
 	free(fe);
 	free(fids);
 	free(ids);
-	free(hid);
 	free(mutual);
 	return rc;
 }

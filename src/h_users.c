@@ -519,7 +519,9 @@ static int
 users_profile_of(struct req *r, const struct user *u, struct verr *e)
 {
 	struct json_object	*o;
+	struct user		*c;
 	const char		*fs = "none", *id = u->id;
+	int64_t			 gfr, gfe;
 	int			 rel = 0, self = strcmp(u->id, r->uid) == 0;
 
 	if (!self) {
@@ -527,7 +529,15 @@ users_profile_of(struct req *r, const struct user *u, struct verr *e)
 			return -1;
 		fs = db_rel_name(rel);
 	}
-	o = view_profile(u, self, fs);
+	/* The gone are in no list, so in no counter either (6.2, 1.8). */
+	if (svc_rel_gone_follows(r->be, u->id, &gfr, &gfe, e) == -1)
+		return -1;
+	c = xmalloc(sizeof(*c));
+	*c = *u;
+	c->follower_count -= gfr;
+	c->following_count -= gfe;
+	o = view_profile(c, self, fs);
+	free(c);
 	json_object_object_add(o, "blockedByMe",
 	    json_object_new_boolean((rel & REL_BLOCKING) != 0));
 	json_object_object_add(o, "mutedByMe",

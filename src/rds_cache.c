@@ -351,3 +351,34 @@ rds_uset_drop(struct rds *r, const char *uid, const char *set,
 	return rds_script2(r, rds_uset_drop_lua, k, g, NULL, 0, e) == -1 ?
 	    -1 : 0;
 }
+
+int
+rds_uset_members(struct rds *r, const char *uid, const char *set,
+    void (*fn)(const char *, void *), void *arg, struct verr *e)
+{
+	redisReply	*rep;
+	const char	*argv[2];
+	char		 k[RKEY_MAX], g[RKEY_MAX];
+	size_t		 i;
+	int		 rc = -1;
+
+	if (rkey_uset(k, g, uid, set, e) == -1)
+		return -1;
+	argv[0] = "SMEMBERS";
+	argv[1] = k;
+	if ((rep = rds_runv(r, e, k, RDS_IDEMPOTENT, 2, argv)) == NULL)
+		return -1;
+	if (rep->type != REDIS_REPLY_ARRAY) {
+		rds_fail(r, "SMEMBERS", "unexpected reply", e);
+		goto out;
+	}
+	/* A stored set holds "." besides its members; none: not stored. */
+	for (i = 0; i < rep->elements; i++)
+		if (rep->element[i]->type == REDIS_REPLY_STRING &&
+		    strcmp(rep->element[i]->str, ".") != 0)
+			fn(rep->element[i]->str, arg);
+	rc = rep->elements > 0;
+out:
+	freeReplyObject(rep);
+	return rc;
+}

@@ -77,4 +77,11 @@ int	rds_uset_fill(struct rds *r, const char *uid, const char *set,
 int	rds_uset_drop(struct rds *r, const char *uid, const char *set,
 	    struct verr *e);
 
+/*
+ * fn(member, arg) for each member of set `set' of uid: 1, or 0 when the
+ * set is not stored (fn not called).
+ */
+int	rds_uset_members(struct rds *r, const char *uid, const char *set,
+	    void (*fn)(const char *, void *), void *arg, struct verr *e);
+
 #endif

@@ -15,13 +15,13 @@
 #include <json-c/json.h>
 
 #include "be.h"
-#include "db_blocks.h"
 #include "db_notifications.h"
 #include "db_posts.h"
 #include "enc.h"
 #include "json.h"
 #include "svc_cache.h"
 #include "svc_notify.h"
+#include "svc_rel.h"
 #include "svc_timeline.h"
 #include "verr.h"
 #include "xmem.h"
@@ -121,9 +121,12 @@ svc_notify_event(struct be *be, const char *data, size_t len,
 		verr_set(e, 400, "bad_request", "malformed %s event", type);
 		goto out;
 	}
-	/* Never for self-actions, nor between a blocked pair (6.1). */
+	/*
+	 * Never for self-actions, nor between a blocked pair (6.1), asked
+	 * of the recipient's cached block sets (svc_rel.c).
+	 */
 	if (strcmp(actor, rcpt) == 0 ||
-	    (ex = db_blocked_either(be->db, actor, rcpt, e)) == 1) {
+	    (ex = svc_rel_blocked(be, rcpt, actor, e)) == 1) {
 		rc = 0;
 		goto out;
 	}

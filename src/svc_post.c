@@ -54,8 +54,7 @@ svc_posts_orig_hidden(struct be *be, const char *viewer,
 	at = xcalloc(n + 1, sizeof(*at));
 	rel = xcalloc(n + 1, sizeof(*rel));
 	for (i = 0; i < n; i++)
-		if (viewer != NULL && posts[i] != NULL &&
-		    posts[i]->original_id[0] != '\0') {
+		if (posts[i] != NULL && posts[i]->original_id[0] != '\0') {
 			at[na] = i;
 			ask[na++] = posts[i]->original_id;
 		}
@@ -68,7 +67,8 @@ svc_posts_orig_hidden(struct be *be, const char *viewer,
 		goto out;
 	for (k = nb = 0; k < na; k++)
 		if (orig[k] != NULL) {
-			hidden[at[k]] = strcmp(viewer, orig[k]->user_id) != 0 &&
+			hidden[at[k]] = (viewer == NULL ||
+			    strcmp(viewer, orig[k]->user_id) != 0) &&
 			    (rel[nb] & REL_HIDDEN);
 			nb++;
 		}
@@ -96,10 +96,13 @@ svc_posts_visible(struct be *be, const char *viewer,
 	ask = xcalloc(n + 1, sizeof(*ask));
 	rel = xcalloc(n + 1, sizeof(*rel));
 	oh = xcalloc(n + 1, sizeof(*oh));
-	/* Others' posts need the relationship (mutual, blocked). */
+	/*
+	 * Others' posts need the relationship (mutual, blocked), and so do
+	 * all posts for an anonymous viewer (their authors may be gone).
+	 */
 	for (i = 0; i < n; i++)
-		if (viewer != NULL && posts[i] != NULL &&
-		    strcmp(viewer, posts[i]->user_id) != 0)
+		if (posts[i] != NULL && (viewer == NULL ||
+		    strcmp(viewer, posts[i]->user_id) != 0))
 			ask[na++] = posts[i]->user_id;
 	if (na > 0)
 		rc = svc_rel_get(be, viewer, ask, na, rel, e);
@@ -109,7 +112,7 @@ svc_posts_visible(struct be *be, const char *viewer,
 		ok[i] = 0;
 		if (posts[i] == NULL)
 			continue;
-		if (viewer != NULL && strcmp(viewer, posts[i]->user_id) != 0)
+		if (viewer == NULL || strcmp(viewer, posts[i]->user_id) != 0)
 			ok[i] = vis_post(viewer, posts[i], rel[na++]);
 		else
 			ok[i] = vis_post(viewer, posts[i], 0);

@@ -17,6 +17,7 @@
  * set one MongoDB query.  A write whose drop of a set was lost to a Redis failure is seen once the set expires, at most
  * SVC_SET_TTL seconds later (as for svc_cache.c's entries).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,6 +87,18 @@ idset_load(struct be *be, const char *uid, enum svc_set which,
 	}
 }
 
+/* out[i] = whether members[i] is in s. */
+static void
+idset_match(const struct idset *s, const char *const *members, size_t n,
+    int *out)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0, out[i] = 0; j < s->n && !out[i]; j++)
+			out[i] = strcmp(members[i], s->ids[j]) == 0;
+}
+
 /*
  * Load set `which' of uid from MongoDB, answer the n members from it into
  * out, and store it in Redis if its generation is still gen.
@@ -98,14 +111,12 @@ svc_set_fill(struct be *be, const char *uid, enum svc_set which,
 	struct idset	 s = { NULL, 0, 0 };
 	const char	**ptr;
 	struct verr	 re;
-	size_t		 i, j;
+	size_t		 j;
 	int		 rc = -1;
 
 	if (idset_load(be, uid, which, &s, e) == -1)
 		goto out;
-	for (i = 0; i < n; i++)
-		for (j = 0, out[i] = 0; j < s.n && !out[i]; j++)
-			out[i] = strcmp(members[i], s.ids[j]) == 0;
+	idset_match(&s, members, n, out);
 	ptr = xcalloc(s.n + 1, sizeof(*ptr));
 	for (j = 0; j < s.n; j++)
 		ptr[j] = s.ids[j];
@@ -150,6 +161,30 @@ svc_sets_test(struct be *be, const char *uid, const enum svc_set *which,
 	return 1;
 }
 
+/*
+ * REL_GONE for each of the n users, the only bit an anonymous viewer has
+ * (API.md 6.2, 6.3 hide the gone from everyone): from the set "gone",
+ * or from MongoDB when Redis cannot be reached.
+ */
+static int
+svc_rel_gone(struct be *be, const char *const *ids, size_t n, int *rel,
+    struct verr *e)
+{
+	static const enum svc_set gone = SET_GONE;
+	struct idset	 s = { NULL, 0, 0 };
+	size_t		 i;
+	int		 rc;
+
+	if ((rc = svc_sets_test(be, SVC_ALL, &gone, 1, ids, n, rel, e)) == 0) {
+		rc = idset_load(be, SVC_ALL, SET_GONE, &s, e) == 0 ? 1 : -1;
+		idset_match(&s, ids, n, rel);
+		free(s.ids);
+	}
+	for (i = 0; i < n; i++)
+		rel[i] = rel[i] ? REL_GONE : 0;
+	return rc == 1 ? 0 : -1;
+}
+
 int
 svc_rel_get(struct be *be, const char *viewer, const char *const *ids,
     size_t n, int *rel, struct verr *e)
@@ -164,8 +199,10 @@ svc_rel_get(struct be *be, const char *viewer, const char *const *ids,
 	int		 rc;
 
 	memset(rel, 0, n * sizeof(*rel));
-	if (n == 0 || viewer == NULL || viewer[0] == '\0')
+	if (n == 0)
 		return 0;
+	if (viewer == NULL || viewer[0] == '\0')
+		return svc_rel_gone(be, ids, n, rel, e);
 	out = xcalloc((nw + 1) * n, sizeof(*out));
 	/* The viewer's sets, then everyone's set of the gone (6.2, 6.3). */
 	if ((rc = svc_sets_test(be, viewer, which, nw, ids, n, out, e)) == 1)
@@ -190,8 +227,49 @@ svc_rel_any(struct be *be, const char *viewer, const char *const *ids,
 	if (svc_rel_get(be, viewer, ids, n, out, e) == -1)
 		return -1;
 	for (i = 0; i < n; i++)
-		out[i] = (out[i] & mask) != 0 && strcmp(ids[i], viewer) != 0;
+		out[i] = (out[i] & mask) != 0 && (viewer == NULL ||
+		    strcmp(ids[i], viewer) != 0);
 	return 0;
+}
+
+int
+svc_rel_keep(struct be *be, const char *viewer, void *base, size_t n,
+    size_t size, size_t off, int mask, struct verr *e)
+{
+	const char	**ids;
+	char		 *b = base;
+	size_t		  i, k;
+	int		 *out, rc = -1;
+
+	ids = xcalloc(n + 1, sizeof(*ids));
+	out = xcalloc(n + 1, sizeof(*out));
+	for (i = 0; i < n; i++)
+		ids[i] = b + i * size + off;
+	if (svc_rel_any(be, viewer, ids, n, mask, out, e) == -1)
+		goto out;
+	for (i = k = 0; i < n; i++)
+		if (!out[i]) {
+			if (k != i)
+				memcpy(b + k * size, b + i * size, size);
+			k++;
+		}
+	rc = (int)k;
+out:
+	free(ids);
+	free(out);
+	return rc;
+}
+
+int
+svc_rel_blocked(struct be *be, const char *a, const char *b, struct verr *e)
+{
+	static const enum svc_set which[] = { SET_BK, SET_BB };
+	int		 out[2];
+	int		 rc;
+
+	if ((rc = svc_sets_test(be, a, which, 2, &b, 1, out, e)) == 0)
+		return db_blocked_either(be->db, a, b, e);
+	return rc == 1 ? out[0] || out[1] : -1;
 }
 
 int
@@ -221,6 +299,52 @@ svc_marks_get(struct be *be, const char *viewer, const char *const *ids,
 	}
 	free(out);
 	return rc == 1 ? 0 : -1;
+}
+
+int
+svc_rel_gone_follows(struct be *be, const char *uid, int64_t *followers,
+    int64_t *following, struct verr *e)
+{
+	static const enum svc_set which[] = { SET_FR, SET_FE };
+	struct idset	 s = { NULL, 0, 0 };
+	struct verr	 re;
+	const char	**ptr = NULL;
+	int		*in = NULL;
+	size_t		 i;
+	int		 rc = -1;
+
+	*followers = *following = 0;
+	verr_init(&re);
+	if (rds_uset_members(be->rds, SVC_ALL, set_names[SET_GONE], idset_add,
+	    &s, &re) != 1) {
+		s.n = 0;
+		if (idset_load(be, SVC_ALL, SET_GONE, &s, e) == -1)
+			goto out;
+	}
+	ptr = xcalloc(s.n + 1, sizeof(*ptr));
+	in = xcalloc(2 * s.n + 1, sizeof(*in));
+	for (i = 0; i < s.n; i++)
+		ptr[i] = s.ids[i];
+	if (s.n > 0 && (rc = svc_sets_test(be, uid, which, 2, ptr, s.n, in,
+	    e)) != 1) {
+		if (rc == -1 ||
+		    db_relations(be->db, uid, ptr, s.n, in, e) == -1)
+			goto out;
+		for (i = s.n; i-- > 0; ) {
+			in[s.n + i] = (in[i] & REL_FOLLOWING) != 0;
+			in[i] = (in[i] & REL_FOLLOWED) != 0;
+		}
+	}
+	for (i = 0; i < s.n; i++) {
+		*followers += in[i] != 0;
+		*following += in[s.n + i] != 0;
+	}
+	rc = 0;
+out:
+	free(s.ids);
+	free(ptr);
+	free(in);
+	return rc;
 }
 
 int

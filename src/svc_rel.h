@@ -11,6 +11,7 @@
 #define SVC_REL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "db_blocks.h"
 #include "db_posts.h"
@@ -34,12 +35,38 @@ int	svc_rel_any(struct be *be, const char *viewer, const char *const *ids,
 	    size_t n, int mask, int *out, struct verr *e);
 
 /*
+ * Of the n items at base, each `size' bytes with the id of its user at
+ * offset `off', keep those whose user has none of `mask' with viewer
+ * (as svc_rel_any()), moved up in order: how many, or -1 on error.
+ */
+int	svc_rel_keep(struct be *be, const char *viewer, void *base, size_t n,
+	    size_t size, size_t off, int mask, struct verr *e);
+
+/*
+ * Is there a block between a and b, either way?  1 yes, 0 no, -1 error.
+ * From a's cached sets "bk" and "bb" (no MongoDB query while they are
+ * warm), from MongoDB when Redis cannot be reached.
+ */
+int	svc_rel_blocked(struct be *be, const char *a, const char *b,
+	    struct verr *e);
+
+/*
  * For each of the n post ids, whether viewer liked, bookmarked or
  * reposted it (any of the three out arrays may be NULL).
  */
 int	svc_marks_get(struct be *be, const char *viewer,
 	    const char *const *ids, size_t n, int *liked, int *bookmarked,
 	    int *reposted, struct verr *e);
+
+/*
+ * How many of uid's followers, and of those uid follows, are gone
+ * (suspended or being deleted): hidden from every list (API.md 6.2,
+ * 6.3), so left out of the counters shown too (1.8).  The set "gone" is
+ * read whole (Redis, else MongoDB), then tested against uid's follow
+ * sets in one script; nothing more when nobody is gone.
+ */
+int	svc_rel_gone_follows(struct be *be, const char *uid,
+	    int64_t *followers, int64_t *following, struct verr *e);
 
 /*
  * Every user on the other side of a block with uid, either way, muted by

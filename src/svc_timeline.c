@@ -27,7 +27,8 @@
  * rebuilt from MongoDB with one bounded feed query over the followees,
  * then served.  A page that reaches below the bound (the floor), Redis
  * being down, or a rebuild refused because a fan-out raced it, is served
- * by the same query directly (tl_db_page).  The friends feed filters the
+ * by the same query directly (tl_db_page), read again past what it
+ * leaves out (page_fill()).  The friends feed filters the
  * same timeline (mutuals only, own posts out) rather than keeping a
  * second one: one fan-out per post instead of two, and a mutual made or
  * broken needs no rewrite of anything.
@@ -39,7 +40,8 @@
  * adds an author it skips), and a reader merges the recent posts of the
  * big accounts they follow at read time:
  * one MongoDB query per followed big account per page, on the
- * {userId, createdAt} index, so a post by such an account costs nothing
+ * {userId, createdAt} index (more only when its posts the reader may not
+ * see fill the first read), so a post by such an account costs nothing
  * at write time and one indexed range read per page of each follower.
  */
 #include <limits.h>
@@ -131,9 +133,9 @@ tl_db_page(struct be *be, const char *uid, int friends,
 		pub[i] = fe[i];
 	if (db_relations(be->db, uid, pub, nf, rel, e) == -1)
 		goto out;
-	/* Muted followees are left out of the query (API.md 6.1). */
+	/* Muted and gone followees are left out of the query (6.1-6.3). */
 	for (i = 0; i < nf; i++)
-		if (rel[i] & REL_MUTING)
+		if (rel[i] & (REL_MUTING | REL_HIDDEN))
 			continue;
 		else if ((rel[i] & REL_MUTUAL) == REL_MUTUAL)
 			fr[nfr++] = fe[i];
@@ -175,6 +177,77 @@ tl_drop_hidden(struct be *be, const char *uid, struct tlc *c,
 	free(oh);
 	return 0;
 }
+
+/*
+ * A feed read through page_fill(): from MongoDB's feed query (big NULL)
+ * or from the posts of one big account that uid follows with rel, the
+ * posts uid may see collected in c.
+ */
+struct tl_src {
+	struct be	*be;
+	const char	*uid;
+	int		 friends;
+	const char	*big;
+	int		 rel;
+	struct tlc	 c;
+};
+
+static int
+tl_src_read(void *arg, const struct db_page *dp, struct page_pos *last,
+    struct verr *e)
+{
+	struct tl_src	*s = arg;
+	struct tlc	 b = { NULL, 0, 0 };
+	size_t		 i, k;
+	int		 rc = -1;
+
+	if ((s->big == NULL ? tl_db_page(s->be, s->uid, s->friends, dp, &b,
+	    e) : db_post_list_user(s->be->db, s->big, -1, (1u << VIS_PUBLIC) |
+	    (1u << VIS_FRIENDS), dp, tlc_copy, &b, e)) < 0)
+		goto out;
+	if (b.n > 0) {
+		last->key = b.items[b.n - 1]->created_ms;
+		memcpy(last->id, b.items[b.n - 1]->id, sizeof(last->id));
+	}
+	k = b.n;
+	if (s->big != NULL) {
+		for (i = k = 0; i < b.n; i++)
+			if (vis_feed(s->uid, s->friends, b.items[i], s->rel))
+				b.items[k++] = b.items[i];
+			else
+				free(b.items[i]);
+	}
+	rc = (int)b.n;
+	b.n = k;
+	if (tl_drop_hidden(s->be, s->uid, &b, e) == -1) {
+		rc = -1;
+		goto out;
+	}
+	for (i = 0; i < b.n; i++)
+		tlc_add(&s->c, b.items[i]);
+	b.n = 0;
+out:
+	tlc_free(&b);
+	return rc;
+}
+
+static size_t
+tl_src_kept(void *arg)
+{
+	return ((struct tl_src *)arg)->c.n;
+}
+
+static void
+tl_src_pos(void *arg, size_t i, struct page_pos *p)
+{
+	struct tl_src	*s = arg;
+
+	p->key = s->c.items[i]->created_ms;
+	memcpy(p->id, s->c.items[i]->id, sizeof(p->id));
+}
+
+static const struct page_src tl_page_src = { tl_src_read, tl_src_kept,
+    tl_src_pos };
 
 /* Rebuild uid's timeline from MongoDB under generation gen. */
 static int
@@ -421,14 +494,16 @@ static int
 tl_merge_big(struct be *be, const char *uid, int friends,
     const struct page *pg, size_t want, struct tlc *c, struct verr *e)
 {
-	struct tlc	 b = { NULL, 0, 0 }, acc = { NULL, 0, 0 };
-	struct db_page	 dp;
+	struct tl_src	 s;
+	struct page	 bp;
+	struct page_pos	 next;
 	char		(*big)[25] = NULL;
 	const char	**ids = NULL;
-	int		*rel = NULL;
+	int		*rel = NULL, more, n;
 	size_t		 nb = 0, i, j, k;
 	int		 rc = -1;
 
+	memset(&s, 0, sizeof(s));
 	if (tl_big(be, &big, &nb, e) == -1)
 		goto out;
 	ids = xcalloc(nb + 1, sizeof(*ids));
@@ -437,29 +512,28 @@ tl_merge_big(struct be *be, const char *uid, int friends,
 		ids[i] = big[i];
 	if (svc_rel_get(be, uid, ids, nb, rel, e) == -1)
 		goto out;
-	page_to_db(pg, &dp);
-	dp.skip = 0;
-	dp.limit = want;
+	/* Up to `want' posts uid may see of each, after the cursor. */
+	bp = *pg;
+	bp.skip = 0;
+	bp.limit = want;
+	s.be = be;
+	s.uid = uid;
+	s.friends = friends;
 	for (i = 0; i < nb; i++) {
 		if (!(rel[i] & REL_FOLLOWING))
 			continue;
-		if (db_post_list_user(be->db, big[i], -1,
-		    (1u << VIS_PUBLIC) | (1u << VIS_FRIENDS), &dp, tlc_copy, &b,
-		    e) < 0)
+		s.big = big[i];
+		s.rel = rel[i];
+		if ((n = page_fill(&bp, &tl_page_src, &s, &more, &next,
+		    e)) == -1)
 			goto out;
-		for (j = 0; j < b.n; j++) {
-			if (vis_feed(uid, friends, b.items[j], rel[i]))
-				tlc_add(&acc, b.items[j]);
+		for (j = 0; j < s.c.n; j++)
+			if (j < (size_t)n)
+				tlc_add(c, s.c.items[j]);
 			else
-				free(b.items[j]);
-		}
-		b.n = 0;
+				free(s.c.items[j]);
+		s.c.n = 0;
 	}
-	if (tl_drop_hidden(be, uid, &acc, e) == -1)
-		goto out;
-	for (j = 0; j < acc.n; j++)
-		tlc_add(c, acc.items[j]);
-	acc.n = 0;
 	qsort(c->items, c->n, sizeof(*c->items), vis_feed_cmp);
 	for (j = k = 0; j < c->n; j++)
 		if (k > 0 && strcmp(c->items[k - 1]->id, c->items[j]->id) == 0)
@@ -469,8 +543,7 @@ tl_merge_big(struct be *be, const char *uid, int friends,
 	c->n = k;
 	rc = 0;
 out:
-	tlc_free(&b);
-	tlc_free(&acc);
+	tlc_free(&s.c);
 	free(big);
 	free(ids);
 	free(rel);
@@ -480,12 +553,12 @@ out:
 int
 svc_tl_page(struct be *be, const char *uid, int friends,
     const struct page *pg, struct post ***out, size_t *n, int *more,
-    struct verr *e)
+    struct page_pos *next, struct verr *e)
 {
 	struct tlc	 c = { NULL, 0, 0 };
-	struct db_page	 dp;
+	struct tl_src	 s;
 	size_t		 want = pg->skip + pg->limit + 1, i;
-	int		 st;
+	int		 st, got;
 
 	*out = NULL;
 	*n = 0;
@@ -495,30 +568,39 @@ svc_tl_page(struct be *be, const char *uid, int friends,
 		return -1;
 	}
 	if (st == 0) {
+		/* MongoDB answers, read on past what is left out. */
 		tlc_free(&c);
-		page_to_db(pg, &dp);
-		dp.limit = pg->limit + 1;
-		if (tl_db_page(be, uid, friends, &dp, &c, e) == -1 ||
-		    tl_drop_hidden(be, uid, &c, e) == -1) {
-			tlc_free(&c);
+		memset(&s, 0, sizeof(s));
+		s.be = be;
+		s.uid = uid;
+		s.friends = friends;
+		if ((got = page_fill(pg, &tl_page_src, &s, more, next,
+		    e)) == -1) {
+			tlc_free(&s.c);
 			return -1;
 		}
-	} else {
-		if (tl_merge_big(be, uid, friends, pg, want, &c, e) == -1) {
-			tlc_free(&c);
-			return -1;
-		}
-		/* Drop what page=N skips. */
-		for (i = 0; i < pg->skip && i < c.n; i++)
-			free(c.items[i]);
-		memmove(c.items, c.items + i, (c.n - i) * sizeof(*c.items));
-		c.n -= i;
+		for (i = (size_t)got; i < s.c.n; i++)
+			free(s.c.items[i]);
+		*out = s.c.items;
+		*n = (size_t)got;
+		return 0;
 	}
+	if (tl_merge_big(be, uid, friends, pg, want, &c, e) == -1) {
+		tlc_free(&c);
+		return -1;
+	}
+	/* Drop what page=N skips. */
+	for (i = 0; i < pg->skip && i < c.n; i++)
+		free(c.items[i]);
+	memmove(c.items, c.items + i, (c.n - i) * sizeof(*c.items));
+	c.n -= i;
 	if (c.n > pg->limit) {
 		*more = 1;
 		for (i = pg->limit; i < c.n; i++)
 			free(c.items[i]);
 		c.n = pg->limit;
+		next->key = c.items[c.n - 1]->created_ms;
+		memcpy(next->id, c.items[c.n - 1]->id, sizeof(next->id));
 	}
 	*out = c.items;
 	*n = c.n;

@@ -10,17 +10,18 @@
 
 struct be;
 struct page;
+struct page_pos;
 struct post;
 struct verr;
 
 /*
  * One page of uid's for-you (friends=0) or friends feed into *out (n
  * malloc'd posts, newest first, for the caller to free with the array);
- * *more is 1 when a next page exists.
+ * *more is 1 when a next page may follow, starting after *next.
  */
 int	svc_tl_page(struct be *be, const char *uid, int friends,
 	    const struct page *pg, struct post ***out, size_t *n, int *more,
-	    struct verr *e);
+	    struct page_pos *next, struct verr *e);
 
 /*
  * After p was created (an original or a repost): put it in its author's

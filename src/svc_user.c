@@ -90,6 +90,16 @@ ulist_add(const struct user *u, void *arg)
 		}
 }
 
+int
+svc_user_hide(void *arg, const char *const *ids, size_t n, int *out,
+    struct verr *e)
+{
+	struct svc_reader	*rd = arg;
+
+	return svc_rel_any(rd->be, rd->caller, ids, n, REL_BLOCKED | REL_GONE,
+	    out, e);
+}
+
 struct json_object *
 svc_user_list(struct be *be, const char *caller, const char *const *ids,
     size_t n, const int64_t *mutual, struct verr *e)

@@ -30,6 +30,19 @@ int	svc_user_seen(struct be *be, const char *caller, const struct user *u,
 int	svc_user_named(struct be *be, const char *caller, const char *name,
 	    struct user *u, struct verr *e);
 
+/* Who reads a list of users: svc_user_hide()'s argument. */
+struct svc_reader {
+	struct be	*be;
+	const char	*caller;
+};
+
+/*
+ * page_ids_fill()'s hide for lists of users read by reader arg: out[i]
+ * for those who block the caller, and the gone (as svc_user_list()).
+ */
+int	svc_user_hide(void *arg, const char *const *ids, size_t n, int *out,
+	    struct verr *e);
+
 /*
  * The n users of ids, in that order, as UserListItem objects (public
  * view and friendshipStatus relative to caller); with `mutual' not NULL

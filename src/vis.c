@@ -17,7 +17,12 @@
  * blocking none, plus one MongoDB read of 5,000 ids when their set is
  * (re)loaded, after a block or unblock or every SVC_SET_TTL seconds.  A
  * block or mute drops the sets it changed, so it shows on the next read
- * of any list, Redis timelines included, without a rebuild.
+ * of any list, Redis timelines included, without a rebuild.  An
+ * anonymous reader has no sets but "gone", which it is asked of.  A list
+ * filtered this way after its query reads on past what it left out
+ * (page_fill(), page.c), so a page is short only at the end: a page
+ * costs one more round of the same lookups per batch read again, which
+ * happens only when items were left out.
  */
 #include <string.h>
 

@@ -36,6 +36,7 @@ main(void)
 	test_u256_suite();
 	test_rds_cluster_suite();
 	test_vis_suite();
+	test_page_suite();
 	test_buf_suite();
 	test_rkey_suite();
 	test_otp_suite();

@@ -32,6 +32,7 @@ void	test_rkey_suite(void);
 void	test_otp_suite(void);
 void	test_strip_suite(void);
 void	test_sigv4_suite(void);
+void	test_page_suite(void);
 
 #define UNIT_ADD(suite, name, fn)					\
 	do {								\
