@@ -23,8 +23,10 @@ import time
 
 from bson import ObjectId
 
-sys.path[:0] = [os.path.join(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))), "integration")]
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+sys.path[:0] = [os.path.join(REPO, "tests", "integration"),
+                os.path.join(REPO, "scripts", "lib")]
 
 from vybestest import (api, create_post, fcgi_as,  # noqa: E402
                        follow, new_account, vybes_dev)
