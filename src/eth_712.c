@@ -29,6 +29,7 @@
 #include "eth_712.h"
 #include "keccak.h"
 #include "u256.h"
+#include "valid.h"
 #include "verr.h"
 #include "xmem.h"
 
@@ -236,7 +237,8 @@ eth_712_parse_type(struct eth_712 *x, const char *s, struct eth_712_ftype *ft)
 	base = strcspn(s, "[");
 	for (p = s + base; *p != '\0'; p = q + 1) {
 		if (*p != '[' || (q = strchr(p, ']')) == NULL)
-			return eth_712_fail(x, "invalid type \"%.64s\"", s);
+			return eth_712_fail(x, "invalid type \"%.*s\"",
+			    (int)valid_utf8_prefix(s, 64), s);
 		if (ft->ft_ndims == ETH_712_DEPTH)
 			return eth_712_fail(x, "too many array dimensions");
 		if (q == p + 1)
@@ -244,14 +246,14 @@ eth_712_parse_type(struct eth_712 *x, const char *s, struct eth_712_ftype *ft)
 		else if ((k = eth_712_size(p + 1, (size_t)(q - p - 1))) < 1 ||
 		    k > ETH_712_ELEMS)
 			return eth_712_fail(x, "invalid array length in "
-			    "\"%.64s\"", s);
+			    "\"%.*s\"", (int)valid_utf8_prefix(s, 64), s);
 		ft->ft_dims[ft->ft_ndims++] = k;
 	}
 	if (eth_712_atomic(s, base, ft) == 0)
 		return 0;
 	if ((k = eth_712_find(x, s, base)) == -1)
 		return eth_712_fail(x, "unknown type \"%.*s\"",
-		    (int)(base > 64 ? 64 : base), s);
+		    (int)valid_utf8_prefix(s, base > 64 ? 64 : base), s);
 	ft->ft_kind = ETH_712_STRUCT;
 	ft->ft_n = k;
 	return 0;
@@ -293,7 +295,8 @@ eth_712_read_type(struct eth_712 *x, struct eth_712_type *t,
 		for (j = 0; j < i; j++)
 			if (strcmp(t->t_m[j].m_name, mm->m_name) == 0)
 				return eth_712_fail(x, "duplicate member "
-				    "\"%.64s\"", mm->m_name);
+				    "\"%.*s\"", (int)valid_utf8_prefix(
+				    mm->m_name, 64), mm->m_name);
 		eth_712_pop(x, w2);
 		w2 = eth_712_push(x, ".type");
 		if (!json_object_object_get_ex(m, "type", &type) ||

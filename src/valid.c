@@ -63,6 +63,23 @@ valid_utf8_str(const char *s)
 	return valid_utf8(s, strlen(s));
 }
 
+size_t
+valid_utf8_prefix(const char *s, size_t max)
+{
+	size_t		 n = strnlen(s, max), i, len;
+	unsigned char	 c;
+
+	if (n == 0)
+		return 0;
+	/* back over continuation bytes to the last character's lead byte */
+	i = n - 1;
+	while (i > 0 && n - i < 4 && ((unsigned char)s[i] & 0xc0) == 0x80)
+		i--;
+	c = (unsigned char)s[i];
+	len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+	return i + len > n ? i : n;
+}
+
 /* Copy `in' without leading and trailing ASCII whitespace into out. */
 static int
 valid_trim(const char *in, char *out, size_t outsz)

@@ -18,6 +18,12 @@
 long	valid_utf8(const void *buf, size_t len);
 /* valid_utf8() of the string s. */
 long	valid_utf8_str(const char *s);
+/*
+ * The length of the longest prefix of the UTF-8 string s, at most max
+ * bytes, that does not end inside a character: where to cut client text
+ * (or a string snprintf() already cut) so that it stays UTF-8.
+ */
+size_t	valid_utf8_prefix(const char *s, size_t max);
 
 /*
  * Trim and lower-case `in' into out (VALID_EMAIL_MAX + 1 bytes).  With

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "valid.h"
 #include "verr.h"
 
 void
@@ -25,6 +26,8 @@ verr_vset(struct verr *e, int status, const char *code, const char *fmt,
 	e->status = status;
 	snprintf(e->code, sizeof(e->code), "%s", code);
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	/* a message naming client text stays UTF-8 when cut */
+	e->msg[valid_utf8_prefix(e->msg, sizeof(e->msg))] = '\0';
 	return -1;
 }
 
@@ -50,6 +53,7 @@ verr_field(struct verr *e, const char *field, const char *fmt, ...)
 	verr_vset(e, 400, "validation_failed", fmt, ap);
 	va_end(ap);
 	snprintf(e->field, sizeof(e->field), "%s", field);
+	e->field[valid_utf8_prefix(e->field, sizeof(e->field))] = '\0';
 	return -1;
 }
 

@@ -18,6 +18,18 @@ def test_llm_txt_is_served_as_text(front):
     assert len(r.body) > 0
 
 
+def test_openapi_yaml_is_served_as_yaml(front):
+    """The OpenAPI description (issue 17), as application/yaml (RFC 9512)
+    from both web servers, byte for byte the installed file."""
+    r = front.get("/api/v1/public/openapi.yaml")
+    assert r.status == 200, r
+    ctype = r.headers.get("Content-Type", "").replace(" ", "").lower()
+    assert ctype == "application/yaml;charset=utf-8", ctype
+    assert r.headers.get_all("X-Content-Type-Options") == ["nosniff"]
+    assert r.body == (PUBLIC / "openapi.yaml").read_bytes()
+    assert r.body.startswith(b"openapi: 3.1.")
+
+
 def test_head_llm_txt_has_no_body(front):
     r = front.request("HEAD", "/api/v1/public/llm.txt")
     assert r.status == 200, r

@@ -213,6 +213,23 @@ def test_sign_typed_data_validation(signer, td, field):
         assert r.json().get("field", "").startswith("typedData"), r.json()
 
 
+@pytest.mark.parametrize("td", [
+    # the field path of a long member name, cut to its 63 bytes
+    {"types": {"M": [{"name": "\u00e9" * 40, "type": "string"}]},
+     "primaryType": "M", "domain": {}, "message": {}},
+    # the message quoting 64 bytes of an unknown type name
+    {"types": {"M": [{"name": "x", "type": "\u20ac" * 30}]},
+     "primaryType": "M", "domain": {}, "message": {"x": 1}}])
+def test_sign_typed_data_error_stays_utf8(signer, td):
+    """Found by schemathesis (issue 17): an error naming client text was
+    cut inside a UTF-8 character, so the body was not valid JSON text."""
+    a, _, _ = signer
+    r = api(a, "POST", "/wallet/sign-typed-data", body={"typedData": td})
+    assert_json_error(r, 400, "validation_failed")
+    r.body.decode("utf-8")
+    assert r.json()["field"].startswith("typedData"), r.json()
+
+
 def _sign_tx(acct, tx, expect=200):
     r = api(acct, "POST", "/wallet/sign-transaction",
             body={"transaction": tx})

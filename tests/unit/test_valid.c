@@ -45,6 +45,25 @@ test_utf8(void)
 	CU_ASSERT_EQUAL(valid_bio("\xed\xa0\x80"), -1);
 }
 
+/* Where to cut client text so it stays UTF-8 (issue 17). */
+static void
+test_utf8_prefix(void)
+{
+	const char	*e = "caf\xc3\xa9", *g = "\xf0\x9f\x98\x80!";
+
+	CU_ASSERT_EQUAL(valid_utf8_prefix("", 10), 0);
+	CU_ASSERT_EQUAL(valid_utf8_prefix("abc", 2), 2);
+	CU_ASSERT_EQUAL(valid_utf8_prefix(e, 10), 5);
+	CU_ASSERT_EQUAL(valid_utf8_prefix(e, 5), 5);
+	CU_ASSERT_EQUAL(valid_utf8_prefix(e, 4), 3);
+	CU_ASSERT_EQUAL(valid_utf8_prefix(g, 1), 0);
+	CU_ASSERT_EQUAL(valid_utf8_prefix(g, 3), 0);
+	CU_ASSERT_EQUAL(valid_utf8_prefix(g, 4), 4);
+	CU_ASSERT_EQUAL(valid_utf8_prefix(g, 5), 5);
+	/* a string snprintf() already cut inside a character */
+	CU_ASSERT_EQUAL(valid_utf8_prefix("ab\xe2\x82", 10), 2);
+}
+
 static void
 test_email(void)
 {
@@ -217,6 +236,7 @@ test_valid_suite(void)
 	CU_pSuite	 s = CU_add_suite("valid", NULL, NULL);
 
 	UNIT_ADD(s, "strict UTF-8", test_utf8);
+	UNIT_ADD(s, "UTF-8 prefixes", test_utf8_prefix);
 	UNIT_ADD(s, "emails", test_email);
 	UNIT_ADD(s, "passwords and names", test_password_name);
 	UNIT_ADD(s, "usernames", test_username);

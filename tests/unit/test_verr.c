@@ -55,6 +55,31 @@ test_long_message(void)
 	CU_ASSERT_EQUAL(strlen(e.field), sizeof(e.field) - 1);
 }
 
+/* Truncation never splits a UTF-8 character (schemathesis, issue 17). */
+static void
+test_long_utf8_cut_whole(void)
+{
+	struct verr	 e;
+	char		 big[400];
+	size_t		 i, off;
+
+	for (off = 0; off < 4; off++) {
+		memset(big, 'x', off);
+		for (i = off; i + 4 < sizeof(big); i += 4)
+			memcpy(big + i, "\xf0\x9f\x98\x80", 4);	/* U+1F600 */
+		big[i] = '\0';
+		verr_init(&e);
+		verr_field(&e, big, "bad %s", big);
+		CU_ASSERT_EQUAL(strlen(e.msg) % 4, (4 + off) % 4);
+		CU_ASSERT_EQUAL(strlen(e.field) % 4, off);
+		CU_ASSERT(strlen(e.msg) >= sizeof(e.msg) - 4);
+		CU_ASSERT(strlen(e.field) >= sizeof(e.field) - 4);
+	}
+	verr_init(&e);
+	verr_set(&e, 400, "bad_request", "caf\xc3\xa9");
+	CU_ASSERT_STRING_EQUAL(e.msg, "caf\xc3\xa9");
+}
+
 static void
 test_reasons(void)
 {
@@ -76,5 +101,6 @@ test_verr_suite(void)
 	UNIT_ADD(s, "first failure wins", test_first_wins);
 	UNIT_ADD(s, "backend failures", test_backend);
 	UNIT_ADD(s, "truncation", test_long_message);
+	UNIT_ADD(s, "truncation keeps UTF-8 whole", test_long_utf8_cut_whole);
 	UNIT_ADD(s, "reason phrases", test_reasons);
 }

@@ -78,8 +78,21 @@ def pytest(st, args, out):
     return rc == 0
 
 
+def openapi(st, out):
+    """tests/openapi/run with the stack's env, its report under out;
+    logs its summary line.  True when it passed."""
+    rc = subprocess.run([str(REPO / "tests" / "openapi" / "run"), str(out)],
+                        cwd=REPO, env=stack_env(st),
+                        stdout=sys.stderr).returncode
+    summary = out / "summary"
+    log(summary.read_text().strip() if summary.is_file()
+        else "openapi: no summary (exit %d)" % rc)
+    return rc == 0
+
+
 def totals(outs):
-    """One closing line over the pytest runs: "total: N passed, N failed"
+    """One closing line over the pytest runs and the OpenAPI step:
+    "total: N passed, N failed"
     (each file's summary is its last line naming a count)."""
     p = x = 0
     for f in outs:
@@ -145,11 +158,12 @@ def cmd_cluster_test():
 
 
 def cmd_test():
-    """up, unit tests, integration tests, the package test
-    (scripts/pkg-test); the stack always comes down again.  Then the fault
-    tests of the two-node topology on the same build, once the single-node
-    stack is down (two cores do not run both well), the fuzz targets,
-    and the integration tests against a sanitizer build (tests/san/run)."""
+    """up, unit tests, integration tests, the OpenAPI step
+    (tests/openapi/run), the package test (scripts/pkg-test); the stack
+    always comes down again.  Then the fault tests of the two-node
+    topology on the same build, once the single-node stack is down (two
+    cores do not run both well), the fuzz targets, and the integration
+    tests against a sanitizer build (tests/san/run)."""
     ok = True
     cfg = Config()
     try:
@@ -165,6 +179,10 @@ def cmd_test():
         else:
             log("error: no integration tests in tests/integration")
             ok = False
+        # The OpenAPI description validated, then schemathesis through
+        # nginx (tests/openapi/run); its summary counts in the totals.
+        log("openapi: public/openapi.yaml against the stack (schemathesis)")
+        ok &= openapi(st, cfg.run / "log" / "openapi")
         ok &= subprocess.run([str(REPO / "scripts" / "pkg-test")],
                              stdout=sys.stderr).returncode == 0
     finally:
@@ -192,6 +210,7 @@ def cmd_test():
                          env=dict(os.environ, VYBES_SAN_RUN=str(san))
                          ).returncode == 0
     totals([cfg.run / "log" / "pytest.out",
+            cfg.run / "log" / "openapi" / "summary",
             cfg.run / "cluster" / "log" / "pytest.out",
             san / "log" / "pytest.out"])
     log("all tests passed" if ok else "tests FAILED")
