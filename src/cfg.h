@@ -77,6 +77,7 @@ struct cfg {
 	char	*stories_public_base_url;
 	int	 storage_timeout_ms;
 	int	 story_ttl;		/* story lifetime, seconds */
+	int	 thumbnail_size;	/* longest side of thumbnails, px */
 	/* feeds */
 	int	 timeline_size;		/* entries kept per home timeline */
 	int	 fanout_max_followers;	/* above: posts merged at read time */

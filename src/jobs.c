@@ -17,8 +17,8 @@
 #include "log.h"
 #include "mq_nats.h"
 #include "rds_redis.h"
-#include "st_s3.h"
 #include "svc_account.h"
+#include "svc_media.h"
 #include "svc_views.h"
 #include "verr.h"
 
@@ -27,13 +27,15 @@
 #define JOBS_STORIES_EVERY	10
 #define JOBS_RECOUNT_EVERY	5
 #define JOBS_PURGE_EVERY	5
+#define JOBS_MEDIA_EVERY	5
+#define JOBS_MEDIA_BATCH	20	/* decodes per kind and run */
 #define JOBS_BATCH		200
 
 /* Runs and failures of each job in this process, for jobs_metrics(). */
 enum jobs_id { JOBS_VIEWS, JOBS_OUTBOX, JOBS_STORIES, JOBS_RECOUNT,
-	JOBS_PURGE, JOBS__MAX };
+	JOBS_PURGE, JOBS_MEDIA, JOBS__MAX };
 static const char *const jobs_names[JOBS__MAX] = {
-	"views", "outbox", "stories", "recount", "purge"
+	"views", "outbox", "stories", "recount", "purge", "media"
 };
 static unsigned long long jobs_runs[JOBS__MAX], jobs_fails[JOBS__MAX];
 
@@ -159,7 +161,7 @@ jobs_story_gone(const struct story *s, void *arg)
 
 	verr_init(&e);
 	/* The object first: a story left without one is retried. */
-	if (s->media_key[0] != '\0' && st_delete(g->be->st,
+	if (s->media_key[0] != '\0' && svc_media_delete(g->be,
 	    cfg_stories_bucket(g->be->cfg), s->media_key, &e) == -1) {
 		log_warnx("stories: object %s not deleted: %s", s->media_key,
 		    e.detail);
@@ -241,10 +243,34 @@ jobs_purge(struct be *be)
 		log_info("purge: %d accounts purged", n);
 }
 
+/*
+ * The media backstop (svc_media.c): posts and stories whose event path
+ * is overdue.  A job done twice does no harm, so Redis down runs it
+ * anyway; the lease outlasts a full batch of child time limits.
+ */
+static void
+jobs_media(struct be *be)
+{
+	struct verr	 e;
+	int		 n;
+
+	if (!jobs_lease(be, "media", 2 * JOBS_MEDIA_BATCH * 30, 1))
+		return;
+	verr_init(&e);
+	if (svc_media_due(be, JOBS_MEDIA_BATCH, &n, &e) == -1) {
+		log_warnx("media: backstop failed, will retry: %s", e.detail);
+		jobs_count(JOBS_MEDIA, 1);
+	} else
+		jobs_count(JOBS_MEDIA, 0);
+	rds_unlease(be->rds, "media");
+	if (n > 0)
+		log_info("media: %d overdue posts and stories processed", n);
+}
+
 void
 jobs_worker_tick(struct be *be)
 {
-	static time_t	 views, outbox, stories, recount, purge;
+	static time_t	 views, outbox, stories, recount, purge, media;
 
 	if (jobs_due(&outbox, JOBS_OUTBOX_EVERY))
 		jobs_outbox(be);
@@ -256,6 +282,8 @@ jobs_worker_tick(struct be *be)
 		jobs_recount(be);
 	if (jobs_due(&purge, JOBS_PURGE_EVERY))
 		jobs_purge(be);
+	if (jobs_due(&media, JOBS_MEDIA_EVERY))
+		jobs_media(be);
 }
 
 void

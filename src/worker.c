@@ -32,8 +32,10 @@
 #include "db_outbox.h"
 #include "jobs.h"
 #include "log.h"
+#include "mdec.h"
 #include "mq_nats.h"
 #include "procmet.h"
+#include "svc_media.h"
 #include "svc_notify.h"
 #include "sysd.h"
 #include "verr.h"
@@ -92,7 +94,9 @@ wk_message(const struct mq_msg *m, void *arg)
 
 	wk_rid(m, rid, sizeof(rid));
 	verr_init(&e);
-	if (svc_notify_event(w->be, m->data, m->len, &e) == 0) {
+	/* Fan-out and notifications first, then media (svc_media.c). */
+	if (svc_notify_event(w->be, m->data, m->len, &e) == 0 &&
+	    svc_media_event(w->be, m->data, m->len, &e) == 0) {
 		w->handled++;
 		log_info("rid=%s event on %s handled", rid, m->subject);
 		return MQ_ACK;
@@ -223,6 +227,9 @@ main(int argc, char *argv[])
 	int			 ch, down = 0;
 	time_t			 last_metrics = 0;
 
+	/* The sandboxed media decoder (svc_media.c starts it). */
+	if (argc == 4 && strcmp(argv[1], MDEC_OPTION) == 0)
+		return mdec_main(argv[0], argv[2], atoi(argv[3]));
 	cli_init(&cl, "vybes-worker", usage);
 	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS, longopts,
 	    NULL)) != -1) {
