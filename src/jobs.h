@@ -17,7 +17,7 @@ void	jobs_tick(struct be *be);
 /*
  * vybes-worker: run every job that is due: replay the outbox, flush
  * views, delete expired stories and their media, recount on request,
- * purge deleted accounts.
+ * purge deleted accounts, process media whose event is overdue.
  */
 void	jobs_worker_tick(struct be *be);
 
