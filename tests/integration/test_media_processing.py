@@ -12,6 +12,7 @@ Reposts show their original's fields."""
 import os
 import re
 import subprocess
+import urllib.request
 
 import pytest
 
@@ -233,3 +234,47 @@ def test_undecodable_becomes_failed(front, files, kind):
     assert worker_pid() == pid
     q = _settled(a, _post(a, files["gif"], "gif")["id"])
     assert q["mediaStatus"] == "ready", q
+
+
+def test_backstop_finishes_overdue(front, files):
+    """A post left processing with its event long gone (as when a worker
+    is killed mid-job and the redelivery is lost) is finished by the
+    backstop job: put back to processing, overdue, thumbnail deleted, in
+    MongoDB; the job (every 5 s) makes it ready again."""
+    import datetime
+    from bson import ObjectId
+    from pymongo import MongoClient
+    from pymongo.errors import ConfigurationError
+
+    a = new_account(front, prefix="mb")
+    p = _settled(a, _post(a, files["png"], "png")["id"])
+    assert p["mediaStatus"] == "ready", p
+    cli = MongoClient(os.environ["VYBES_MONGO_URI"],
+                      serverSelectionTimeoutMS=5000)
+    try:
+        cli.admin.command("ping")
+    except ConfigurationError as exc:
+        pytest.skip("pymongo cannot talk to this server: %s" % exc)
+    try:
+        past = datetime.datetime.now(datetime.timezone.utc) - \
+            datetime.timedelta(seconds=1)
+        cli[os.environ["VYBES_DB_NAME"]].posts.update_one(
+            {"_id": ObjectId(p["id"])},
+            {"$set": {"mediaStatus": "processing", "mediaPending": past},
+             "$unset": {"width": "", "height": "", "thumbnailUrl": "",
+                        "thumbKey": "", "blurhash": ""}})
+    finally:
+        cli.close()
+    key = p["thumbnailUrl"].rsplit("/", 1)[1]
+    req = urllib.request.Request("%s/posts/thumbs/%s" % (
+        os.environ["VYBES_S3_ENDPOINT"].rstrip("/"), key), method="DELETE")
+    urllib.request.urlopen(req, timeout=10).close()
+    assert s3_get(p["thumbnailUrl"])[0] == 404
+    off = worker_log_size()
+    wait_for(lambda: "overdue posts and stories processed"
+             in worker_log_since(off), 30, interval=0.5,
+             what="backstop job ran")
+    q = _get(a, p["id"])
+    assert q["mediaStatus"] == "ready", q
+    assert (q["width"], q["height"]) == (200, 100), q
+    assert s3_get(q["thumbnailUrl"])[0] == 200
