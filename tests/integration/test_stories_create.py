@@ -28,8 +28,10 @@ def test_create_story(front, ext, fname, claimed):
     assert r.headers.get("Content-Type", "").replace(" ", "").lower() == \
         "application/json;charset=utf-8", r.headers.get("Content-Type")
     s = r.json()
+    # mediaStatus: API.md 6.4 (the worker's fields come later).
     assert set(s) == {"id", "userId", "mediaUrl", "mediaType", "createdAt",
-                      "expiresAt"}, s
+                      "expiresAt", "mediaStatus"}, s
+    assert s["mediaStatus"] == "processing", s
     assert OID_RE.match(s["id"]), s
     assert s["userId"] == a.id, s
     assert s["mediaType"] == mime, s
