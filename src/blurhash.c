@@ -59,7 +59,7 @@ int
 blurhash_encode(const unsigned char *rgb, int w, int h, size_t stride,
     int nx, int ny, char out[BLURHASH_MAX])
 {
-	double		 lin[256], f[81][3], *cx, *cy, max, norm, acmax = 0;
+	double		 lin[256], f[81][3], *cx, *cy, max, norm, b, acmax = 0;
 	const unsigned char *px;
 	char		*p = out;
 	int		 i, j, x, y, k, q;
@@ -83,8 +83,7 @@ blurhash_encode(const unsigned char *rgb, int w, int h, size_t stride,
 			for (y = 0; y < h; y++) {
 				px = rgb + (size_t)y * stride;
 				for (x = 0; x < w; x++, px += 3) {
-					double b = cx[i * w + x] *
-					    cy[j * h + y];
+					b = cx[i * w + x] * cy[j * h + y];
 					f[k][0] += b * lin[px[0]];
 					f[k][1] += b * lin[px[1]];
 					f[k][2] += b * lin[px[2]];

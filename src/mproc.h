@@ -25,8 +25,9 @@ struct mproc_lim {
 /*
  * Run argv (argv[0] a path) in a child process with stdin from in_fd
  * (read from its start), stdout collected into out, stderr shared with
- * ours, every other descriptor closed, RLIMIT_AS lim->mem and
- * RLIMIT_CPU lim->secs; the child is killed once lim->secs seconds of
+ * ours, every other descriptor closed, RLIMIT_AS lim->mem (in an
+ * AddressSanitizer build, ASan's RSS and allocation limits instead: see
+ * mproc.c) and RLIMIT_CPU lim->secs; the child is killed once lim->secs seconds of
  * wall time pass.  Returns 0 when it exited with status 0; 1 when it
  * failed (exit status, signal, time or output limit), with the reason
  * in why; -1 when no child could be started or set up (fork failed, or

@@ -1,8 +1,11 @@
 /*
  * vybes-worker: consumes the domain events of the JetStream stream
  * through a durable pull consumer shared by every worker, turns them into
- * notifications, and runs the periodic jobs (outbox replay, view flush,
- * expired stories, recounts) under Redis leases.
+ * notifications, processes the media of new posts and stories
+ * (svc_media.c; the decoding runs in a child, `vybes-worker
+ * --media-child', mdec.c), and runs the periodic jobs (outbox replay,
+ * view flush, expired stories, recounts, media backstop) under Redis
+ * leases.
  *
  * A message is acknowledged only after its notification is stored; one
  * whose handling failed is redelivered with a growing delay, and after
