@@ -278,3 +278,29 @@ def test_backstop_finishes_overdue(front, files):
     assert q["mediaStatus"] == "ready", q
     assert (q["width"], q["height"]) == (200, 100), q
     assert s3_get(q["thumbnailUrl"])[0] == 200
+
+
+def test_account_purge_removes_thumbnails(front, files):
+    """DELETE /users/me: the purge (DELETION_GRACE 0 on the stack, job
+    every 5 s) deletes the thumbnails of the user's posts and stories
+    with their objects."""
+    a = new_account(front, prefix="mu")
+    p = _settled(a, _post(a, files["gif"], "gif")["id"])
+    r = story_upload(a, [("media", files["gif"], "s.gif", "image/gif")])
+    assert r.status == 201, r
+    sid = r.json()["id"]
+
+    def story_done():
+        for g in story_feed(a):
+            for x in g["stories"]:
+                if x["id"] == sid and x["mediaStatus"] != "processing":
+                    return x
+        return None
+    s = wait_for(story_done, READY_WAIT, interval=0.3, what="story ready")
+    thumbs = [p["thumbnailUrl"], s["thumbnailUrl"]]
+    assert all(s3_get(u)[0] == 200 for u in thumbs), thumbs
+    r = api(a, "DELETE", "/users/me", body={"password": a.password})
+    assert r.status == 202, r
+    wait_for(lambda: all(s3_get(u)[0] == 404 for u in thumbs + [
+        p["contentUrl"], s["mediaUrl"]]), 60, interval=0.5,
+        what="thumbnails purged")
