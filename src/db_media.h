@@ -3,7 +3,8 @@
  * width, height, durationMs, thumbnailUrl with its object key, and
  * blurhash, written by vybes-worker after it decoded the media; and
  * mediaPending, the date after which a document still `processing' is
- * due for the backstop job, present only while processing.
+ * due for the backstop job, present only while processing.  A document
+ * from before processing existed has none of them (see svc_media.c).
  */
 #ifndef DB_MEDIA_H
 #define DB_MEDIA_H
@@ -25,7 +26,7 @@ struct verr;
 #define DB_MEDIA_GRACE_MS	20000
 
 struct media_info {
-	char	 status[12];	/* processing, ready, failed; "" (see svc_media.c) */
+	char	 status[12];	/* processing, ready, failed, or "" */
 	int64_t	 width, height;		/* 0 until ready */
 	int64_t	 duration_ms;		/* videos, when ready */
 	char	 thumb_url[2100];

@@ -166,8 +166,9 @@ static unsigned char *
 mdec_rotate(const unsigned char *in, int w, int h, int orient)
 {
 	unsigned char	*o = xmalloc((size_t)w * h * 3);
-	int		 x, y, ox, oy, ow = (orient == 6 || orient == 8) ? h : w;
+	int		 x, y, ox, oy, ow;
 
+	ow = orient == 6 || orient == 8 ? h : w;
 	for (y = 0; y < h; y++)
 		for (x = 0; x < w; x++) {
 			switch (orient) {

@@ -27,8 +27,8 @@ struct mproc_lim {
  * (read from its start), stdout collected into out, stderr shared with
  * ours, every other descriptor closed, RLIMIT_AS lim->mem (in an
  * AddressSanitizer build, ASan's RSS and allocation limits instead: see
- * mproc.c) and RLIMIT_CPU lim->secs; the child is killed once lim->secs seconds of
- * wall time pass.  Returns 0 when it exited with status 0; 1 when it
+ * mproc.c) and RLIMIT_CPU lim->secs; the child is killed once
+ * lim->secs seconds of wall time pass.  Returns 0 when it exited with status 0; 1 when it
  * failed (exit status, signal, time or output limit), with the reason
  * in why; -1 when no child could be started or set up (fork failed, or
  * it exited 126 or 127 before or at exec), why saying so.

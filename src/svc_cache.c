@@ -111,7 +111,8 @@ post_enc(const void *arg)
 	    json_object_new_int64(p->repost_count));
 	json_object_object_add(o, "vc", json_object_new_int64(p->view_count));
 	json_object_object_add(o, "at", json_object_new_int64(p->created_ms));
-	json_object_object_add(o, "ms", json_object_new_string(p->media.status));
+	json_object_object_add(o, "ms",
+	    json_object_new_string(p->media.status));
 	json_object_object_add(o, "mw", json_object_new_int64(p->media.width));
 	json_object_object_add(o, "mh", json_object_new_int64(p->media.height));
 	json_object_object_add(o, "md",

@@ -107,7 +107,8 @@ test_parse(void)
 		"vybes-media 1 0 480 -1 LEHV6nWB2yk8pyo0adR*.7kCMdnj 4\nJPEG",
 		"vybes-media 1 640 480 -2 LEHV6nWB2yk8pyo0adR*.7kCMdnj 4\nJPEG",
 		"vybes-media 2 640 480 -1 LEHV6nWB2yk8pyo0adR*.7kCMdnj 4\nJPEG",
-		"vybes-media 1 640 480 -1 LEHV6nWB2yk8pyo0adR*.7kCMdnj 4 x\nJPEG",
+		"vybes-media 1 640 480 -1 LEHV6nWB2yk8pyo0adR*.7kCMdnj 4 x\n"
+		    "JPEG",
 		"vybes-media 1 640 480 -1 LEHV6nWB2yk8pyo0adR*.7kCMdnj 0\n",
 		"vybes-media 1 640 480 -1 LEHV6nWB2yk8pyo0adR*.7kCMdnj 4",
 		"",
