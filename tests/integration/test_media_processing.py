@@ -54,6 +54,11 @@ def _make(d, name, ext):
         _run("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
              "testsrc=size=320x240:rate=25", "-t", "3", "-c:v", "libx264",
              "-pix_fmt", "yuv420p", path)
+    elif name == "vrot":            # stored 320x240, display matrix 90
+        _run("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+             "testsrc=size=320x240:rate=25", "-t", "2", "-c:v", "libx264",
+             "-pix_fmt", "yuv420p", path)
+        _run("exiftool", "-q", "-overwrite_original", "-Rotation=90", path)
     elif name == "short":           # 0.4 s: the first frame
         _run("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
              "testsrc=size=1280x720:rate=10", "-t", "0.4", "-c:v",
@@ -73,6 +78,7 @@ CASES = {
     "webp": ("webp", 800, 400, 640, 320, None),
     "gif": ("gif", 64, 48, 64, 48, None),
     "mp4": ("mp4", 320, 240, 320, 240, 3000),
+    "vrot": ("mp4", 240, 320, 240, 320, 2000),
     "short": ("mp4", 1280, 720, 640, 360, 400),
 }
 
@@ -83,6 +89,30 @@ def files(tmp_path_factory):
     out = {n: open(_make(d, n, c[0]), "rb").read() for n, c in CASES.items()}
     out["noise"] = open(_make(d, "noise", "jpg"), "rb").read()
     return out
+
+
+def _same_picture(name, data, thumb, tmp_path):
+    """The thumbnail looks like ImageMagick's (images, -auto-orient) or
+    ffmpeg's (videos, autorotated, frame at 1 s or the first) picture
+    scaled to its size: RMSE under 10 %, far below a wrong rotation."""
+    ext, _w, _h, tw, th, dur = CASES[name]
+    src = os.path.join(str(tmp_path), "src." + ext)
+    ref = os.path.join(str(tmp_path), "ref.png")
+    got = os.path.join(str(tmp_path), "got.jpg")
+    for path, b in ((src, data), (got, thumb)):
+        with open(path, "wb") as f:
+            f.write(b)
+    if dur is None:
+        _run("convert", src + "[0]", "-auto-orient", "-resize",
+             "%dx%d!" % (tw, th), ref)
+    else:
+        _run("ffmpeg", "-v", "error", "-y", "-ss",
+             "1" if dur > 1000 else "0", "-i", src, "-frames:v", "1",
+             "-vf", "scale=%d:%d" % (tw, th), ref)
+    r = subprocess.run(["compare", "-metric", "RMSE", got, ref, "null:"],
+                       capture_output=True, text=True)
+    rmse = float(r.stderr.split("(")[1].split(")")[0])
+    assert rmse < 0.1, (name, r.stderr)
 
 
 @pytest.fixture(autouse=True)
@@ -127,6 +157,7 @@ def _identify(data, tmp_path):
 
 
 def _check_ready(p, case, tmp_path):
+    """Check p's fields against case; returns the thumbnail's bytes."""
     _ext, w, h, tw, th, dur = case
     assert p["mediaStatus"] == "ready", p
     assert (p["width"], p["height"]) == (w, h), p
@@ -144,6 +175,7 @@ def _check_ready(p, case, tmp_path):
     assert status == 200, (status, url)
     assert headers.get("Content-Type") == "image/jpeg"
     assert _identify(body, tmp_path) == ("JPEG", tw, th)
+    return body
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -151,7 +183,8 @@ def test_post_processed(front, files, name, tmp_path):
     a = new_account(front, prefix="mp")
     ext = CASES[name][0]
     p = _settled(a, _post(a, files[name], ext)["id"])
-    _check_ready(p, CASES[name], tmp_path)
+    _same_picture(name, files[name], _check_ready(p, CASES[name], tmp_path),
+                  tmp_path)
     # A repost shows its original's values.
     b = new_account(front, prefix="mp")
     r = api(b, "POST", "/posts/%s/repost" % p["id"])
