@@ -36,7 +36,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -62,6 +61,7 @@
 #define MEDIA_OUT_MAX		(16 << 20)	/* a child's answer */
 #define MEDIA_OBJECT_MAX	(64 << 20)	/* above any upload */
 #define MEDIA_CLAIM_SLACK	10		/* s after the child's limit */
+#define MEDIA_SELF		"/proc/self/exe"
 
 /* What one job works on: a post or a story, loaded. */
 struct mjob {
@@ -152,22 +152,6 @@ media_load(struct be *be, const char *coll, const char *id, struct mjob *j,
 	return rc;
 }
 
-/* The path of this program, for the child's exec. */
-static const char *
-media_self(void)
-{
-	static char	 path[4096];
-	ssize_t		 n;
-
-	if (path[0] == '\0') {
-		if ((n = readlink("/proc/self/exe", path,
-		    sizeof(path) - 1)) <= 0)
-			return NULL;
-		path[n] = '\0';
-	}
-	return path;
-}
-
 /*
  * Decode the object in the child.  1 with r (pointing into out) when it
  * decoded, 0 when it does not decode (why says how), -1 when the job
@@ -205,12 +189,12 @@ media_decode(struct be *be, const struct mjob *j, struct buf *out,
 		    strerror(errno));
 	}
 	free(obj);
-	if ((argv[0] = (char *)media_self()) == NULL) {
-		fclose(f);
-		return verr_internal(e, "media: /proc/self/exe: %s",
-		    strerror(errno));
-	}
 	snprintf(size, sizeof(size), "%d", be->cfg->thumbnail_size);
+	/*
+	 * This very program, even once an upgrade replaced its file: the
+	 * child always speaks the parent's answer format.
+	 */
+	argv[0] = MEDIA_SELF;
 	argv[1] = MDEC_OPTION;
 	argv[2] = (char *)j->kind;
 	argv[3] = size;
