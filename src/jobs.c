@@ -33,9 +33,9 @@
 
 /* Runs and failures of each job in this process, for jobs_metrics(). */
 enum jobs_id { JOBS_VIEWS, JOBS_OUTBOX, JOBS_STORIES, JOBS_RECOUNT,
-	JOBS_PURGE, JOBS_MEDIA, JOBS__MAX };
+	JOBS_PURGE, JOBS__MAX };
 static const char *const jobs_names[JOBS__MAX] = {
-	"views", "outbox", "stories", "recount", "purge", "media"
+	"views", "outbox", "stories", "recount", "purge"
 };
 static unsigned long long jobs_runs[JOBS__MAX], jobs_fails[JOBS__MAX];
 
@@ -243,34 +243,10 @@ jobs_purge(struct be *be)
 		log_info("purge: %d accounts purged", n);
 }
 
-/*
- * The media backstop (svc_media.c): posts and stories whose event path
- * is overdue.  A job done twice does no harm, so Redis down runs it
- * anyway; the lease outlasts a full batch of child time limits.
- */
-static void
-jobs_media(struct be *be)
-{
-	struct verr	 e;
-	int		 n;
-
-	if (!jobs_lease(be, "media", 2 * JOBS_MEDIA_BATCH * 30, 1))
-		return;
-	verr_init(&e);
-	if (svc_media_due(be, JOBS_MEDIA_BATCH, &n, &e) == -1) {
-		log_warnx("media: backstop failed, will retry: %s", e.detail);
-		jobs_count(JOBS_MEDIA, 1);
-	} else
-		jobs_count(JOBS_MEDIA, 0);
-	rds_unlease(be->rds, "media");
-	if (n > 0)
-		log_info("media: %d overdue posts and stories processed", n);
-}
-
 void
 jobs_worker_tick(struct be *be)
 {
-	static time_t	 views, outbox, stories, recount, purge, media;
+	static time_t	 views, outbox, stories, recount, purge;
 
 	if (jobs_due(&outbox, JOBS_OUTBOX_EVERY))
 		jobs_outbox(be);
@@ -282,8 +258,30 @@ jobs_worker_tick(struct be *be)
 		jobs_recount(be);
 	if (jobs_due(&purge, JOBS_PURGE_EVERY))
 		jobs_purge(be);
-	if (jobs_due(&media, JOBS_MEDIA_EVERY))
-		jobs_media(be);
+}
+
+/*
+ * The media backstop (svc_media.c): posts and stories whose event path
+ * is overdue.  A job done twice does no harm, so Redis down runs it
+ * anyway; the lease outlasts a full batch of child time limits.  It runs
+ * in the media process, which writes no metrics.
+ */
+void
+jobs_media_tick(struct be *be)
+{
+	static time_t	 last;
+	struct verr	 e;
+	int		 n;
+
+	if (!jobs_due(&last, JOBS_MEDIA_EVERY) ||
+	    !jobs_lease(be, "media", 2 * JOBS_MEDIA_BATCH * 30, 1))
+		return;
+	verr_init(&e);
+	if (svc_media_due(be, JOBS_MEDIA_BATCH, &n, &e) == -1)
+		log_warnx("media: backstop failed, will retry: %s", e.detail);
+	rds_unlease(be->rds, "media");
+	if (n > 0)
+		log_info("media: %d overdue posts and stories processed", n);
 }
 
 void

@@ -17,9 +17,15 @@ void	jobs_tick(struct be *be);
 /*
  * vybes-worker: run every job that is due: replay the outbox, flush
  * views, delete expired stories and their media, recount on request,
- * purge deleted accounts, process media whose event is overdue.
+ * purge deleted accounts.
  */
 void	jobs_worker_tick(struct be *be);
+
+/*
+ * vybes-worker's media process: process the posts and stories whose
+ * media event is overdue, when due.
+ */
+void	jobs_media_tick(struct be *be);
 
 /*
  * Write the runs and failures of each periodic job in this process to f,

@@ -5,31 +5,33 @@
  *   and mediaPending = createdAt + DB_MEDIA_GRACE_MS (db_media.c), so GET
  *   shows "processing" at once.  Its creation emits an event ("post",
  *   "story").
- * - vybes-worker handles the event after the fan-out of the same event
- *   (svc_notify.c): the timelines never wait for a decode, and a decode
- *   failure is an outcome, not an error, so it never makes the event
- *   (and its fan-out) retried.  The job: take the document (mediaPending
- *   moved to the end of this job's time limit), read the object, decode
- *   it in a sandboxed child (mproc.c: a fresh exec of vybes-worker with
- *   RLIMIT_AS, RLIMIT_CPU and a wall clock, mdec.c decodes), store the
- *   thumbnail at thumbs/<uuid>.jpg of the same bucket, and write
- *   "ready" with the fields, or "failed" when the child crashed, hung,
- *   ran out of memory or found no picture.  The event is acknowledged
- *   only after that write; a backend failure (storage, MongoDB, or a
- *   child that could not be started at all) redelivers it.
- * - The backstop job (jobs.c, lease "media", every 5 s) takes the
- *   documents still processing whose mediaPending has passed: the event
- *   was lost or is late, or the worker doing it was killed.  A worker
- *   killed mid-job leaves mediaPending at most MEDIA_SECS +
- *   MEDIA_CLAIM_SLACK s ahead, so its document is ready well within the
- *   60 s of API.md 6.4.  Doing a job twice (redelivery and backstop at
- *   once) writes the same thumbnail and fields twice: harmless.
+ * - vybes-worker's media process handles the event through a consumer
+ *   of its own (worker.c), apart from the notifications and the
+ *   fan-out, which so never wait for a decode; and a decode failure is
+ *   an outcome, not an error, so it never makes the event retried.  The
+ *   job: take the document (mediaPending moved to the end of this job's
+ *   time limit), read the object, decode it in a sandboxed child
+ *   (mproc.c: a fresh exec of vybes-worker with RLIMIT_AS, RLIMIT_CPU
+ *   and a wall clock; mdec.c decodes), store the thumbnail at
+ *   thumbs/<uuid>.jpg of the same bucket, and write "ready" with the
+ *   fields, or "failed" when the child crashed, hung, ran out of memory
+ *   or found no picture.  The event is acknowledged only after that
+ *   write; a backend failure (storage, MongoDB, or a child that could
+ *   not be started at all) redelivers it.
+ * - The backstop job (jobs.c, in the media process, lease "media",
+ *   every 5 s) takes the documents still processing whose mediaPending
+ *   has passed: the event was lost or is late, or the worker doing it
+ *   was killed.  A worker killed mid-job leaves mediaPending at most
+ *   MEDIA_SECS + MEDIA_CLAIM_SLACK s ahead, so its document is ready
+ *   well within the 60 s of API.md 6.4.  Doing a job twice (redelivery
+ *   and backstop at once) writes the same thumbnail and fields twice:
+ *   harmless.
  * - A document deleted while its job runs: the outcome finds nothing to
  *   update, and the thumbnail just stored is deleted again.
  * - Documents from before processing existed have no mediaStatus and
  *   are never processed: their media was accepted without it.  They
- *   render as "ready" without the other fields (view_media() in view.c),
- *   so the field is always present as 6.4 says and old clients
+ *   render as "ready" without the other fields (view_media() in
+ *   view.c), so the field is always present as 6.4 says and old clients
  *   see no change in meaning.
  */
 #include <errno.h>

@@ -1,11 +1,18 @@
 /*
  * vybes-worker: consumes the domain events of the JetStream stream
  * through a durable pull consumer shared by every worker, turns them into
- * notifications, processes the media of new posts and stories
- * (svc_media.c; the decoding runs in a child, `vybes-worker
- * --media-child', mdec.c), and runs the periodic jobs (outbox replay,
- * view flush, expired stories, recounts, media backstop) under Redis
- * leases.
+ * notifications, and runs the periodic jobs (outbox replay, view flush,
+ * expired stories, recounts) under Redis leases.
+ *
+ * Media processing (svc_media.c) runs in a second process forked at
+ * start, with backends of its own and its own durable consumer
+ * (worker_consumer + "-media"), so that decoding, which takes a second
+ * or, for a hostile file, up to its child's time limit, never delays a
+ * notification or a fan-out.  It handles the "post" and "story" events,
+ * acknowledges the rest, and runs the media backstop job.  It dies with
+ * the main process (PR_SET_PDEATHSIG), which restarts it if it exits and
+ * forwards SIGHUP to it.  The decoding itself runs in a third level,
+ * `vybes-worker --media-child' (mdec.c), one per job.
  *
  * A message is acknowledged only after its notification is stored; one
  * whose handling failed is redelivered with a growing delay, and after
@@ -22,6 +29,8 @@
 #include <getopt.h>
 #include <json-c/json.h>
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +56,7 @@
 #define FETCH_WAIT_MS	1000
 #define METRICS_EVERY	15		/* seconds */
 #define OUTBOX_COUNT_MAX 10000		/* outbox depth counted up to */
+#define MEDIA_RESPAWN	5		/* s between media process starts */
 
 static volatile sig_atomic_t	 wk_stop, wk_reload;
 
@@ -67,10 +77,16 @@ usage(int asked)
 	exit(asked ? 0 : 2);
 }
 
+/* What a process consumes (the top comment). */
+enum wk_role { WK_NOTIFY, WK_MEDIA };
+
 struct wk {
 	struct be	*be;
+	enum wk_role	 role;
 	int		 max_deliver;
 	long long	 handled, retried, parked;
+	pid_t		 media;		/* WK_NOTIFY: the media process */
+	time_t		 media_at;	/* when it was started */
 };
 
 /* The request id an event carries (ev.c), or "-". */
@@ -97,9 +113,8 @@ wk_message(const struct mq_msg *m, void *arg)
 
 	wk_rid(m, rid, sizeof(rid));
 	verr_init(&e);
-	/* Fan-out and notifications first, then media (svc_media.c). */
-	if (svc_notify_event(w->be, m->data, m->len, &e) == 0 &&
-	    svc_media_event(w->be, m->data, m->len, &e) == 0) {
+	if ((w->role == WK_MEDIA ? svc_media_event(w->be, m->data, m->len,
+	    &e) : svc_notify_event(w->be, m->data, m->len, &e)) == 0) {
 		w->handled++;
 		log_info("rid=%s event on %s handled", rid, m->subject);
 		return MQ_ACK;
@@ -191,7 +206,11 @@ wk_reconfigure(struct wk *w, const struct cli *cl)
 {
 	struct cfg	 nc;
 
-	sysd_notify("RELOADING=1");
+	if (w->role == WK_NOTIFY) {
+		sysd_notify("RELOADING=1");
+		if (w->media > 0)
+			kill(w->media, SIGHUP);
+	}
 	if (cli_reload(cl, &nc) == 0) {
 		w->max_deliver = nc.worker_max_deliver;
 		log_info("reload: log_level %s, worker_max_deliver %d applied; "
@@ -199,7 +218,8 @@ wk_reconfigure(struct wk *w, const struct cli *cl)
 		    nc.worker_max_deliver);
 		cfg_free(&nc);
 	}
-	sysd_notify("READY=1");
+	if (w->role == WK_NOTIFY)
+		sysd_notify("READY=1");
 }
 
 /* Sleep up to ms, returning early on a stop signal. */
@@ -210,6 +230,100 @@ wk_nap(int ms)
 
 	for (; ms > 0 && !wk_stop; ms -= 100)
 		nanosleep(&ts, NULL);
+}
+
+/* Start the media process; its pid, or -1 (logged, tried again later). */
+static pid_t
+wk_media_spawn(struct wk *w)
+{
+	pid_t	 pid, parent = getpid();
+
+	w->media_at = time(NULL);
+	if ((pid = fork()) == -1) {
+		log_warnx("media process: fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		/* Not the main process: systemd hears from that one only. */
+		unsetenv("NOTIFY_SOCKET");
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 ||
+		    getppid() != parent)
+			_exit(0);
+		w->role = WK_MEDIA;
+		w->media = 0;
+	}
+	return pid;
+}
+
+/* The main process: restart the media process if it ended. */
+static void
+wk_media_watch(struct wk *w)
+{
+	int	 st;
+
+	if (w->media > 0 && waitpid(w->media, &st, WNOHANG) == w->media) {
+		log_err("media process %d ended (%s %d); restarting",
+		    (int)w->media, WIFSIGNALED(st) ? "signal" : "status",
+		    WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+		w->media = -1;
+	}
+	if (w->media == -1 && time(NULL) - w->media_at >= MEDIA_RESPAWN)
+		w->media = wk_media_spawn(w);
+}
+
+/*
+ * Consume as w->role until a stop signal: events, reloads, metrics (the
+ * main process only) and the periodic jobs of the role.
+ */
+static void
+wk_run(struct wk *w, const struct cli *cl, const struct cfg *c,
+    const char *metrics)
+{
+	struct verr	 e;
+	char		 consumer[256];
+	time_t		 last_metrics = 0;
+	int		 down = 0;
+
+	snprintf(consumer, sizeof(consumer), "%s%s", c->worker_consumer,
+	    w->role == WK_MEDIA ? "-media" : "");
+	verr_init(&e);
+	/* NATS may be down at start: the consumer binds once it is back. */
+	if (mq_consumer(w->be->mq, consumer, w->max_deliver, &e) == -1)
+		log_warnx("nats: consumer %s not bound yet: %s", consumer,
+		    e.detail);
+	log_info("%s %d: consuming as %s", w->role == WK_MEDIA ?
+	    "media process" : "worker", (int)getpid(), consumer);
+	if (w->role == WK_NOTIFY)
+		sysd_notify("READY=1");
+	while (!wk_stop) {
+		if (wk_reload) {
+			wk_reload = 0;
+			wk_reconfigure(w, cl);
+		}
+		if (w->role == WK_NOTIFY)
+			wk_media_watch(w);
+		if (metrics != NULL && time(NULL) - last_metrics >=
+		    METRICS_EVERY) {
+			wk_metrics(w, metrics);
+			last_metrics = time(NULL);
+		}
+		verr_init(&e);
+		if (mq_fetch(w->be->mq, FETCH_BATCH, FETCH_WAIT_MS, wk_message,
+		    w, &wk_stop, &e) == -1) {
+			if (!down)
+				log_warnx("nats: cannot fetch events: %s; "
+				    "retrying", e.detail);
+			down = 1;
+			wk_nap(1000);
+		} else if (down) {
+			log_info("nats: consuming again");
+			down = 0;
+		}
+		if (w->role == WK_MEDIA)
+			jobs_media_tick(w->be);
+		else
+			jobs_worker_tick(w->be);
+	}
 }
 
 int
@@ -225,10 +339,8 @@ main(int argc, char *argv[])
 	struct cfg		 c;
 	struct be		 b;
 	struct wk		 w;
-	struct verr		 e;
 	const char		*metrics = NULL;
-	int			 ch, down = 0;
-	time_t			 last_metrics = 0;
+	int			 ch;
 
 	/* The sandboxed media decoder (svc_media.c starts it). */
 	if (argc == 4 && strcmp(argv[1], MDEC_OPTION) == 0)
@@ -256,46 +368,25 @@ main(int argc, char *argv[])
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	be_open(&b, &c);
 	memset(&w, 0, sizeof(w));
-	w.be = &b;
+	w.role = WK_NOTIFY;
 	w.max_deliver = c.worker_max_deliver;
-	verr_init(&e);
-	/* NATS may be down at start: the consumer binds once it is back. */
-	if (mq_consumer(b.mq, c.worker_consumer, c.worker_max_deliver,
-	    &e) == -1)
-		log_warnx("nats: consumer %s not bound yet: %s",
-		    c.worker_consumer, e.detail);
-	log_info("worker %d: consuming as %s", (int)getpid(),
-	    c.worker_consumer);
-	sysd_notify("READY=1");
-	while (!wk_stop) {
-		if (wk_reload) {
-			wk_reload = 0;
-			wk_reconfigure(&w, &cl);
+	/* Forked before any backend exists: each process opens its own. */
+	w.media = wk_media_spawn(&w);
+	be_open(&b, &c);
+	w.be = &b;
+	wk_run(&w, &cl, &c, w.role == WK_NOTIFY ? metrics : NULL);
+	if (w.role == WK_NOTIFY) {
+		sysd_notify("STOPPING=1");
+		if (w.media > 0) {
+			kill(w.media, SIGTERM);
+			while (waitpid(w.media, NULL, 0) == -1 &&
+			    errno == EINTR)
+				;
 		}
-		if (metrics != NULL && time(NULL) - last_metrics >=
-		    METRICS_EVERY) {
-			wk_metrics(&w, metrics);
-			last_metrics = time(NULL);
-		}
-		verr_init(&e);
-		if (mq_fetch(b.mq, FETCH_BATCH, FETCH_WAIT_MS, wk_message, &w,
-		    &wk_stop, &e) == -1) {
-			if (!down)
-				log_warnx("nats: cannot fetch events: %s; "
-				    "retrying", e.detail);
-			down = 1;
-			wk_nap(1000);
-		} else if (down) {
-			log_info("nats: consuming again");
-			down = 0;
-		}
-		jobs_worker_tick(&b);
 	}
-	sysd_notify("STOPPING=1");
-	log_info("worker %d: stopping after %lld events", (int)getpid(),
-	    w.handled);
+	log_info("%s %d: stopping after %lld events", w.role == WK_MEDIA ?
+	    "media process" : "worker", (int)getpid(), w.handled);
 	be_close(&b);
 	cfg_free(&c);
 	cli_free(&cl);
