@@ -16,10 +16,10 @@ import urllib.request
 
 import pytest
 
-from vybestest import (api, ensure_worker_running, get_post, new_account,
-                       post_upload, s3_get, story_feed, story_upload,
-                       wait_for, worker_log_since, worker_log_size,
-                       worker_pid)
+from vybestest import (MEDIA_FIELDS, api, ensure_worker_running, get_post,
+                       new_account, post_upload, s3_get, story_feed,
+                       story_upload, wait_for, worker_log_since,
+                       worker_log_size, worker_pid)
 
 # 6.4: ready normally within 10 s; the bound leaves room for a busy CI.
 READY_WAIT = 60
@@ -126,7 +126,7 @@ def _post(acct, data, ext):
     assert r.status == 201, r
     p = r.json()
     assert p["mediaStatus"] == "processing", p
-    for k in ("width", "height", "durationMs", "thumbnailUrl", "blurhash"):
+    for k in MEDIA_FIELDS[1:]:
         assert k not in p, p
     return p
 
@@ -202,7 +202,7 @@ def test_story_processed(front, files, tmp_path):
     assert s["mediaStatus"] == "processing", s
 
     def done():
-        for g in story_feed(a):
+        for g in story_feed(a, media=True):
             for x in g["stories"]:
                 if x["id"] == s["id"] and x["mediaStatus"] != "processing":
                     return x
@@ -258,7 +258,7 @@ def test_undecodable_becomes_failed(front, files, kind):
     off = worker_log_size()
     p = _settled(a, _post(a, data, ext)["id"])
     assert p["mediaStatus"] == "failed", p
-    for k in ("width", "height", "durationMs", "thumbnailUrl", "blurhash"):
+    for k in MEDIA_FIELDS[1:]:
         assert k not in p, p
     assert "media: posts %s" % p["id"] in worker_log_since(off)
     # It stays visible, with its media; the worker goes on.
@@ -324,7 +324,7 @@ def test_account_purge_removes_thumbnails(front, files):
     sid = r.json()["id"]
 
     def story_done():
-        for g in story_feed(a):
+        for g in story_feed(a, media=True):
             for x in g["stories"]:
                 if x["id"] == sid and x["mediaStatus"] != "processing":
                     return x
