@@ -4,8 +4,9 @@
  * notifications, and runs the periodic jobs (outbox replay, view flush,
  * expired stories, recounts) under Redis leases.
  *
- * Media processing (svc_media.c) runs in a second process forked at
- * start, with backends of its own and its own durable consumer
+ * Media processing (svc_media.c) runs in a second process, started
+ * with the first (this program again, `vybes-worker --media-process'
+ * and the same arguments), with backends of its own and its own durable consumer
  * (worker_consumer + "-media"), so that decoding, which takes a second
  * or, for a hostile file, up to its child's time limit, never delays a
  * notification or a fan-out.  It handles the "post" and "story" events,
@@ -51,12 +52,14 @@
 #include "svc_notify.h"
 #include "sysd.h"
 #include "verr.h"
+#include "xmem.h"
 
 #define FETCH_BATCH	16
 #define FETCH_WAIT_MS	1000
 #define METRICS_EVERY	15		/* seconds */
 #define OUTBOX_COUNT_MAX 10000		/* outbox depth counted up to */
 #define MEDIA_RESPAWN	5		/* s between media process starts */
+#define MEDIA_OPTION	"--media-process"	/* argv[1] of that process */
 
 static volatile sig_atomic_t	 wk_stop, wk_reload;
 
@@ -87,6 +90,7 @@ struct wk {
 	long long	 handled, retried, parked;
 	pid_t		 media;		/* WK_NOTIFY: the media process */
 	time_t		 media_at;	/* when it was started */
+	char		**media_argv;	/* how to start it */
 };
 
 /* The request id an event carries (ev.c), or "-". */
@@ -232,7 +236,11 @@ wk_nap(int ms)
 		nanosleep(&ts, NULL);
 }
 
-/* Start the media process; its pid, or -1 (logged, tried again later). */
+/*
+ * Start the media process: this program again, fresh (exec), with
+ * MEDIA_OPTION before the main process's arguments.  Its pid, or -1
+ * (logged; tried again later).
+ */
 static pid_t
 wk_media_spawn(struct wk *w)
 {
@@ -249,8 +257,9 @@ wk_media_spawn(struct wk *w)
 		if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 ||
 		    getppid() != parent)
 			_exit(0);
-		w->role = WK_MEDIA;
-		w->media = 0;
+		closefrom(3);
+		execv("/proc/self/exe", w->media_argv);
+		_exit(127);
 	}
 	return pid;
 }
@@ -340,11 +349,25 @@ main(int argc, char *argv[])
 	struct be		 b;
 	struct wk		 w;
 	const char		*metrics = NULL;
-	int			 ch;
+	int			 ch, i;
 
 	/* The sandboxed media decoder (svc_media.c starts it). */
 	if (argc == 4 && strcmp(argv[1], MDEC_OPTION) == 0)
 		return mdec_main(argv[0], argv[2], atoi(argv[3]));
+	memset(&w, 0, sizeof(w));
+	w.role = WK_NOTIFY;
+	if (argc >= 2 && strcmp(argv[1], MEDIA_OPTION) == 0) {
+		w.role = WK_MEDIA;
+		argv[1] = argv[0];
+		argv++;
+		argc--;
+	} else {
+		w.media_argv = xcalloc(argc + 2, sizeof(*w.media_argv));
+		w.media_argv[0] = argv[0];
+		w.media_argv[1] = MEDIA_OPTION;
+		for (i = 1; i < argc; i++)
+			w.media_argv[i + 1] = argv[i];
+	}
 	cli_init(&cl, "vybes-worker", usage);
 	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS, longopts,
 	    NULL)) != -1) {
@@ -368,11 +391,9 @@ main(int argc, char *argv[])
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	memset(&w, 0, sizeof(w));
-	w.role = WK_NOTIFY;
 	w.max_deliver = c.worker_max_deliver;
-	/* Forked before any backend exists: each process opens its own. */
-	w.media = wk_media_spawn(&w);
+	if (w.role == WK_NOTIFY)
+		w.media = wk_media_spawn(&w);
 	be_open(&b, &c);
 	w.be = &b;
 	wk_run(&w, &cl, &c, w.role == WK_NOTIFY ? metrics : NULL);
@@ -390,5 +411,6 @@ main(int argc, char *argv[])
 	be_close(&b);
 	cfg_free(&c);
 	cli_free(&cl);
+	free(w.media_argv);
 	return 0;
 }

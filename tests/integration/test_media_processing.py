@@ -11,6 +11,7 @@ Reposts show their original's fields."""
 
 import os
 import re
+import signal
 import subprocess
 import urllib.request
 
@@ -20,6 +21,7 @@ from vybestest import (MEDIA_FIELDS, api, ensure_worker_running, get_post,
                        new_account, post_upload, s3_get, story_feed,
                        story_upload, wait_for, worker_log_since,
                        worker_log_size, worker_pid)
+from vybesstack.proc import children
 
 # 6.4: ready normally within 10 s; the bound leaves room for a busy CI.
 READY_WAIT = 60
@@ -337,3 +339,23 @@ def test_account_purge_removes_thumbnails(front, files):
     wait_for(lambda: all(s3_get(u)[0] == 404 for u in thumbs + [
         p["contentUrl"], s["mediaUrl"]]), 60, interval=0.5,
         what="thumbnails purged")
+
+
+def test_media_process_restarted(front, files):
+    """vybes-worker's media process killed outright: the main process
+    starts another (within 5 s) and media is processed again, while
+    notifications never depended on it."""
+    pid = worker_pid()
+    media = children(pid)
+    assert len(media) == 1, media
+    off = worker_log_size()
+    os.kill(media.pop(), signal.SIGKILL)
+    wait_for(lambda: re.search(r"media process \d+: consuming as",
+                               worker_log_since(off)), 30, interval=0.3,
+             what="media process restarted")
+    assert worker_pid() == pid
+    assert "media process" in worker_log_since(off) and \
+        "ended (signal 9); restarting" in worker_log_since(off)
+    a = new_account(front, prefix="mr")
+    p = _settled(a, _post(a, files["png"], "png")["id"])
+    assert p["mediaStatus"] == "ready", p
