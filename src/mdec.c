@@ -251,7 +251,8 @@ mdec_video(int size)
 
 	memset(&r, 0, sizeof(r));
 	av_log_set_level(AV_LOG_ERROR);
-	if (avformat_open_input(&fc, "/dev/stdin", NULL, NULL) < 0 ||
+	/* stdin is a file (mproc.c): seekable, as MP4 needs. */
+	if (avformat_open_input(&fc, "/proc/self/fd/0", NULL, NULL) < 0 ||
 	    avformat_find_stream_info(fc, NULL) < 0 ||
 	    (idx = av_find_best_stream(fc, AVMEDIA_TYPE_VIDEO, -1, -1, &codec,
 	    0)) < 0) {
