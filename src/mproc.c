@@ -128,7 +128,8 @@ mproc_run(char *const argv[], int in_fd, const struct mproc_lim *lim,
 	struct pollfd	 pfd;
 	char		 chunk[65536], asan[256], **env;
 	int64_t		 end;
-	pid_t		 pid;
+	struct timespec	 nap = { 0, 10 * 1000000 };
+	pid_t		 pid, r;
 	ssize_t		 n;
 	int		 p[2], st, rc = 1, left;
 
@@ -185,11 +186,25 @@ mproc_run(char *const argv[], int in_fd, const struct mproc_lim *lim,
 		}
 	}
 	close(p[0]);
-	while (waitpid(pid, &st, 0) == -1)
-		if (errno != EINTR) {
-			snprintf(why, whysz, "waitpid: %s", strerror(errno));
-			return 1;
-		}
+	/* A child that closed stdout but does not exit is still timed. */
+	for (;;) {
+		r = waitpid(pid, &st, rc == 0 ? WNOHANG : 0);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r != 0)
+			break;
+		if (mproc_now_ms() >= end) {
+			snprintf(why, whysz, "killed after %d s", lim->secs);
+			kill(pid, SIGKILL);
+			rc = 1;
+		} else
+			nanosleep(&nap, NULL);
+	}
+	if (r == -1) {
+		snprintf(why, whysz, "waitpid: %s", strerror(errno));
+		kill(pid, SIGKILL);
+		return 1;
+	}
 	if (rc != 0)
 		return 1;
 	if (WIFSIGNALED(st)) {

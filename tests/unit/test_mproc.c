@@ -1,6 +1,7 @@
 /*
  * The media child sandbox (mproc.c): a child that answers, one that
- * crashes, one that hangs past its wall time, one that allocates past
+ * crashes, one that hangs past its wall time (also after closing its
+ * stdout), one that allocates past
  * its memory limit, one that writes too much, and one that cannot
  * start; the answer format both ways; the thumbnail geometry with the
  * orientations that turn the picture.
@@ -64,6 +65,13 @@ test_sandbox(void)
 	t0 = time(NULL);
 	CU_ASSERT_EQUAL(run("exec sleep 30", 1, 256 << 20, 1000, &out, why,
 	    sizeof(why)), 1);
+	CU_ASSERT(time(NULL) - t0 <= 3);
+	CU_ASSERT_STRING_EQUAL(why, "killed after 1 s");
+	buf_free(&out);
+	/* Also one that closed its stdout first. */
+	t0 = time(NULL);
+	CU_ASSERT_EQUAL(run("exec >&-; exec sleep 30", 1, 256 << 20, 1000,
+	    &out, why, sizeof(why)), 1);
 	CU_ASSERT(time(NULL) - t0 <= 3);
 	CU_ASSERT_STRING_EQUAL(why, "killed after 1 s");
 	buf_free(&out);
