@@ -316,7 +316,7 @@ svc_media_event(struct be *be, const char *data, size_t len,
 {
 	struct json_object	*env = NULL, *d = NULL;
 	const char		*type, *coll, *id;
-	int			 rc = 0;
+	int			 rc = 1;
 
 	if (json_parse_object(data, len, &env, e) == -1)
 		return -1;

@@ -14,9 +14,9 @@ struct verr;
 /*
  * Handle a domain event for media: "post" (data.postId, an original;
  * reposts have no media of their own) and "story" (data.storyId) are
- * processed, others ignored.  0 once the document holds its outcome (or
- * needs none); -1 with 503 when a backend failed (redeliver), or 400
- * for a malformed event.
+ * processed.  0 once the document holds its outcome (or needs none); 1
+ * for an event of another type (nothing done); -1 with 503 when a
+ * backend failed (redeliver), or 400 for a malformed event.
  */
 int	svc_media_event(struct be *be, const char *data, size_t len,
 	    struct verr *e);

@@ -114,11 +114,15 @@ wk_message(const struct mq_msg *m, void *arg)
 	struct wk	*w = arg;
 	struct verr	 e;
 	char		 rid[136];
+	int		 rc;
 
 	wk_rid(m, rid, sizeof(rid));
 	verr_init(&e);
-	if ((w->role == WK_MEDIA ? svc_media_event(w->be, m->data, m->len,
-	    &e) : svc_notify_event(w->be, m->data, m->len, &e)) == 0) {
+	rc = w->role == WK_MEDIA ? svc_media_event(w->be, m->data, m->len,
+	    &e) : svc_notify_event(w->be, m->data, m->len, &e);
+	if (rc == 1)
+		return MQ_ACK;		/* not the media process's */
+	if (rc == 0) {
 		w->handled++;
 		log_info("rid=%s event on %s handled", rid, m->subject);
 		return MQ_ACK;
