@@ -97,7 +97,7 @@ mdec_image(int size)
 	struct mproc_res r;
 	VipsImage	*in = NULL, *th = NULL, *t[4] = { NULL };
 	unsigned char	*data = NULL, *rgb = NULL;
-	size_t		 len, rlen;
+	size_t		 len, rlen, i;
 	int		 orient = 1, tw, th_, rc = 1;
 
 	memset(&r, 0, sizeof(r));
@@ -134,9 +134,9 @@ mdec_image(int size)
 	    vips_image_get_height(t[3]), &r);
 out:
 	g_free(rgb);
-	for (len = 0; len < 4; len++)
-		if (t[len] != NULL)
-			g_object_unref(t[len]);
+	for (i = 0; i < 4; i++)
+		if (t[i] != NULL)
+			g_object_unref(t[i]);
 	if (th != NULL)
 		g_object_unref(th);
 	if (in != NULL)
