@@ -95,10 +95,10 @@ static int
 mdec_image(int size)
 {
 	struct mproc_res r;
-	VipsImage	*in = NULL, *th = NULL, *t[4] = { NULL };
+	VipsImage	*in = NULL, *thumb = NULL, *t[4] = { NULL };
 	unsigned char	*data = NULL, *rgb = NULL;
 	size_t		 len, rlen, i;
-	int		 orient = 1, tw, th_, rc = 1;
+	int		 orient = 1, tw, th, rc = 1;
 
 	memset(&r, 0, sizeof(r));
 	r.duration_ms = -1;
@@ -108,7 +108,7 @@ mdec_image(int size)
 	}
 	if ((in = vips_image_new_from_buffer(data, len, "", "access",
 	    VIPS_ACCESS_SEQUENTIAL, NULL)) == NULL ||
-	    vips_thumbnail_buffer(data, len, &th, size, "height", size,
+	    vips_thumbnail_buffer(data, len, &thumb, size, "height", size,
 	    "size", VIPS_SIZE_DOWN, "option_string", "fail_on=truncated",
 	    NULL) != 0) {
 		rc = mdec_fail(vips_error_buffer());
@@ -118,9 +118,9 @@ mdec_image(int size)
 	    vips_image_get_int(in, VIPS_META_ORIENTATION, &orient) != 0)
 		orient = 1;
 	mproc_dims(vips_image_get_width(in), vips_image_get_height(in),
-	    orient, size, &r.width, &r.height, &tw, &th_);
+	    orient, size, &r.width, &r.height, &tw, &th);
 	/* To 8-bit sRGB, transparency flattened on white. */
-	if (vips_colourspace(th, &t[0], VIPS_INTERPRETATION_sRGB, NULL) != 0 ||
+	if (vips_colourspace(thumb, &t[0], VIPS_INTERPRETATION_sRGB, NULL) != 0 ||
 	    (vips_image_hasalpha(t[0]) ? vips_flatten(t[0], &t[1],
 	    "background", vips_array_double_newv(3, 255.0, 255.0, 255.0),
 	    NULL) : vips_copy(t[0], &t[1], NULL)) != 0 ||
@@ -137,8 +137,8 @@ out:
 	for (i = 0; i < 4; i++)
 		if (t[i] != NULL)
 			g_object_unref(t[i]);
-	if (th != NULL)
-		g_object_unref(th);
+	if (thumb != NULL)
+		g_object_unref(thumb);
 	if (in != NULL)
 		g_object_unref(in);
 	free(data);
