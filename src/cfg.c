@@ -113,6 +113,8 @@ const struct cfg_key cfg_keys[] = {
 	    CFG_OFF(story_ttl), 0 },
 	{ "upload_ttl", "VYBES_UPLOAD_TTL", CFG_INT, 1, 604800, "900",
 	    CFG_OFF(upload_ttl), 0 },
+	{ "thumbnail_size", "THUMBNAIL_SIZE", CFG_INT, 64, 2048, "640",
+	    CFG_OFF(thumbnail_size), 0 },
 	{ "timeline_size", "VYBES_TIMELINE_SIZE", CFG_INT, 20, 100000, "800",
 	    CFG_OFF(timeline_size), 0 },
 	{ "fanout_max_followers", "VYBES_FANOUT_MAX_FOLLOWERS", CFG_INT, 0,

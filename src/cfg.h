@@ -78,6 +78,7 @@ struct cfg {
 	int	 storage_timeout_ms;
 	int	 story_ttl;		/* story lifetime, seconds */
 	int	 upload_ttl;		/* presigned upload URL lifetime, s */
+	int	 thumbnail_size;	/* longest side of thumbnails, px */
 	/* feeds */
 	int	 timeline_size;		/* entries kept per home timeline */
 	int	 fanout_max_followers;	/* above: posts merged at read time */

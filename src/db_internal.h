@@ -136,4 +136,16 @@ int	db_lock(struct db *db, const char *coll, const char *id,
 	    struct verr *e);
 void	db_unlock(struct db *db, const char *coll, const char *id);
 
+struct media_info;
+
+/* The media fields of a post or story document into m (db_media.c). */
+void	db_media_read(const bson_t *doc, struct media_info *m);
+
+/*
+ * Append the media fields of a new post or story created at created_ms:
+ * processing, due for the backstop job DB_MEDIA_GRACE_MS later
+ * (db_media.c).
+ */
+void	db_media_insert(bson_t *doc, int64_t created_ms);
+
 #endif

@@ -92,6 +92,8 @@ static const struct db_index db_indexes[] = {
 	{ "stories", "userId,-createdAt,-_id", 0 },
 	{ "stories", "expiresAt", 0 },
 	{ "uploads", "expiresAt", 0 },
+	{ "posts", "mediaPending", DB_SPARSE },
+	{ "stories", "mediaPending", DB_SPARSE },
 	{ "notifications", "userId,-createdAt,-_id", 0 },
 	{ "notifications", "userId,read", 0 },
 	{ "notifications", "dedupeKey", DB_UNIQUE | DB_SPARSE },

@@ -64,6 +64,7 @@ db_post_from_bson(const bson_t *doc, struct post *p)
 	p->view_count = db_get_int(doc, "viewCount");
 	p->created_ms = db_get_int(doc, "createdAt");
 	p->sort_key = p->created_ms;
+	db_media_read(doc, &p->media);
 }
 
 /* Index: users _id. */
@@ -116,8 +117,12 @@ db_post_insert(struct db *db, struct post *p, struct verr *e)
 	BSON_APPEND_UTF8(&doc, "caption", p->caption);
 	BSON_APPEND_UTF8(&doc, "contentUrl", p->content_url);
 	BSON_APPEND_UTF8(&doc, "type", p->type);
-	if (p->media_key[0] != '\0')
+	if (p->media_key[0] != '\0') {
 		BSON_APPEND_UTF8(&doc, "mediaKey", p->media_key);
+		db_media_insert(&doc, p->created_ms);
+		snprintf(p->media.status, sizeof(p->media.status),
+		    "processing");
+	}
 	BSON_APPEND_UTF8(&doc, "visibility", vis_names[p->vis]);
 	BSON_APPEND_INT64(&doc, "likeCount", 0);
 	BSON_APPEND_INT64(&doc, "commentCount", 0);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "db_media.h"
 #include "db_mongo.h"
 
 struct db;
@@ -30,6 +31,7 @@ struct post {
 	int64_t		 like_count, comment_count, repost_count, view_count;
 	int64_t		 created_ms;
 	int64_t		 sort_key;	/* list position: created or bookmarked */
+	struct media_info media;	/* originals only */
 };
 
 struct comment {

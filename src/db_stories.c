@@ -23,6 +23,7 @@ db_story_from_bson(const bson_t *doc, struct story *s)
 	db_get_str(doc, "mediaKey", s->media_key, sizeof(s->media_key));
 	s->created_ms = db_get_int(doc, "createdAt");
 	s->expires_ms = db_get_int(doc, "expiresAt");
+	db_media_read(doc, &s->media);
 }
 
 static void
@@ -51,6 +52,8 @@ db_story_insert(struct db *db, struct story *s, struct verr *e)
 	BSON_APPEND_UTF8(&doc, "mediaKey", s->media_key);
 	BSON_APPEND_DATE_TIME(&doc, "createdAt", s->created_ms);
 	BSON_APPEND_DATE_TIME(&doc, "expiresAt", s->expires_ms);
+	db_media_insert(&doc, s->created_ms);
+	snprintf(s->media.status, sizeof(s->media.status), "processing");
 	if (!mongoc_collection_insert_one(c, &doc, NULL, NULL, &be)) {
 		db_fail(db, "insert stories", &be, e);
 		goto out;

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "db_media.h"
+
 struct db;
 struct verr;
 
@@ -19,6 +21,7 @@ struct story {
 	char	 media_key[160];	/* object key, stories bucket */
 	int64_t	 created_ms;
 	int64_t	 expires_ms;
+	struct media_info media;
 };
 
 /* Insert s; s->id receives the new id. */

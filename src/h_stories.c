@@ -18,12 +18,13 @@
 #include "db_users.h"
 #include "direct.h"
 #include "enc.h"
+#include "ev.h"
 #include "handlers.h"
 #include "http.h"
 #include "json.h"
 #include "log.h"
 #include "rl.h"
-#include "st_s3.h"
+#include "svc_media.h"
 #include "svc_rel.h"
 #include "upload.h"
 #include "verr.h"
@@ -61,7 +62,28 @@ story_view(const struct story *s)
 	json_object_object_add(o, "createdAt", json_object_new_string(ts));
 	json_time(ts, s->expires_ms);
 	json_object_object_add(o, "expiresAt", json_object_new_string(ts));
+	view_media(o, &s->media);
 	return o;
+}
+
+/*
+ * After story s was stored: the "story" event, for the worker's media
+ * processing (svc_media.c; lost, its backstop job still finds it).
+ */
+static void
+story_event(struct req *r, const struct story *s)
+{
+	struct json_object	*d = json_object_new_object();
+	struct verr		 e;
+
+	json_object_object_add(d, "storyId", json_object_new_string(s->id));
+	json_object_object_add(d, "userId",
+	    json_object_new_string(s->user_id));
+	verr_init(&e);
+	if (ev_emit(r->be, r->uid, r->rid, "story", d, &e) == -1)
+		log_err("rid=%s event story for story %s lost: %s", r->rid,
+		    s->id, e.detail);
+	json_object_put(d);
 }
 
 int
@@ -94,6 +116,7 @@ h_stories_create(struct req *r, struct verr *e)
 	s->expires_ms = s->created_ms + (int64_t)r->cfg->story_ttl * 1000;
 	if (db_story_insert(r->be->db, s, e) == -1)
 		goto out;
+	story_event(r, s);
 	http_json(r, 201, story_view(s));
 	rc = 0;
 out:
@@ -274,7 +297,7 @@ h_stories_delete(struct req *r, struct verr *e)
 		goto out;
 	}
 	verr_init(&fe);
-	if (s->media_key[0] != '\0' && st_delete(r->be->st,
+	if (s->media_key[0] != '\0' && svc_media_delete(r->be,
 	    cfg_stories_bucket(r->cfg), s->media_key, &fe) == -1)
 		log_warnx("rid=%s story %s: media %s not deleted: %s", r->rid,
 		    s->id, s->media_key, fe.detail);

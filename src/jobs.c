@@ -19,8 +19,8 @@
 #include "log.h"
 #include "mq_nats.h"
 #include "rds_redis.h"
-#include "st_s3.h"
 #include "svc_account.h"
+#include "svc_media.h"
 #include "svc_views.h"
 #include "verr.h"
 
@@ -31,6 +31,8 @@
 #define JOBS_PURGE_EVERY	5
 #define JOBS_UPLOADS_EVERY	10
 #define JOBS_UPLOADS_GRACE	60	/* s after expiry, at most */
+#define JOBS_MEDIA_EVERY	5
+#define JOBS_MEDIA_BATCH	20	/* decodes per kind and run */
 #define JOBS_BATCH		200
 
 /* Runs and failures of each job in this process, for jobs_metrics(). */
@@ -163,7 +165,7 @@ jobs_story_gone(const struct story *s, void *arg)
 
 	verr_init(&e);
 	/* The object first: a story left without one is retried. */
-	if (s->media_key[0] != '\0' && st_delete(g->be->st,
+	if (s->media_key[0] != '\0' && svc_media_delete(g->be,
 	    cfg_stories_bucket(g->be->cfg), s->media_key, &e) == -1) {
 		log_warnx("stories: object %s not deleted: %s", s->media_key,
 		    e.detail);
@@ -313,6 +315,30 @@ jobs_worker_tick(struct be *be)
 		jobs_purge(be);
 	if (jobs_due(&uploads, JOBS_UPLOADS_EVERY))
 		jobs_uploads(be);
+}
+
+/*
+ * The media backstop (svc_media.c): posts and stories whose event path
+ * is overdue.  A job done twice does no harm, so Redis down runs it
+ * anyway; the lease outlasts a full batch of child time limits.  It runs
+ * in the media process, which writes no metrics.
+ */
+void
+jobs_media_tick(struct be *be)
+{
+	static time_t	 last;
+	struct verr	 e;
+	int		 n;
+
+	if (!jobs_due(&last, JOBS_MEDIA_EVERY) ||
+	    !jobs_lease(be, "media", 2 * JOBS_MEDIA_BATCH * 30, 1))
+		return;
+	verr_init(&e);
+	if (svc_media_due(be, JOBS_MEDIA_BATCH, &n, &e) == -1)
+		log_warnx("media: backstop failed, will retry: %s", e.detail);
+	rds_unlease(be->rds, "media");
+	if (n > 0)
+		log_info("media: %d overdue posts and stories processed", n);
 }
 
 void

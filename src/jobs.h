@@ -22,6 +22,12 @@ void	jobs_tick(struct be *be);
 void	jobs_worker_tick(struct be *be);
 
 /*
+ * vybes-worker's media process: process the posts and stories whose
+ * media event is overdue, when due.
+ */
+void	jobs_media_tick(struct be *be);
+
+/*
  * Write the runs and failures of each periodic job in this process to f,
  * in the Prometheus text format (vybes_job_runs_total,
  * vybes_job_failures_total, labelled by job).

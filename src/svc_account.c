@@ -22,9 +22,9 @@
 #include "db_users.h"
 #include "json.h"
 #include "log.h"
-#include "st_s3.h"
 #include "svc_account.h"
 #include "svc_cache.h"
+#include "svc_media.h"
 #include "svc_rel.h"
 #include "verr.h"
 #include "xmem.h"
@@ -81,7 +81,7 @@ account_object(const char *key, void *arg)
 	struct verr	 e;
 
 	verr_init(&e);
-	if (st_delete(m->be->st, m->bucket, key, &e) == -1) {
+	if (svc_media_delete(m->be, m->bucket, key, &e) == -1) {
 		log_warnx("purge: object %s not deleted: %s", key, e.detail);
 		m->failed = 1;
 	}

@@ -111,6 +111,18 @@ post_enc(const void *arg)
 	    json_object_new_int64(p->repost_count));
 	json_object_object_add(o, "vc", json_object_new_int64(p->view_count));
 	json_object_object_add(o, "at", json_object_new_int64(p->created_ms));
+	json_object_object_add(o, "ms",
+	    json_object_new_string(p->media.status));
+	json_object_object_add(o, "mw", json_object_new_int64(p->media.width));
+	json_object_object_add(o, "mh", json_object_new_int64(p->media.height));
+	json_object_object_add(o, "md",
+	    json_object_new_int64(p->media.duration_ms));
+	json_object_object_add(o, "mu",
+	    json_object_new_string(p->media.thumb_url));
+	json_object_object_add(o, "mk",
+	    json_object_new_string(p->media.thumb_key));
+	json_object_object_add(o, "mb",
+	    json_object_new_string(p->media.blurhash));
 	return o;
 }
 
@@ -140,6 +152,13 @@ post_dec(const char *id, const char *s, void *out)
 	p->view_count = jint(o, "vc");
 	p->created_ms = jint(o, "at");
 	p->sort_key = p->created_ms;
+	jstr(o, "ms", p->media.status, sizeof(p->media.status));
+	p->media.width = jint(o, "mw");
+	p->media.height = jint(o, "mh");
+	p->media.duration_ms = jint(o, "md");
+	jstr(o, "mu", p->media.thumb_url, sizeof(p->media.thumb_url));
+	jstr(o, "mk", p->media.thumb_key, sizeof(p->media.thumb_key));
+	jstr(o, "mb", p->media.blurhash, sizeof(p->media.blurhash));
 	json_object_put(o);
 	return strcmp(p->id, id) == 0 ? 0 : -1;
 }

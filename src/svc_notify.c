@@ -108,7 +108,7 @@ svc_notify_event(struct be *be, const char *data, size_t len,
 		if (strcmp(type, "repost") == 0)
 			repost = svc_str(d, "repostId");
 	} else {
-		/* Other events (none today) create no notification. */
+		/* Other events ("story": media only) create none. */
 		rc = 0;
 		goto out;
 	}

@@ -17,12 +17,13 @@
 #include "enc.h"
 #include "json.h"
 #include "log.h"
-#include "st_s3.h"
 #include "svc_cache.h"
+#include "svc_media.h"
 #include "svc_post.h"
 #include "svc_rel.h"
 #include "svc_user.h"
 #include "verr.h"
+#include "view.h"
 #include "vis.h"
 #include "xmem.h"
 
@@ -146,7 +147,10 @@ svc_post_load(struct be *be, const char *viewer, const char *id,
 	return 0;
 }
 
-/* Delete the media object of original p; a failure is logged only. */
+/*
+ * Delete the media object of original p and its thumbnail; a failure is
+ * logged only.
+ */
 static void
 post_media_gone(struct be *be, const struct post *p)
 {
@@ -155,7 +159,7 @@ post_media_gone(struct be *be, const struct post *p)
 	if (p->media_key[0] == '\0')
 		return;
 	verr_init(&e);
-	if (st_delete(be->st, cfg_posts_bucket(be->cfg), p->media_key,
+	if (svc_media_delete(be, cfg_posts_bucket(be->cfg), p->media_key,
 	    &e) == -1)
 		log_warnx("post %s: media %s not deleted: %s", p->id,
 		    p->media_key, e.detail);
@@ -271,6 +275,7 @@ render_one(const struct render *rd, const struct post *p,
 	json_object_object_add(j, "contentUrl",
 	    json_object_new_string(o->content_url));
 	json_object_object_add(j, "type", json_object_new_string(o->type));
+	view_media(j, &o->media);
 	if (repost)
 		json_object_object_add(j, "originalPostId",
 		    json_object_new_string(o->id));

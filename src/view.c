@@ -5,6 +5,7 @@
  */
 #include <json-c/json.h>
 
+#include "db_media.h"
 #include "db_sessions.h"
 #include "db_users.h"
 #include "json.h"
@@ -78,4 +79,23 @@ view_session(const struct session *s, int current)
 	json_object_object_add(o, "created_at", json_object_new_string(ts));
 	json_object_object_add(o, "current", json_object_new_boolean(current));
 	return o;
+}
+
+void
+view_media(struct json_object *o, const struct media_info *m)
+{
+	/* Documents from before processing existed: see svc_media.c. */
+	json_object_object_add(o, "mediaStatus", json_object_new_string(
+	    m->status[0] != '\0' ? m->status : "ready"));
+	if (m->width > 0 && m->height > 0) {
+		json_object_object_add(o, "width",
+		    json_object_new_int64(m->width));
+		json_object_object_add(o, "height",
+		    json_object_new_int64(m->height));
+	}
+	if (m->duration_ms > 0)
+		json_object_object_add(o, "durationMs",
+		    json_object_new_int64(m->duration_ms));
+	view_opt(o, "thumbnailUrl", m->thumb_url);
+	view_opt(o, "blurhash", m->blurhash);
 }

@@ -6,6 +6,7 @@
 #define VIEW_H
 
 struct json_object;
+struct media_info;
 struct session;
 struct user;
 
@@ -18,5 +19,11 @@ struct json_object *view_profile(const struct user *u, int self,
 
 /* Session (2.9); `current' marks the session of the request. */
 struct json_object *view_session(const struct session *s, int current);
+
+/*
+ * Add the media fields of a Post (2.5) or Story (2.7) to o (API.md
+ * 6.4): mediaStatus always, the others once known.
+ */
+void	view_media(struct json_object *o, const struct media_info *m);
 
 #endif

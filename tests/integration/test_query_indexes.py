@@ -303,6 +303,18 @@ SHAPES = [
     shape("db_upload_expired", "uploads",
           lambda s: {"expiresAt": {"$lte": s.at}}, rng="expiresAt",
           limit=200),
+    # db_media.c (on posts and stories alike)
+    shape("db_media_claim (update)", "posts",
+          lambda s: {"_id": s.post, "mediaStatus": "processing",
+                     "mediaPending": {"$lte": s.at}},
+          eq=["_id"], residual=["mediaStatus", "mediaPending"]),
+    shape("db_media_set (update)", "stories",
+          lambda s: {"_id": s.story, "mediaStatus": "processing"},
+          eq=["_id"], residual=["mediaStatus"]),
+    shape("db_media_due posts", "posts",
+          lambda s: {"mediaPending": {"$lte": s.at}}, rng="mediaPending"),
+    shape("db_media_due stories", "stories",
+          lambda s: {"mediaPending": {"$lte": s.at}}, rng="mediaPending"),
     # db_reports.c
     shape("db_report_insert (the first report)", "reports",
           lambda s: {"openKey": "%s:post:%s" % (s.b, s.post)},

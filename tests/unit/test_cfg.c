@@ -77,6 +77,35 @@ test_defaults(void)
 	cfg_free(&c);
 }
 
+/* THUMBNAIL_SIZE (API.md 6.6): 640 by default, 64..2048. */
+static void
+test_thumbnail_size(void)
+{
+	struct cfg	 c;
+	char		 err[CFG_ERRLEN];
+	char		*lo[] = { "THUMBNAIL_SIZE=64", NULL };
+	char		*hi[] = { "THUMBNAIL_SIZE=2048", NULL };
+	char		*under[] = { "THUMBNAIL_SIZE=63", NULL };
+	char		*over[] = { "THUMBNAIL_SIZE=2049", NULL };
+
+	CU_ASSERT_EQUAL(cfg_load(&c, NULL, 1, env_with(NULL), NULL, 0, err), 0);
+	CU_ASSERT_EQUAL(c.thumbnail_size, 640);
+	cfg_free(&c);
+	CU_ASSERT_EQUAL(cfg_load(&c, NULL, 1, env_with(lo), NULL, 0, err), 0);
+	CU_ASSERT_EQUAL(c.thumbnail_size, 64);
+	cfg_free(&c);
+	CU_ASSERT_EQUAL(cfg_load(&c, NULL, 1, env_with(hi), NULL, 0, err), 0);
+	CU_ASSERT_EQUAL(c.thumbnail_size, 2048);
+	cfg_free(&c);
+	CU_ASSERT_EQUAL(cfg_load(&c, NULL, 1, env_with(under), NULL, 0, err),
+	    -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "THUMBNAIL_SIZE"));
+	cfg_free(&c);
+	CU_ASSERT_EQUAL(cfg_load(&c, NULL, 1, env_with(over), NULL, 0, err),
+	    -1);
+	cfg_free(&c);
+}
+
 static void
 test_precedence(void)
 {
@@ -412,6 +441,7 @@ test_cfg_suite(void)
 	CU_pSuite	 s = CU_add_suite("cfg", NULL, NULL);
 
 	UNIT_ADD(s, "defaults", test_defaults);
+	UNIT_ADD(s, "THUMBNAIL_SIZE bounds", test_thumbnail_size);
 	UNIT_ADD(s, "precedence", test_precedence);
 	UNIT_ADD(s, "file errors name file:line", test_file_errors);
 	UNIT_ADD(s, "required and invalid settings", test_required);

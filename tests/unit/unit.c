@@ -42,6 +42,8 @@ main(void)
 	test_otp_suite();
 	test_strip_suite();
 	test_sigv4_suite();
+	test_blurhash_suite();
+	test_mproc_suite();
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() +

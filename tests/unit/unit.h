@@ -20,6 +20,8 @@ void	test_eth_key_suite(void);
 void	test_pwhash_suite(void);
 void	test_multipart_suite(void);
 void	test_media_suite(void);
+void	test_blurhash_suite(void);
+void	test_mproc_suite(void);
 void	test_eth_rlp_suite(void);
 void	test_eth_712_suite(void);
 void	test_eth_sig_suite(void);

@@ -34,7 +34,8 @@ from .keccak import (keccak256, eip55)
 from .mail import (mail_messages, mail_wait_code, mail_ids)
 from .media import (UUID4_RE, POST_MEDIA, multipart, post_upload, create_post,
                     s3_get, s3_objects, public_base_url, stories_base_url,
-                    story_upload, create_story, story_feed)
+                    story_upload, create_story, story_feed,
+                    MEDIA_FIELDS, without_media)
 from .social import (page_walk, outbox_lines, parse_ts, fcgi_as,
                      notifications_all, unread_count, wait_notifications,
                      like_matrix)
