@@ -19,6 +19,7 @@
 #include "log.h"
 #include "mq_nats.h"
 #include "rds_redis.h"
+#include "st_s3.h"
 #include "svc_account.h"
 #include "svc_media.h"
 #include "svc_views.h"
