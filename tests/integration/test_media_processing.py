@@ -148,6 +148,18 @@ def _settled(acct, post_id):
                     what="post %s processed" % post_id)
 
 
+def _story_settled(acct, story_id):
+    """The story once it is no longer processing (bounded wait)."""
+    def done():
+        for g in story_feed(acct, media=True):
+            for x in g["stories"]:
+                if x["id"] == story_id and x["mediaStatus"] != "processing":
+                    return x
+        return None
+    return wait_for(done, READY_WAIT, interval=0.3,
+                    what="story %s processed" % story_id)
+
+
 def _identify(data, tmp_path):
     path = os.path.join(str(tmp_path), "thumb.jpg")
     with open(path, "wb") as f:
@@ -202,14 +214,7 @@ def test_story_processed(front, files, tmp_path):
     assert r.status == 201, r
     s = r.json()
     assert s["mediaStatus"] == "processing", s
-
-    def done():
-        for g in story_feed(a, media=True):
-            for x in g["stories"]:
-                if x["id"] == s["id"] and x["mediaStatus"] != "processing":
-                    return x
-        return None
-    x = wait_for(done, READY_WAIT, interval=0.3, what="story processed")
+    x = _story_settled(a, s["id"])
     _check_ready(x, CASES["mp4"], tmp_path)
     r = api(a, "DELETE", "/stories/%s" % s["id"])
     assert r.status == 204, r
@@ -359,3 +364,22 @@ def test_media_process_restarted(front, files):
     a = new_account(front, prefix="mr")
     p = _settled(a, _post(a, files["png"], "png")["id"])
     assert p["mediaStatus"] == "ready", p
+
+
+def test_direct_uploads_processed(front, files, tmp_path):
+    """A post and a story made from a direct upload (6.5) are processed
+    like multipart ones."""
+    from test_uploads import finalize, uploaded
+    a = new_account(front, prefix="mu")
+    up = uploaded(a, files["rotated"])
+    r = finalize(a, {"uploadId": up["uploadId"]})
+    assert r.status == 201, r
+    assert r.json()["mediaStatus"] == "processing", r
+    p = _settled(a, r.json()["id"])
+    _check_ready(p, CASES["rotated"], tmp_path)
+    up = uploaded(a, files["short"], "story")
+    r = finalize(a, {"uploadId": up["uploadId"]}, "/stories")
+    assert r.status == 201, r
+    s = r.json()
+    assert s["mediaStatus"] == "processing", s
+    _check_ready(_story_settled(a, s["id"]), CASES["short"], tmp_path)
