@@ -22,7 +22,9 @@ LIBS_FUZZ = $(shell pkg-config --libs $(PKGS)) -lpthread
 
 TARGETS = json http router multipart media jwt eip712 ethtx rlp cfg strip \
 	rds_cluster fcgi
-LIBSRC = $(filter-out %/main.c %/vybesctl.c %/worker.c, \
+# The programs' mains, and the media decoders (libvips and FFmpeg, linked
+# into vybes-worker only; no target reaches them).
+LIBSRC = $(filter-out %/main.c %/vybesctl.c %/worker.c %/mdec.c, \
 	$(wildcard $(srcdir)/src/*.c))
 OBJS = $(patsubst $(srcdir)/src/%.c,$(FUZZ_DIR)/obj/%.o,$(LIBSRC))
 BINS = $(patsubst %,$(FUZZ_DIR)/fuzz_%,$(TARGETS))
