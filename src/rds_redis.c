@@ -24,10 +24,12 @@
  *
  * The password is sent with AUTH and never logged or put in a verr.
  */
+#include <sys/socket.h>
 #include <sys/time.h>
 
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -278,6 +280,26 @@ rds_sendf(struct rds *r, int i, redisReply **rep, const char *fmt, ...)
 }
 
 /*
+ * Whether the server closed c while it sat idle (a Redis restart, its
+ * idle timeout): reading would give end of file at once.  Such a
+ * connection is opened again before a command is sent on it, so the
+ * first request after Redis comes back is not lost to it (a command that
+ * is not safe to repeat is tried only once).
+ */
+static int
+rds_closed(const redisContext *c)
+{
+	struct pollfd	 p = { c->fd, POLLIN, 0 };
+	char		 b;
+
+	if (poll(&p, 1, 0) != 1)
+		return 0;
+	if (p.revents & (POLLERR | POLLHUP | POLLNVAL))
+		return 1;
+	return recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
+/*
  * Connect to node i, AUTH and (one server only) SELECT, unless connected
  * already.  -1 with the reason in rds_why.
  */
@@ -289,8 +311,9 @@ rds_open(struct rds *r, int i)
 	redisReply		*rep = NULL;
 	int			 ms, rc = -1;
 
-	if (r->rds_ctx[i] != NULL)
+	if (r->rds_ctx[i] != NULL && !rds_closed(r->rds_ctx[i]))
 		return 0;
+	rds_close(r, i);
 	if ((ms = rds_left(r, r->rds_connect_ms)) == 0)
 		return rds_node_fail(r, i, "connect", "out of time");
 	rds_ms2tv(ms, &tv);

@@ -63,3 +63,22 @@ def test_redis_down(stack):
     assert before.client.get("/users/me", token=before.token).status == 401
     Client(front).login(before.email, "new-pass-1")
     Client(front).register(unique_email("afterredis"))
+
+
+def test_redis_restart_loses_no_request(stack):
+    """Every API worker holds a Redis connection that a Redis restart
+    closes; the first command on it after Redis is back must not fail
+    (request-otp's limit fails closed, so a lost command shows as 503)."""
+    front = Front("nginx", stack.urls["nginx"])
+    c = Client(front)
+
+    email = unique_email("restart")
+
+    def burst():
+        return sorted(c.post("/users/request-otp", {"email": email}).status
+                      for _ in range(24))
+    assert 503 not in burst()
+    vybes_dev("stop", "redis")
+    vybes_dev("start", "redis")
+    got = burst()
+    assert 503 not in got and set(got) <= {200, 429}, got
