@@ -38,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -167,14 +168,18 @@ media_decode(struct be *be, const struct mjob *j, struct buf *out,
 	struct verr	 ge;
 	char		 size[16];
 	char		*argv[5];
-	void		*obj = NULL;
-	size_t		 len;
+	uint64_t	 len;
 	FILE		*f;
 	int		 rc;
 
+	/* Streamed to a file: a 50 MiB video is never in the worker's heap. */
+	if ((f = tmpfile()) == NULL)
+		return verr_internal(e, "media: temporary file: %s",
+		    strerror(errno));
 	verr_init(&ge);
-	if (st_get(be->st, j->bucket, j->key, MEDIA_OBJECT_MAX, &obj, &len,
-	    &ge) == -1) {
+	if (st_get_fd(be->st, j->bucket, j->key, fileno(f), MEDIA_OBJECT_MAX,
+	    &len, &ge) == -1) {
+		fclose(f);
 		if (ge.status != 404) {
 			*e = ge;
 			return -1;
@@ -182,15 +187,11 @@ media_decode(struct be *be, const struct mjob *j, struct buf *out,
 		snprintf(why, whysz, "object %s is missing", j->key);
 		return 0;
 	}
-	if ((f = tmpfile()) == NULL || fwrite(obj, 1, len, f) != len ||
-	    fflush(f) == EOF) {
-		free(obj);
-		if (f != NULL)
-			fclose(f);
+	if (lseek(fileno(f), 0, SEEK_SET) == -1) {
+		fclose(f);
 		return verr_internal(e, "media: temporary file: %s",
 		    strerror(errno));
 	}
-	free(obj);
 	snprintf(size, sizeof(size), "%d", be->cfg->thumbnail_size);
 	/*
 	 * This very program, even once an upgrade replaced its file: the
