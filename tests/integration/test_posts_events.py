@@ -2,6 +2,8 @@
 with NATS down a like still succeeds and its event waits in the outbox;
 with NATS up nothing is queued."""
 
+import time
+
 from vybestest import (api, create_post, new_account, outbox_lines,
                        vybes_dev, wait_for)
 
@@ -12,6 +14,23 @@ def _nats_up(front):
         r.json()["checks"]["nats"]["status"] == "up"
 
 
+def _nats_up_steadily(front, secs=3.0):
+    """NATS reported up by /health/ready for secs in a row: time for every
+    API worker, not only the one that answered, to have reconnected (each
+    retries every 0.5 s plus up to 1 s of jitter, src/mq_nats.c); until
+    then a worker's events go to the outbox, as they should."""
+    since = None
+
+    def steady():
+        nonlocal since
+        if not _nats_up(front):
+            since = None
+            return False
+        since = since or time.monotonic()
+        return time.monotonic() - since >= secs
+    wait_for(steady, 60, interval=0.1, what="nats up for %.0f s" % secs)
+
+
 def _like_ids(events):
     return {e[2] for e in events if e[1] == "vybes.like"}
 
@@ -19,7 +38,7 @@ def _like_ids(events):
 def test_like_event_goes_to_outbox_when_nats_down(front):
     a, b, c = new_account(front), new_account(front), new_account(front)
     p = create_post(a, "png")
-    wait_for(lambda: _nats_up(front), 30, what="nats up")
+    _nats_up_steadily(front)
     # NATS up: a like is published, nothing is queued.
     before = set(outbox_lines())
     r = api(b, "POST", "/posts/%s/like" % p["id"])
